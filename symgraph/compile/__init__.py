@@ -1,0 +1,1 @@
+"""Compilation of graphs into one jitted XLA computation (see function.py)."""

@@ -1,0 +1,472 @@
+"""``function()``: a graph with givens and updates, compiled into one jitted XLA program.
+
+Everything that can be decided once is decided here, when the function is made: the
+order of inputs and shared variables, which shared buffers are updated (and donated),
+the input converters, the host-side arithmetic for slice lengths. ``Function.__call__``
+then only converts the arguments, picks the compiled program for their layout, makes one
+XLA call and stores the new shared values.
+
+Two call-path details matter for speed on CPU:
+
+* a 2-d argument in Fortran order (a column slice of ``X.T``, as LXMLS feeds minibatches)
+  is passed as its C-ordered transpose, a free view, and transposed back inside the
+  program, where XLA folds it into the consumer instead of copying 30-40 µs per call;
+* updated shared buffers are donated, so parameters are updated in place.
+"""
+import warnings
+
+import jax
+import numpy as np
+
+from symgraph.compile import host
+from symgraph.compile.errors import node_error
+from symgraph.compile.interpreter import run_nodes
+from symgraph.compile.io import In, MissingInputError, Out, UnusedInputError, get_mode
+from symgraph.config import config
+from symgraph.graph.basic import (Constant, Variable, ancestors, clone_replace, format_trace,
+                                  toposort, user_frame)
+from symgraph.tensor.sharedvar import SharedVariable, shared as make_shared
+from symgraph.tensor.subtensor import slice_lengths
+
+
+def _caller_name():
+    """Theano's default function name: the user's file and line."""
+    where = user_frame()
+    return '%s:%d' % where[:2] if where else '<unknown>'
+
+
+def _normalize_updates(updates):
+    if updates is None:
+        return []
+    if isinstance(updates, dict):  # insertion-ordered, so the order is deterministic
+        return list(updates.items())
+    pairs = list(updates)
+    for pair in pairs:
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise ValueError('The updates parameter must be an OrderedDict/dict or a list of '
+                             'lists/tuples with 2 elements; got the entry %r' % (pair,))
+    return [tuple(p) for p in pairs]
+
+
+def _check_update(target, expr):
+    from symgraph.tensor.var import as_tensor_variable
+    if not isinstance(target, SharedVariable):
+        raise TypeError('update target must be a SharedVariable; %s of type %s is not one. Only '
+                        'shared variables keep values between calls.\nIt was created at:\n%s'
+                        % (target, getattr(target, 'type', type(target).__name__),
+                           format_trace(getattr(target, 'creation_trace', None))))
+    expr = as_tensor_variable(expr)
+    if expr.type != target.type:
+        raise TypeError(
+            'An update must have the same type as the original shared variable '
+            '(shared_var=%s, shared_var.type=%s, update_val=%s, update_val.type=%s).\n'
+            'If the difference is related to the broadcast pattern, you can call the '
+            'tensor.unbroadcast(var, axis_to_unbroadcast[, ...]) function to remove '
+            'broadcastable dimensions.%s\nThe update expression was created at:\n%s'
+            % (target, target.type, expr, expr.type, _dtype_hint(target, expr),
+               format_trace(expr.creation_trace)))
+    return expr
+
+
+def _dtype_hint(target, expr):
+    if target.dtype != expr.dtype:
+        return (' The dtypes differ (%s vs %s): cast the update with T.cast(expr, %r), or build '
+                'it from values of dtype %s.' % (target.dtype, expr.dtype, target.dtype,
+                                                  target.dtype))
+    return ''
+
+
+class Function:
+    """A compiled graph. Call it with one value per input (positionally or by name)."""
+
+    def __init__(self, spec, inputs, outputs, output_borrow, single_output, updates, mode, name):
+        self._spec = spec
+        self.name = name
+        self.mode = mode
+        self.inputs = inputs
+        self.input_vars = [i.variable for i in inputs]
+        self._single_output = single_output
+        self._output_borrow = output_borrow
+        self.outputs = outputs
+        self.update_targets = [t for t, _ in updates]
+        self.update_exprs = [e for _, e in updates]
+        all_outputs = self.outputs + self.update_exprs
+        self._nodes = toposort(all_outputs)
+        leaves = _leaves(self._nodes, all_outputs)
+        self._check_missing(leaves)
+        self._check_unused(leaves, spec['on_unused_input'])
+        updated = set(self.update_targets)
+        self._donated = list(self.update_targets)
+        self._kept = [v for v in leaves if isinstance(v, SharedVariable) and v not in updated]
+        self._constants = [v for v in leaves if isinstance(v, Constant)]
+        self._input_index = {v: k for k, v in enumerate(self.input_vars)}
+        self._names = {i.name: k for k, i in enumerate(inputs) if i.name}
+        self._converters = [self._make_converter(k, i) for k, i in enumerate(inputs)]
+        self._resolve_lengths = host.make_length_resolver(
+            host.dynamic_slices(self._nodes, set(self.input_vars) | _traced(self._nodes,
+                                                                             self.input_vars)),
+            self._input_index, self._shape_getter)
+        self._programs = {}
+        self._loop_programs = {}
+        self._last_key = self._last_values = None
+        self.trust_input = False
+
+    # -- compile-time checks ------------------------------------------------------------
+    def _check_missing(self, leaves):
+        provided = set(self.input_vars)
+        for node in self._nodes:
+            for pos, var in enumerate(node.inputs):
+                if var.owner is None and var not in provided and not isinstance(
+                        var, (Constant, SharedVariable)):
+                    raise MissingInputError(
+                        'Input %d of the graph (indices start from 0), used to compute %s, was '
+                        'not provided and not given a value: the variable %s of type %s is '
+                        'needed but is not in the inputs list of function %s.\nThe variable '
+                        'was created at:\n%s\nThe node that needs it was created at:\n%s'
+                        % (pos, node, var, var.type, self.name,
+                           format_trace(var.creation_trace), format_trace(node.trace)))
+        for out in self.outputs + self.update_exprs:
+            if out.owner is None and out not in provided and not isinstance(
+                    out, (Constant, SharedVariable)):
+                raise MissingInputError('The output %s of type %s is an input that was not '
+                                        'provided to function %s' % (out, out.type, self.name))
+
+    def _check_unused(self, leaves, policy):
+        used = set(leaves)
+        for k, var in enumerate(self.input_vars):
+            if var in used:
+                continue
+            message = ('symgraph.function was asked to create a function computing outputs '
+                       'given certain inputs, but the provided input variable at index %d is '
+                       'not part of the computational graph needed to compute the outputs: %s.'
+                       % (k, var))
+            if policy == 'raise':
+                raise UnusedInputError(
+                    message + "\nTo make this error into a warning, you can pass the parameter "
+                    "on_unused_input='warn' to symgraph.function. To disable it completely, "
+                    "use on_unused_input='ignore'.")
+            if policy == 'warn':
+                warnings.warn(message + "\nTo make this warning into an error, you can pass "
+                              "the parameter on_unused_input='raise' to symgraph.function. To "
+                              "disable it completely, use on_unused_input='ignore'.",
+                              stacklevel=4)
+
+    # -- argument conversion --------------------------------------------------------------
+    def _make_converter(self, position, spec):
+        var = spec.variable
+        vtype = var.type
+        dtype, ndim = vtype.numpy_dtype, vtype.ndim
+        bcast_dims = [d for d, b in enumerate(vtype.broadcastable) if b]
+        allow_downcast = spec.allow_downcast if spec.allow_downcast is not None else \
+            self._spec['allow_input_downcast']
+
+        def convert(value):
+            if type(value) is np.ndarray and value.dtype == dtype and value.ndim == ndim and \
+                    all(value.shape[d] == 1 for d in bcast_dims):
+                return value
+            try:
+                return vtype.filter(value, strict=spec.strict, allow_downcast=allow_downcast)
+            except TypeError as err:
+                raise TypeError(
+                    'Bad input argument to function "%s" at index %d (0-based), input %s of '
+                    'type %s: %s\nThe value has %s.\nThe variable was created at:\n%s'
+                    % (self.name, position, var.name or '<unnamed>', vtype, err,
+                       vtype.describe_value(np.asarray(value) if not isinstance(value, Variable)
+                                            else value), format_trace(var.creation_trace))) \
+                    from None
+        return convert
+
+    def _shape_getter(self, var):
+        """A function (converted arguments) -> shape of ``var``, for slice-length arithmetic."""
+        if var in self._input_index:
+            pos = self._input_index[var]
+            return lambda args: args[pos].shape
+        if isinstance(var, SharedVariable):
+            return lambda args: var.container.value.shape
+        node = var.owner
+        from symgraph.tensor.elemwise import Elemwise
+        if node is not None and isinstance(node.op, Elemwise):
+            getters = [self._shape_getter(i) for i in node.inputs]
+            return lambda args: np.broadcast_shapes(*[g(args) for g in getters])
+        raise TypeError('Cannot work out the shape of %s before the call, which the slice of it '
+                        'with symbolic bounds needs; slice an input or a shared variable '
+                        'instead' % var)
+
+    def _bind(self, args, kwargs):
+        n = len(self.inputs)
+        if len(args) > n:
+            raise TypeError('Too many parameters passed to function "%s": it takes %d inputs '
+                            '(%s), got %d' % (self.name, n, ', '.join(
+                                str(v) for v in self.input_vars), len(args)))
+        values = list(args) + [_MISSING] * (n - len(args))
+        for key, value in kwargs.items():
+            pos = self._names.get(key)
+            if pos is None:
+                raise TypeError('Unknown input or state: %s. The function "%s" has %d named '
+                                'inputs (%s).' % (key, self.name, len(self._names),
+                                                  ', '.join(self._names)))
+            if values[pos] is not _MISSING:
+                raise TypeError('Input %s of function "%s" was given twice' % (key, self.name))
+            values[pos] = value
+        for pos, value in enumerate(values):
+            if value is _MISSING:
+                spec = self.inputs[pos]
+                if not spec.has_default:
+                    raise TypeError('Missing required input: %s (input %d of function "%s")'
+                                    % (spec.name or self.input_vars[pos], pos, self.name))
+                values[pos] = spec.value
+        return values
+
+    def _convert(self, values):
+        if self.trust_input:
+            return values
+        return [convert(v) for convert, v in zip(self._converters, values)]
+
+    # -- compiled programs ----------------------------------------------------------------
+    def _program_key(self, args):
+        layout = tuple(a.ndim == 2 and a.flags.f_contiguous and not a.flags.c_contiguous
+                       for a in args)
+        lengths = self._resolve_lengths(args) if self._resolve_lengths else ()
+        return layout, lengths
+
+    def _graph_fn(self, key):
+        """The Python function traced by jit for one (layout, slice lengths) key."""
+        layout, lengths = key
+        nodes, constants = self._nodes, self._constants
+        donated, kept, inputs = self._donated, self._kept, self.input_vars
+        outputs, update_exprs = self.outputs, self.update_exprs
+        dynamic = host.dynamic_slices(nodes, set(inputs) | _traced(nodes, inputs))
+        length_map = {(node, dim): length for (node, dim, _, _), length in zip(dynamic, lengths)}
+
+        def run(donated_values, kept_values, input_values):
+            values = {c: c.data for c in constants}
+            values.update(zip(donated, donated_values))
+            values.update(zip(kept, kept_values))
+            values.update((var, value.T if transposed else value)
+                          for var, value, transposed in zip(inputs, input_values, layout))
+            with slice_lengths(length_map):
+                run_nodes(nodes, values)
+            return (tuple(values[o] for o in outputs), tuple(values[e] for e in update_exprs))
+        return run
+
+    def _program(self, key):
+        program = self._programs.get(key)
+        if program is None:
+            program = jax.jit(self._graph_fn(key), donate_argnums=(0,))
+            self._programs[key] = program
+        return program
+
+    # -- calling ----------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        values = self._convert(self._bind(args, kwargs))
+        if self.mode.linker == 'py':
+            return self._call_py(values)
+        key = self._program_key(values)
+        program = self._program(key)
+        self._last_key, self._last_values = key, values
+        call_args = [v.T if t else v for v, t in zip(values, key[0])]
+        outs, new_values = program([v.container.value for v in self._donated],
+                                   [v.container.value for v in self._kept], call_args)
+        for var, value in zip(self._donated, new_values):
+            var.container.value = value
+        return self._format(outs)
+
+    def _call_py(self, values):
+        """Node by node without jit: slow, but errors name the failing node."""
+        given = dict(zip(self.input_vars, values))
+        state = {c: c.data for c in self._constants}
+        state.update((v, v.container.value) for v in self._donated + self._kept)
+        state.update(given)
+        run_nodes(self._nodes, state)
+        outs = [state[o] for o in self.outputs]
+        for var, expr in zip(self._donated, self.update_exprs):
+            var.container.value = jax.numpy.asarray(state[expr])
+        return self._format(outs)
+
+    def _format(self, outs):
+        results = [np.asarray(o) if borrow else np.array(o)
+                   for o, borrow in zip(outs, self._output_borrow)]
+        return results[0] if self._single_output else results
+
+    def loop(self, *sequences, **kw_sequences):
+        """Run the function once per row of its inputs, in one XLA call.
+
+        Each argument is the sequence of values of one input (stacked along a new first
+        axis, e.g. ``train.loop(index=np.arange(n_batches))``). Updates are applied in
+        order, exactly as that many separate calls would; outputs come back stacked.
+        """
+        from symgraph.compile.loop import run_loop
+        return run_loop(self, self._bind(sequences, kw_sequences))
+
+    # -- inspection -------------------------------------------------------------------
+    def printable_outputs(self):
+        """Outputs then update expressions, and the node order, for debugprint."""
+        return self.outputs + self.update_exprs, self._nodes
+
+    def xla_text(self):
+        """The XLA (StableHLO) text of the program used by the last call."""
+        if self._last_key is None:
+            raise RuntimeError('Function "%s" has not been called yet, so no program has been '
+                               'compiled; call it once first' % self.name)
+        program = self._programs[self._last_key]
+        return program.lower(*self._abstract_args(self._last_key)).as_text()
+
+    def _abstract_args(self, key):
+        def spec(value):
+            return jax.ShapeDtypeStruct(value.shape, value.dtype)
+        inputs = [spec(v.T if t else v) for v, t in zip(self._last_values, key[0])]
+        return ([spec(v.container.value) for v in self._donated],
+                [spec(v.container.value) for v in self._kept], inputs)
+
+    def __reduce__(self):
+        return (_rebuild, (self._spec,))
+
+
+_MISSING = object()
+
+
+def _rebuild(spec):
+    return function(**spec)
+
+
+def _leaves(nodes, outputs):
+    seen, leaves = set(), []
+    for node in nodes:
+        for var in node.inputs:
+            if var.owner is None and var not in seen:
+                seen.add(var)
+                leaves.append(var)
+    for var in outputs:
+        if var.owner is None and var not in seen:
+            seen.add(var)
+            leaves.append(var)
+    return leaves
+
+
+def _traced(nodes, inputs):
+    """Variables whose values depend on explicit inputs (known only at call time)."""
+    traced = set(inputs)
+    for node in nodes:
+        if any(i in traced for i in node.inputs):
+            traced.update(node.outputs)
+    return traced
+
+
+def _apply_givens(outputs, updates, givens, inputs, rebuild_strict):
+    if givens is None:
+        return outputs, updates
+    pairs = list(givens.items()) if isinstance(givens, dict) else list(givens)
+    replace = {}
+    input_set = set(inputs)
+    from symgraph.tensor.var import as_tensor_variable
+    for old, new in pairs:
+        if not isinstance(old, Variable):
+            raise TypeError('givens keys must be symbolic variables, got %r' % (old,))
+        if old in input_set:
+            raise RuntimeError("You are trying to replace variable '%s' through the `givens` "
+                               "parameter, but this variable is an input to your function. "
+                               "Replacing inputs is currently forbidden because it has no "
+                               "effect. One way to modify an input `x` to a function "
+                               "evaluating f(x) is to define a new input `y` and use "
+                               "`givens={x: g(y)}`." % old)
+        if not isinstance(new, Variable):
+            new = make_shared(new) if isinstance(new, np.ndarray) else as_tensor_variable(new)
+        if rebuild_strict and new.type != old.type:
+            raise TypeError('Cannot convert Type %s (of Variable %s) into Type %s. You can try '
+                            'to manually convert %s into a %s. (givens entry for %s)\nThe '
+                            'replacement was created at:\n%s'
+                            % (new.type, new, old.type, new, old.type, old,
+                               format_trace(new.creation_trace)))
+        replace[old] = new
+    for new in replace.values():
+        clash = [v for v in ancestors([new]) if v in replace]
+        if clash:
+            raise ValueError('The givens replacement for %s depends on %s, which is itself '
+                             'replaced through givens' % (new, clash[0]))
+    exprs = clone_replace(outputs + [e for _, e in updates], replace, strict=rebuild_strict)
+    new_updates = [(t, e) for (t, _), e in zip(updates, exprs[len(outputs):])]
+    return exprs[:len(outputs)], new_updates
+
+
+def function(inputs, outputs=None, mode=None, updates=None, givens=None,
+             no_default_updates=False, name=None, rebuild_strict=True, allow_input_downcast=None,
+             on_unused_input=None, profile=None, accept_inplace=False):
+    """Compile ``outputs`` as a function of ``inputs`` (Theano's ``theano.function``).
+
+    ``updates`` are (shared variable, new value expression) pairs applied after each call,
+    all computed from the values before the call. ``givens`` substitutes variables in the
+    graph (typically minibatch slices of shared datasets). Returns a callable Function.
+    """
+    if isinstance(inputs, Variable) or isinstance(inputs, In):
+        raise TypeError('Input variables of a symgraph function should be contained in a '
+                        'list, even when there is a single input: use function([x], ...)')
+    name = name or _caller_name()
+    spec = dict(inputs=inputs, outputs=outputs, mode=mode, updates=updates, givens=givens,
+                no_default_updates=no_default_updates, name=name,
+                rebuild_strict=rebuild_strict, allow_input_downcast=allow_input_downcast,
+                on_unused_input=on_unused_input or config.on_unused_input)
+    in_specs = []
+    for k, item in enumerate(inputs or []):
+        spec_in = item if isinstance(item, In) else In(item)
+        var = spec_in.variable
+        if isinstance(var, SharedVariable):
+            raise TypeError('Cannot use a shared variable (%s) as explicit input. Consider '
+                            'substituting a non-shared variable via the `givens` parameter'
+                            % var)
+        if isinstance(var, Constant) or not isinstance(var, Variable):
+            raise TypeError('Input %d of function %s is %r, which is not a symbolic input '
+                            'variable (constants and values cannot be inputs)' % (k, name, var))
+        if var.owner is not None:
+            raise TypeError('Input %d of function %s, %s, is computed from other variables; '
+                            'inputs must be leaf variables such as T.matrix(). Use givens to '
+                            'substitute an expression.' % (k, name, var))
+        in_specs.append(spec_in)
+    seen = {}
+    for k, s in enumerate(in_specs):
+        if s.variable in seen:
+            raise UnusedInputError('Variable %s is used twice in inputs to symgraph.function, '
+                                   'at indices %d and %d. This would result in values provided '
+                                   'for it being ignored. Please do not duplicate variables in '
+                                   'the inputs list.' % (s.variable, seen[s.variable], k))
+        seen[s.variable] = k
+
+    single = not isinstance(outputs, (list, tuple)) and outputs is not None
+    out_items = [] if outputs is None else ([outputs] if single else list(outputs))
+    from symgraph.tensor.var import as_tensor_variable
+    out_vars = [as_tensor_variable(o.variable if isinstance(o, Out) else o) for o in out_items]
+    borrow = [isinstance(o, Out) and o.borrow for o in out_items]
+
+    pairs = []
+    seen_targets = set()
+    for target, expr in _normalize_updates(updates):
+        if target in seen_targets:
+            raise ValueError('The shared variable %s is updated twice; each shared variable '
+                             'can have one update per function' % target)
+        seen_targets.add(target)
+        pairs.append((target, _check_update(target, expr)))
+    out_vars, pairs = _apply_givens(out_vars, pairs, givens, [s.variable for s in in_specs],
+                                    rebuild_strict)
+    pairs = _with_default_updates(out_vars, pairs, no_default_updates)
+
+    run_mode = get_mode(mode)
+    from symgraph.rewrite import rewrite_graph
+    rewritten = rewrite_graph(out_vars + [e for _, e in pairs], run_mode.optimizer)
+    out_vars, exprs = rewritten[:len(out_vars)], rewritten[len(out_vars):]
+    pairs = [(t, e) for (t, _), e in zip(pairs, exprs)]
+    return Function(spec, in_specs, out_vars, borrow, single, pairs, run_mode, name)
+
+
+def _with_default_updates(outputs, pairs, no_default_updates):
+    """Add ``shared.default_update`` for shared variables the graph uses (unless excluded)."""
+    if no_default_updates is True:
+        return pairs
+    excluded = set(no_default_updates or [])
+    targets = {t for t, _ in pairs}
+    result = list(pairs)
+    for var in ancestors(outputs + [e for _, e in pairs]):
+        default = getattr(var, 'default_update', None)
+        if isinstance(var, SharedVariable) and default is not None and var not in targets \
+                and var not in excluded:
+            result.append((var, _check_update(var, default)))
+            targets.add(var)
+    return result

@@ -1,0 +1,72 @@
+"""Run-time flags, as Theano's ``theano.config``.
+
+Flags are read once from the ``SYMGRAPH_FLAGS`` environment variable
+(``SYMGRAPH_FLAGS="floatX=float32,device=cuda"``) and may be changed at run time
+(``symgraph.config.floatX = 'float32'``). Unknown dotted flags that real Theano code sets
+(``config.warn.subtensor_merge_bug = False``) are accepted silently, since they only tuned
+Theano's own warnings.
+"""
+import os
+
+_CHOICES = {
+    'floatX': ('float64', 'float32', 'float16'),
+    'device': ('cpu', 'cuda', 'gpu'),
+    'mode': ('FAST_RUN', 'FAST_COMPILE', 'py', 'DebugMode'),
+    'on_unused_input': ('raise', 'warn', 'ignore'),
+}
+
+
+class _FlagGroup:
+    """A namespace that accepts any attribute: stands for Theano's flag groups we ignore."""
+
+    def __getattr__(self, name):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        group = _FlagGroup()
+        object.__setattr__(self, name, group)
+        return group
+
+
+class Config:
+    """The flags. Assignments are validated so that a typo fails where it is made."""
+
+    def __init__(self):
+        defaults = dict(floatX='float64', device='cpu', mode='FAST_RUN', optimizer='fast_run',
+                        on_unused_input='raise', optimizer_excluding='', optimizer_including='',
+                        exception_verbosity='low', compute_test_value='off')
+        for name, value in defaults.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, 'warn', _FlagGroup())
+        object.__setattr__(self, 'gpuarray', _FlagGroup())
+
+    def __setattr__(self, name, value):
+        if name not in self.__dict__:
+            raise AttributeError('symgraph.config has no flag %r' % name)
+        allowed = _CHOICES.get(name)
+        if allowed is not None and value not in allowed:
+            raise ValueError('symgraph.config.%s must be one of %s, not %r'
+                             % (name, ', '.join(allowed), value))
+        if name == 'optimizer' and value is None:
+            value = 'None'
+        object.__setattr__(self, name, value)
+
+    @property
+    def jax_platform(self):
+        """The JAX platform that shared values and compiled functions live on."""
+        return 'cpu' if self.device == 'cpu' else 'gpu'
+
+    def apply_flag_string(self, text):
+        """Apply ``name=value,name=value`` as found in ``SYMGRAPH_FLAGS``."""
+        for item in filter(None, (part.strip() for part in text.split(','))):
+            name, sep, value = item.partition('=')
+            if not sep:
+                raise ValueError('SYMGRAPH_FLAGS entry %r is not of the form name=value' % item)
+            target, attr = self, name.strip()
+            while '.' in attr:
+                head, attr = attr.split('.', 1)
+                target = getattr(target, head)
+            setattr(target, attr, value.strip())
+
+
+config = Config()
+config.apply_flag_string(os.environ.get('SYMGRAPH_FLAGS', ''))

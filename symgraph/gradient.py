@@ -1,0 +1,386 @@
+"""Symbolic reverse-mode differentiation over the graph IR.
+
+``grad`` walks the cost's graph backwards and asks each op for the gradient of its
+inputs (``Op.grad``, written next to the op), so the result is an ordinary graph: it can
+be printed, rewritten and compiled like any other. No ``jax.grad`` is involved.
+"""
+import numpy as np
+
+from symgraph.graph.basic import Apply, Op, Variable, format_trace, toposort
+from symgraph.tensor import elemwise as ew
+from symgraph.tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES, TensorType
+from symgraph.tensor.var import as_tensor_variable
+
+
+class DisconnectedInputError(ValueError):
+    """A variable to differentiate with respect to is not part of the cost's graph."""
+
+
+def _grad_name(cost, wrt):
+    if cost is not None and cost.name is not None and wrt.name is not None:
+        return '(d%s/d%s)' % (cost.name, wrt.name)
+    return None
+
+
+def _fit(g, var):
+    """Make gradient ``g`` have exactly the type of ``var`` (dtype and broadcast pattern)."""
+    from symgraph.tensor.basic import patternbroadcast
+    if g.dtype != var.dtype:
+        g = ew.cast(g, var.dtype)
+    if g.ndim < var.ndim or any(gb and not vb for gb, vb in zip(g.broadcastable,
+                                                                  var.broadcastable)):
+        g = ew.second(var, g)
+    if g.broadcastable != var.broadcastable:
+        g = patternbroadcast(g, var.broadcastable)
+    return g
+
+
+def _check_wrt(wrt):
+    for var in wrt:
+        if not isinstance(var, Variable):
+            raise TypeError('Expected Variable, got %r of type %s: grad can only differentiate '
+                            'with respect to symbolic variables' % (var, type(var)))
+        if var.type.dtype in DISCRETE_DTYPES:
+            raise TypeError('grad: cannot differentiate with respect to %s of type %s: integer '
+                            'and boolean variables have no gradient. Differentiate with '
+                            'respect to a float variable (e.g. cast the data to floatX).\n'
+                            'The variable was created at:\n%s'
+                            % (var, var.type, format_trace(var.creation_trace)))
+
+
+def grad(cost, wrt, consider_constant=None, disconnected_inputs='raise', add_names=True,
+         known_grads=None, return_disconnected='zero', null_gradients='raise'):
+    """Symbolic gradient of scalar ``cost`` with respect to ``wrt`` (a variable or a list).
+
+    ``consider_constant`` variables are treated as constants (no gradient flows through
+    them); ``known_grads`` maps variables to gradients to start from (with ``cost`` None
+    or in addition to it). Gradients are named ``'(dcost/dW)'`` when both have names.
+    """
+    if cost is None and not known_grads:
+        raise ValueError('grad needs a cost, or known_grads to start from')
+    single = not isinstance(wrt, (list, tuple))
+    wrt_list = [wrt] if single else list(wrt)
+    _check_wrt(wrt_list)
+    if cost is not None:
+        cost = as_tensor_variable(cost)
+        if cost.ndim != 0:
+            raise TypeError('cost must be a scalar. %s has type %s (%d dimensions); reduce it '
+                            'first, e.g. with .sum() or .mean().\nThe cost was created at:\n%s'
+                            % (cost, cost.type, cost.ndim, format_trace(cost.creation_trace)))
+    seeds = {}
+    if cost is not None:
+        seeds[cost] = _float_ones_like(cost)
+    for var, g in (known_grads or {}).items():
+        g = as_tensor_variable(g)
+        if g.type.ndim != var.type.ndim or (var.dtype in FLOAT_DTYPES and
+                                            g.dtype not in FLOAT_DTYPES):
+            raise TypeError('known_grads: the gradient given for %s (type %s) has type %s; it '
+                            'must have the same number of dimensions and a float dtype'
+                            % (var, var.type, g.type))
+        seeds[var] = _fit(g, var) if var.dtype in FLOAT_DTYPES else g
+    grads = backpropagate(seeds, wrt_list, set(consider_constant or ()))
+    results = []
+    for var in wrt_list:
+        g = grads.get(var)
+        if g is None:
+            message = ('grad method was asked to compute the gradient with respect to a '
+                       'variable that is not part of the computational graph of the cost, or '
+                       'is used only by a non-differentiable operator: %s' % var)
+            if disconnected_inputs == 'raise':
+                raise DisconnectedInputError(
+                    message + '\nThe variable was created at:\n%s\nTo ignore this, pass '
+                    "disconnected_inputs='ignore' (or 'warn') to grad."
+                    % format_trace(var.creation_trace))
+            if disconnected_inputs == 'warn':
+                import warnings
+                warnings.warn(message, stacklevel=2)
+            elif disconnected_inputs != 'ignore':
+                raise ValueError("disconnected_inputs must be 'raise', 'warn' or 'ignore'")
+            if return_disconnected == 'None':
+                results.append(None)
+                continue
+            g = ew.zeros_like(var, dtype=var.dtype)
+        elif add_names and _grad_name(cost, var) and g.name is None:
+            g.name = _grad_name(cost, var)
+        results.append(g)
+    return results[0] if single else results
+
+
+def _float_ones_like(var):
+    dtype = var.dtype if var.dtype in FLOAT_DTYPES else 'float64'
+    from symgraph.tensor.var import constant
+    return ew.fill(var, constant(1.0, dtype=dtype))
+
+
+def backpropagate(seeds, wrt, constants=()):
+    """{variable: gradient} for the ``wrt`` variables, starting from ``seeds``.
+
+    Only nodes on a path from a ``wrt`` variable to a seed are differentiated; variables
+    in ``constants`` block the flow.
+    """
+    wrt_set = set(wrt)
+    roots = list(seeds)
+    nodes = toposort(roots, stop=constants)
+    connected = set(v for v in wrt_set if v not in constants)
+    for node in nodes:
+        if any(i in connected for i in node.inputs):
+            connected.update(node.outputs)
+    terms = {var: [g] for var, g in seeds.items()}
+    grads = {}
+    for node in reversed(nodes):
+        if not any(out in terms for out in node.outputs):
+            continue
+        output_grads = [_total(out, terms, grads) for out in node.outputs]
+        if not any(i in connected and i not in constants for i in node.inputs):
+            continue
+        if all(g is None for g in output_grads) or \
+                all(out.dtype in DISCRETE_DTYPES for out in node.outputs):
+            continue
+        input_grads = node.op.grad(node, output_grads)
+        if len(input_grads) != len(node.inputs):
+            raise ValueError('%s.grad returned %d gradients for %d inputs'
+                             % (node.op, len(input_grads), len(node.inputs)))
+        for var, g in zip(node.inputs, input_grads):
+            if g is None or var not in connected or var in constants:
+                continue
+            if var.dtype in DISCRETE_DTYPES:
+                continue
+            terms.setdefault(var, []).append(_fit(as_tensor_variable(g), var))
+    for var in wrt:
+        if var in terms:
+            _total(var, terms, grads)
+    return grads
+
+
+def _total(var, terms, grads):
+    """Sum of the gradient terms of ``var`` (computed once, then reused)."""
+    if var in grads:
+        return grads[var]
+    parts = terms.get(var)
+    if not parts:
+        return None
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    grads[var] = total
+    return total
+
+
+# ---------------------------------------------------------------------------------------
+# Gradient-shaping ops
+# ---------------------------------------------------------------------------------------
+
+class _ViewOp(Op):
+    """Identity in the forward pass; subclasses change what the backward pass sees."""
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        node = Apply(self, [x], [x.type])
+        node.outputs[0].static_shape = x.static_shape
+        return node
+
+    def jax_impl(self, node, x):
+        return x
+
+
+class DisconnectedGrad(_ViewOp):
+    """No gradient flows through (``disconnected_grad``)."""
+
+    def grad(self, node, output_grads):
+        return [None]
+
+
+class ZeroGrad(_ViewOp):
+    """The gradient through is zero (``zero_grad``)."""
+
+    def grad(self, node, output_grads):
+        return [ew.zeros_like(node.inputs[0])]
+
+
+class GradClip(_ViewOp):
+    """Clips the gradient flowing through into [lower, upper] (``grad_clip``)."""
+
+    __props__ = ('lower', 'upper')
+
+    def __init__(self, lower, upper):
+        if lower > upper:
+            raise ValueError('grad_clip: lower bound %r is above upper bound %r' % (lower, upper))
+        self.lower, self.upper = lower, upper
+
+    def grad(self, node, output_grads):
+        return [ew.clip(output_grads[0], self.lower, self.upper)]
+
+
+def disconnected_grad(x):
+    return DisconnectedGrad()(x)
+
+
+def zero_grad(x):
+    return ZeroGrad()(x)
+
+
+def grad_clip(x, lower_bound, upper_bound):
+    return GradClip(lower_bound, upper_bound)(x)
+
+
+def consider_constant(x):
+    return disconnected_grad(x)
+
+
+# ---------------------------------------------------------------------------------------
+# Jacobian, Hessian, Lop, Rop
+# ---------------------------------------------------------------------------------------
+
+def jacobian(expression, wrt, consider_constant=None, disconnected_inputs='raise'):
+    """d expression / d wrt for a vector (or scalar) ``expression``, one row per element.
+
+    The rows are built symbolically, one gradient per element, so the length of the
+    expression must be known when the graph is built.
+    """
+    from symgraph.tensor.basic import stack
+    expression = as_tensor_variable(expression)
+    single = not isinstance(wrt, (list, tuple))
+    wrt_list = [wrt] if single else list(wrt)
+    if expression.ndim == 0:
+        result = grad(expression, wrt_list, consider_constant, disconnected_inputs)
+        return result[0] if single else result
+    if expression.ndim != 1 or expression.static_shape[0] is None:
+        raise TypeError('jacobian needs a scalar or a vector of statically known length; %s '
+                        'has type %s and shape %s' % (expression, expression.type,
+                                                     ew.shape_text(expression.static_shape)))
+    rows = [grad(expression[i], wrt_list, consider_constant, disconnected_inputs)
+            for i in range(expression.static_shape[0])]
+    result = [stack([row[k] for row in rows]) for k in range(len(wrt_list))]
+    return result[0] if single else result
+
+
+def hessian(cost, wrt, consider_constant=None, disconnected_inputs='raise'):
+    """The matrix of second derivatives of scalar ``cost`` for each vector in ``wrt``."""
+    single = not isinstance(wrt, (list, tuple))
+    wrt_list = [wrt] if single else list(wrt)
+    result = []
+    for var in wrt_list:
+        if var.ndim != 1:
+            raise TypeError('hessian: %s of type %s must be a vector' % (var, var.type))
+        g = grad(cost, var, consider_constant, disconnected_inputs)
+        result.append(jacobian(g, var, consider_constant, disconnected_inputs))
+    return result[0] if single else result
+
+
+def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs='raise'):
+    """Vector-Jacobian product: ``eval_points`` times d f / d wrt."""
+    fs = f if isinstance(f, (list, tuple)) else [f]
+    points = eval_points if isinstance(eval_points, (list, tuple)) else [eval_points]
+    single = not isinstance(wrt, (list, tuple))
+    wrt_list = [wrt] if single else list(wrt)
+    _check_wrt(wrt_list)
+    seeds = {as_tensor_variable(o): _fit(as_tensor_variable(p), as_tensor_variable(o))
+             for o, p in zip(fs, points)}
+    grads = backpropagate(seeds, wrt_list, set(consider_constant or ()))
+    result = []
+    for var in wrt_list:
+        g = grads.get(var)
+        if g is None:
+            if disconnected_inputs == 'raise':
+                raise DisconnectedInputError('Lop: %s is not part of the graph of %s'
+                                             % (var, fs))
+            g = ew.zeros_like(var)
+        result.append(g)
+    return result[0] if single else result
+
+
+def Rop(f, wrt, eval_points):
+    """Jacobian-vector product d f / d wrt times ``eval_points``.
+
+    Computed as the derivative of the Lop with respect to a dummy cotangent, which needs
+    only the reverse-mode rules every op already has.
+    """
+    single_f = not isinstance(f, (list, tuple))
+    fs = [f] if single_f else list(f)
+    wrt_list = wrt if isinstance(wrt, (list, tuple)) else [wrt]
+    points = eval_points if isinstance(eval_points, (list, tuple)) else [eval_points]
+    results = []
+    for out in fs:
+        out = as_tensor_variable(out)
+        dummy = out.type('dummy_cotangent')
+        vjps = Lop(out, wrt_list, dummy, disconnected_inputs='ignore')
+        inner = sum_all([ew.mul(v, p) for v, p in zip(vjps, points)])
+        results.append(grad(inner, dummy, disconnected_inputs='ignore'))
+    return results[0] if single_f else results
+
+
+def sum_all(terms):
+    from symgraph.tensor.reduction import sum as reduce_sum
+    total = reduce_sum(terms[0])
+    for term in terms[1:]:
+        total = total + reduce_sum(term)
+    return total
+
+
+# ---------------------------------------------------------------------------------------
+# verify_grad
+# ---------------------------------------------------------------------------------------
+
+class GradientError(AssertionError):
+    """Symbolic and numeric gradients disagree."""
+
+
+_DEFAULT_EPS = {'float64': 1e-7, 'float32': 3e-3, 'float16': 1e-1}
+_DEFAULT_TOL = {'float64': 1e-4, 'float32': 1e-2, 'float16': 5e-2}
+
+
+def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=None,
+                rel_tol=None, mode=None, cast_to_output_type=False, no_debug_ref=True):
+    """Check ``fun``'s symbolic gradient against central finite differences at ``pt``.
+
+    ``fun`` takes symbolic variables (one per array in ``pt``) and returns a variable; the
+    check projects it on a random direction so any output shape works. Raises
+    GradientError naming the input and the largest discrepancy.
+    """
+    from symgraph.compile.function import function
+    from symgraph.tensor.reduction import sum as reduce_sum
+    from symgraph.tensor.sharedvar import shared
+    rng = rng if rng is not None else np.random.RandomState(42)
+    pt = [np.array(p) for p in pt]
+    dtype = str(np.result_type(*[p.dtype for p in pt if p.dtype.kind == 'f'] or ['float64']))
+    eps = eps or _DEFAULT_EPS[dtype]
+    abs_tol = _DEFAULT_TOL[dtype] if abs_tol is None else abs_tol
+    rel_tol = _DEFAULT_TOL[dtype] if rel_tol is None else rel_tol
+    inputs = [TensorType(p.dtype, (False,) * p.ndim)('input_%d' % k) for k, p in enumerate(pt)]
+    output = as_tensor_variable(fun(*inputs))
+    for _ in range(n_tests):
+        direction = rng.rand(*[int(s) for s in output_shape(fun, pt)]).astype(output.dtype)
+        projected = reduce_sum(ew.mul(output, shared(direction, name='random_projection')))
+        cost_fn = function(inputs, projected, mode=mode)
+        grad_fn = function(inputs, grad(projected, inputs), mode=mode)
+        analytic = grad_fn(*pt)
+        for k, p in enumerate(pt):
+            numeric = np.zeros(p.shape, dtype='float64')
+            flat = p.reshape(-1)
+            for j in range(flat.size):
+                old = flat[j]
+                flat[j] = old + eps
+                plus = float(cost_fn(*pt))
+                flat[j] = old - eps
+                minus = float(cost_fn(*pt))
+                flat[j] = old
+                numeric.reshape(-1)[j] = (plus - minus) / (2 * eps)
+            abs_err = np.abs(analytic[k] - numeric)
+            rel_err = abs_err / np.maximum(np.abs(analytic[k]) + np.abs(numeric), 1e-8)
+            bad = (abs_err > abs_tol) & (rel_err > rel_tol)
+            if np.any(bad):
+                j = int(np.argmax(np.where(bad, abs_err, 0)))
+                raise GradientError(
+                    'verify_grad: the gradient with respect to input %d (shape %s) disagrees '
+                    'with finite differences: at flat position %d the symbolic gradient is %r '
+                    'and the numeric one %r (abs error %.3g > %.3g, rel error %.3g > %.3g)'
+                    % (k, p.shape, j, analytic[k].reshape(-1)[j], numeric.reshape(-1)[j],
+                       abs_err.reshape(-1)[j], abs_tol, rel_err.reshape(-1)[j], rel_tol))
+
+
+def output_shape(fun, pt):
+    """The shape of ``fun``'s output at ``pt`` (evaluated once)."""
+    inputs = [TensorType(p.dtype, (False,) * p.ndim)() for p in pt]
+    out = as_tensor_variable(fun(*inputs))
+    return out.eval(dict(zip(inputs, pt))).shape
+

@@ -1,0 +1,280 @@
+"""The graph IR: Type, Variable, Constant, Apply, Op, and the walks over them.
+
+A graph is a DAG of Apply nodes (an Op applied to input Variables, producing output
+Variables). Every walk here is iterative, so a chain 10,000 nodes deep is as easy as a
+short one. Nothing in this module knows about tensors, numpy or JAX.
+"""
+import os
+import sys
+import linecache
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_SKIP_PREFIXES = (_PACKAGE_DIR, '<frozen ')
+
+
+def user_frame():
+    """(filename, line number, function) of the innermost caller outside symgraph.
+
+    Called for every node created, so it only walks frames and reads two attributes;
+    the source text is looked up when an error message needs it.
+    """
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_SKIP_PREFIXES):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    return (frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+
+
+def format_trace(trace):
+    """A traceback-style two-line description of where a node was created."""
+    if trace is None:
+        return '  (created inside symgraph)'
+    filename, lineno, func = trace
+    text = '  File "%s", line %d, in %s' % (filename, lineno, func)
+    source = linecache.getline(filename, lineno).strip()
+    if source:
+        text += '\n    ' + source
+    return text
+
+
+class Type:
+    """What values a Variable may hold. Subclasses define equality through ``_props``."""
+
+    _props = ()
+
+    def _key(self):
+        return (self.family,) + tuple(getattr(self, p) for p in self._props)
+
+    @property
+    def family(self):
+        """Types of one family with equal props are equal (a printing variant is no new type)."""
+        return type(self)
+
+    def __eq__(self, other):
+        return isinstance(other, Type) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __call__(self, name=None):
+        """Make a fresh input variable of this type, as ``T.matrix('x')`` does."""
+        return self.variable_class(self, name=name, trace=user_frame())
+
+    def filter(self, value, strict=False, allow_downcast=None):
+        """Return ``value`` converted to this type, or raise TypeError."""
+        raise NotImplementedError
+
+    variable_class = None
+
+
+class Variable:
+    """A value in a graph: an input (no owner) or the ``index``-th output of ``owner``."""
+
+    def __init__(self, type, owner=None, index=None, name=None, trace=None):
+        self.type = type
+        self.owner = owner
+        self.index = index
+        self.name = name
+        self.trace = trace if owner is None else None
+        self.tag = _Tag()
+
+    @property
+    def creation_trace(self):
+        """Where the user created this variable (or the node that outputs it)."""
+        return self.owner.trace if self.owner is not None else self.trace
+
+    def __str__(self):
+        if self.name is not None:
+            return self.name
+        if self.owner is not None:
+            op = self.owner.op
+            if len(self.owner.outputs) == 1:
+                return str(op) + '.0'
+            return '%s.%d' % (op, self.index)
+        return '<%s>' % self.type
+
+    def __repr__(self):
+        return str(self)
+
+    def clone(self):
+        """A new input variable of the same type and name (used by givens/clone)."""
+        cp = self.__class__(self.type, name=self.name, trace=self.creation_trace)
+        cp.tag = self.tag
+        return cp
+
+    def get_parents(self):
+        return [self.owner] if self.owner is not None else []
+
+
+class _Tag:
+    """Free-form annotations on a variable (Theano's ``var.tag``)."""
+
+
+class Constant(Variable):
+    """A variable with a fixed value; equal constants can be merged."""
+
+    def __init__(self, type, data, name=None):
+        super().__init__(type, name=name)
+        self.data = data
+
+    def signature(self):
+        """Hashable identity of the value, for merging equal constants."""
+        return (self.type, self.data)
+
+    def clone(self):
+        return self
+
+
+class Apply:
+    """One application of an Op: inputs, outputs, and the user line that created it."""
+
+    __slots__ = ('op', 'inputs', 'outputs', 'trace', 'tag')
+
+    def __init__(self, op, inputs, output_types, trace=None):
+        self.op = op
+        self.inputs = list(inputs)
+        self.outputs = [t.variable_class(t, owner=self, index=i) for i, t in enumerate(output_types)]
+        self.trace = trace if trace is not None else user_frame()
+        self.tag = None
+
+    @property
+    def out(self):
+        return self.outputs[0]
+
+    def default_output(self):
+        """The output that ``op(...)`` returns."""
+        return self.outputs[0] if len(self.outputs) == 1 else self.outputs
+
+    def clone_with_new_inputs(self, inputs, strict=True):
+        """Re-apply the op to new inputs, keeping the original creation trace.
+
+        With ``strict`` the new inputs must have the old types; otherwise the op
+        re-infers its output types from them.
+        """
+        if strict:
+            for old, new in zip(self.inputs, inputs):
+                if old.type != new.type:
+                    raise TypeError('Cannot replace %s of type %s by %s of type %s in %s'
+                                    % (old, old.type, new, new.type, self.op))
+        node = self.op.make_node(*inputs)
+        node.trace = self.trace
+        return node
+
+    def __str__(self):
+        return '%s(%s)' % (self.op, ', '.join(str(i) for i in self.inputs))
+
+    __repr__ = __str__
+
+
+class Op:
+    """An operation. Subclasses put side by side, in one class:
+
+    * ``make_node(*inputs)``: input checks and type inference, returning an Apply;
+    * ``jax_impl(node, *values)``: the JAX implementation (a single output, or a tuple);
+    * ``grad(inputs, output_grads)``: symbolic gradients, as graph variables;
+    * ``__props__``: the parameters that define equality and the printed name.
+    """
+
+    __props__ = ()
+
+    def _props(self):
+        return tuple(getattr(self, p) for p in self.__props__)
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self._props() == other._props()
+
+    def __hash__(self):
+        return hash((type(self),) + self._props())
+
+    def __str__(self):
+        if not self.__props__:
+            return type(self).__name__
+        return '%s{%s}' % (type(self).__name__,
+                           ', '.join('%s=%r' % (p, getattr(self, p)) for p in self.__props__))
+
+    def __call__(self, *inputs):
+        return self.make_node(*inputs).default_output()
+
+    def make_node(self, *inputs):
+        raise NotImplementedError
+
+    def jax_impl(self, node, *values):
+        raise NotImplementedError('%s has no JAX implementation' % self)
+
+    def grad(self, inputs, output_grads):
+        raise NotImplementedError('%s has no gradient' % self)
+
+
+def toposort(outputs, stop=()):
+    """Apply nodes needed for ``outputs``, each after the nodes it depends on.
+
+    Variables in ``stop`` are treated as inputs: their owners are not visited.
+    Deterministic: the order depends only on the graph's structure.
+    """
+    stop = set(stop)
+    order = []
+    visited = set()
+    stack = [(v.owner, False) for v in reversed(list(outputs))
+             if v.owner is not None and v not in stop]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))
+        for inp in reversed(node.inputs):
+            owner = inp.owner
+            if owner is not None and owner not in visited and inp not in stop:
+                stack.append((owner, False))
+    return order
+
+
+def ancestors(outputs, stop=()):
+    """Every variable the ``outputs`` depend on (themselves included), outputs first."""
+    stop = set(stop)
+    seen = set()
+    result = []
+    stack = list(reversed(list(outputs)))
+    while stack:
+        var = stack.pop()
+        if var in seen:
+            continue
+        seen.add(var)
+        result.append(var)
+        if var.owner is not None and var not in stop:
+            stack.extend(reversed(var.owner.inputs))
+    return result
+
+
+def graph_inputs(outputs, stop=()):
+    """The leaf variables (no owner, or in ``stop``) the outputs depend on, constants included."""
+    stop = set(stop)
+    return [v for v in ancestors(outputs, stop) if v.owner is None or v in stop]
+
+
+def clone_replace(outputs, replace=None, strict=True):
+    """Copy the graph of ``outputs`` with each key of ``replace`` swapped for its value.
+
+    Nodes whose inputs are untouched are shared with the original graph, so cloning is
+    linear in the part of the graph that actually changes.
+    """
+    memo = dict(replace or {})
+    for node in toposort(outputs, stop=memo):
+        new_inputs = [memo.get(i, i) for i in node.inputs]
+        if all(n is o for n, o in zip(new_inputs, node.inputs)):
+            continue
+        new_node = node.clone_with_new_inputs(new_inputs, strict=strict)
+        for old, new in zip(node.outputs, new_node.outputs):
+            new.name = old.name
+            memo[old] = new
+    return [memo.get(o, o) for o in outputs]
+
+
+def is_in_ancestors(var, candidates):
+    """True when any of ``candidates`` is among the ancestors of ``var``."""
+    candidates = set(candidates)
+    return any(v in candidates for v in ancestors([var]))

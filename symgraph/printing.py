@@ -1,0 +1,175 @@
+"""Printing graphs: ``debugprint`` (Theano 1.0.5's tree format, byte for byte) and ``pprint``."""
+import sys
+
+from symgraph.graph.basic import Apply, Variable
+
+
+def char_from_number(number):
+    """Theano's id letters: 0 -> A, 25 -> Z, 26 -> BA (base 26 with A as zero)."""
+    digits = []
+    while True:
+        number, rem = divmod(number, 26)
+        digits.append(chr(ord('A') + rem))
+        if number == 0:
+            return ''.join(reversed(digits))
+
+
+class _Ids:
+    """Assigns ids in the order objects are first printed, shared across a whole call."""
+
+    def __init__(self, style):
+        if style not in ('CHAR', 'int', 'id', ''):
+            raise ValueError("ids must be 'CHAR', 'int', 'id' or '', not %r" % (style,))
+        self.style = style
+        self.assigned = {}
+
+    def __call__(self, obj):
+        if obj not in self.assigned:
+            n = len(self.assigned)
+            self.assigned[obj] = {'CHAR': lambda: '[id %s]' % char_from_number(n),
+                                  'int': lambda: '[id %d]' % n,
+                                  'id': lambda: '[id %d]' % id(obj),
+                                  '': lambda: ''}[self.style]()
+        return self.assigned[obj]
+
+
+def _print_tree(root, out, ids, done, depth, print_type, stop_on_name, order):
+    """One output's tree, walked with an explicit stack (deep graphs need no recursion)."""
+    stack = [(root, '', '', depth)]
+    while stack:
+        var, prefix, prefix_child, remaining = stack.pop()
+        if remaining == 0:
+            continue
+        type_str = ' <%s>' % var.type if print_type else ''
+        node = var.owner
+        if node is None:
+            out.append('%s%s %s%s' % (prefix, var, ids(var), type_str))
+            continue
+        already_printed = node in done
+        done.add(node)
+        idx = '' if len(node.outputs) == 1 else '.%d' % node.outputs.index(var)
+        position = str(order.index(node)) if order else ''
+        out.append("%s%s%s %s%s '%s'   %s" % (prefix, node.op, idx, ids(node), type_str,
+                                             var.name or '', position))
+        if already_printed or (stop_on_name and var.name is not None):
+            continue
+        children = []
+        for i, child in enumerate(node.inputs):
+            last = i == len(node.inputs) - 1
+            children.append((child, prefix_child + ' |',
+                             prefix_child + ('  ' if last else ' |'), remaining - 1))
+        stack.extend(reversed(children))
+
+
+def debugprint(obj, depth=-1, print_type=False, file=None, ids='CHAR', stop_on_name=False,
+               done=None):
+    """Print a graph as an indented tree, exactly as Theano 1.0.5 does.
+
+    ``obj`` is a variable, an Apply node, a compiled function, or a list of them (which
+    share ids). ``file='str'`` returns the text; None prints to stdout.
+    """
+    if not isinstance(depth, int):
+        raise TypeError('depth must be an int, not %r' % (depth,))
+    roots = []
+    for item in obj if isinstance(obj, (list, tuple)) else [obj]:
+        if isinstance(item, Variable):
+            roots.append((item, None))
+        elif isinstance(item, Apply):
+            roots.extend((o, None) for o in item.outputs)
+        elif hasattr(item, 'printable_outputs'):
+            outputs, order = item.printable_outputs()
+            roots.extend((o, order) for o in outputs)
+        elif hasattr(item, 'variable'):  # In / Out
+            roots.append((item.variable, None))
+        else:
+            raise TypeError('debugprint cannot print an object of type %s: %r'
+                            % (type(item).__name__, item))
+    lines, id_maker = [], _Ids(ids)
+    done = set() if done is None else done
+    for root, order in roots:
+        _print_tree(root, lines, id_maker, done, depth, print_type, stop_on_name, order)
+    text = ''.join(line + '\n' for line in lines)
+    if file == 'str':
+        return text
+    stream = sys.stdout if file is None else file
+    stream.write(text)
+    return stream
+
+
+# ---------------------------------------------------------------------------------------
+# pprint: Theano's infix form
+# ---------------------------------------------------------------------------------------
+
+_INFIX = {'add': '+', 'sub': '-', 'mul': '*', 'true_div': '/', 'int_div': '//', 'mod': '%',
+          'pow': '**'}
+
+
+def _pformat_node(var, parts):
+    """The text of one variable given the texts of its inputs."""
+    from symgraph.tensor.basic import Dot
+    from symgraph.tensor.elemwise import Cast, DimShuffle, Elemwise
+    from symgraph.tensor.subtensor import Subtensor
+    node = var.owner
+    op = node.op
+    if isinstance(op, Elemwise):
+        name = op.scalar_op.name
+        if name in _INFIX:
+            return '(%s %s %s)' % (parts[0], _INFIX[name], parts[1])
+        if name == 'neg':
+            return '(-%s)' % parts[0]
+        if name == 'abs_':
+            return '|%s|' % parts[0]
+        if isinstance(op.scalar_op, Cast):
+            return '%s(%s)' % (op.scalar_op.dtype, parts[0])
+        label = str(op)
+        if label.startswith('Elemwise{'):
+            label = name
+        return '%s(%s)' % (label, ', '.join(parts))
+    if isinstance(op, Dot):
+        return '(%s \\dot %s)' % tuple(parts)
+    if isinstance(op, DimShuffle):
+        order = list(op.new_order)
+        while order and order[0] == 'x':  # leading new axes print as the input itself
+            order.pop(0)
+        ndim = len(op.input_broadcastable)
+        if order == list(range(ndim)):
+            return parts[0]
+        if order == list(reversed(range(ndim))):
+            return '%s.T' % parts[0]
+        return 'DimShuffle{%s}(%s)' % (', '.join(str(d) for d in order), parts[0])
+    if isinstance(op, Subtensor):
+        return '%s[%s]' % (parts[0], ', '.join(_subtensor_entries(op, parts[1:])))
+    return '%s(%s)' % (op, ', '.join(parts))
+
+
+def _subtensor_entries(op, bounds):
+    values = iter(bounds)
+    entries = []
+    for entry in op.idx_list:
+        if isinstance(entry, slice):
+            entries.append(':'.join('' if p is None else next(values)
+                                    for p in (entry.start, entry.stop, entry.step)).rstrip(':')
+                           or ':')
+        else:
+            entries.append(next(values))
+    return entries
+
+
+def pprint(var):
+    """Theano's one-line infix rendering of a graph (named variables print by name)."""
+    from symgraph.graph.basic import toposort
+    texts = {}
+    for node in toposort([var]):
+        for inp in node.inputs:
+            if inp.owner is None:
+                texts.setdefault(inp, str(inp))
+        for out in node.outputs:
+            texts[out] = _pformat_node(out, [texts[i] for i in node.inputs])
+    if var.owner is None:
+        return str(var)
+    return texts[var]
+
+
+def pydotprint(*args, **kwargs):
+    raise NotImplementedError('pydotprint needs graphviz; use debugprint for a text tree')
+

@@ -1,0 +1,627 @@
+"""Elementwise operations, casts and DimShuffle.
+
+An Elemwise op applies a ScalarOp to every element of its (broadcast) inputs. Each
+ScalarOp below states, in one place, its dtype rule, its JAX function and its gradient;
+the public functions (``add``, ``exp``, ``T.nnet.sigmoid``...) are Elemwise ops named as
+Theano prints them (``Elemwise{add,no_inplace}``).
+"""
+import jax.numpy as jnp
+import jax.scipy.special as jsp
+import numpy as np
+
+from symgraph.config import config
+from symgraph.graph.basic import Apply, Op, format_trace
+from symgraph.tensor.type import (DISCRETE_DTYPES, FLOAT_DTYPES, TensorType, check_dtype, upcast,
+                                  upcast_to_float)
+from symgraph.tensor.var import as_tensor_variable
+
+
+class BroadcastError(ValueError):
+    """Shapes that a Theano-style (explicit) broadcast rejects."""
+
+
+# ---------------------------------------------------------------------------------------
+# Scalar ops: dtype rule + JAX function + gradient, side by side.
+# ---------------------------------------------------------------------------------------
+
+def _same_upcast(*dtypes):
+    return upcast(*dtypes)
+
+
+def _to_float(*dtypes):
+    return upcast_to_float(*dtypes)
+
+
+def _to_bool(*dtypes):
+    return 'bool'
+
+
+class ScalarOp:
+    """An elementwise function of ``nin`` scalars.
+
+    ``out_dtype(*in_dtypes)`` gives the output dtype; ``fn`` is the JAX function, applied
+    after the inputs are cast to ``compute_dtype`` (so JAX's promotion rules, which differ
+    from numpy's, never decide a result); ``grad(inputs, out, gout)`` returns one gradient
+    variable (or None for 'not differentiable') per input.
+    """
+
+    def __init__(self, name, nin, fn, out_dtype=_same_upcast, grad=None, compute_inputs=True):
+        self.name = name
+        self.nin = nin
+        self.fn = fn
+        self.out_dtype = out_dtype
+        self.grad = grad
+        self.compute_inputs = compute_inputs
+
+    def compute_dtype(self, in_dtypes, out_dtype):
+        """The dtype the inputs are cast to before ``fn`` runs."""
+        if self.out_dtype is _to_bool:
+            return upcast(*in_dtypes)
+        return out_dtype
+
+    def __str__(self):
+        return self.name
+
+    def __reduce__(self):
+        # Pickled by name: the JAX functions they hold are not picklable themselves.
+        return (SCALAR_OPS.__getitem__, (self.name,))
+
+    def __eq__(self, other):
+        return isinstance(other, ScalarOp) and self.name == other.name
+
+    def __hash__(self):
+        return hash(self.name)
+
+
+class Cast(ScalarOp):
+    """Conversion to a fixed dtype, printed ``Cast{float64}``."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+        super().__init__('Cast{%s}' % dtype, 1, _identity, out_dtype=self._out_dtype,
+                         grad=_cast_grad)
+
+    def _out_dtype(self, *in_dtypes):
+        return self.dtype
+
+    def __reduce__(self):
+        return (Cast, (self.dtype,))
+
+
+def _identity(x):
+    return x
+
+
+def _cast_grad(inputs, out, gout):
+    (x,) = inputs
+    if x.dtype in DISCRETE_DTYPES:
+        return [None]
+    return [cast(gout, x.dtype)]
+
+
+def _jax_round_half_away(x):
+    return jnp.where(x >= 0, jnp.floor(x + 0.5), jnp.ceil(x - 0.5)).astype(x.dtype)
+
+
+def _jax_xlogx(x):
+    return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log(x))
+
+
+def _jax_xlogy0(x, y):
+    return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log(y))
+
+
+def _jax_int_div(x, y):
+    return x // y
+
+
+def _jax_sgn(x):
+    return jnp.sign(x)
+
+
+def _jax_second(x, y):
+    return jnp.broadcast_to(y, jnp.broadcast_shapes(x.shape, y.shape))
+
+
+def _jax_switch(cond, a, b):
+    return jnp.where(cond, a, b)
+
+
+def _jax_clip(x, lo, hi):
+    return jnp.minimum(jnp.maximum(x, lo), hi)
+
+
+def _jax_softplus(x):
+    return jnp.logaddexp(x, jnp.zeros_like(x))
+
+
+def _float_out(*dtypes):
+    return upcast_to_float(*dtypes)
+
+
+def _true_div_out(*dtypes):
+    """int / int is floatX in Theano (even int8 / int8); otherwise the float upcast."""
+    if all(d in DISCRETE_DTYPES for d in dtypes):
+        return config.floatX
+    return upcast_to_float(*dtypes)
+
+
+def _zero_grads(n):
+    return lambda inputs, out, gout: [None] * n
+
+
+# Gradient rules. As in Theano, they use unnamed Elemwise ops (printed ``Elemwise{mul}``),
+# defined further below as g_add, g_mul, ...
+def _g_add(inputs, out, gout):
+    return [gout for _ in inputs]
+
+
+def _g_sub(inputs, out, gout):
+    return [gout, g_neg(gout)]
+
+
+def _g_mul(inputs, out, gout):
+    x, y = inputs
+    return [g_mul(gout, y), g_mul(gout, x)]
+
+
+def _g_true_div(inputs, out, gout):
+    x, y = inputs
+    return [g_true_div(gout, y), g_true_div(g_neg(g_mul(gout, x)), g_mul(y, y))]
+
+
+def _g_pow(inputs, out, gout):
+    x, y = inputs
+    gx = g_mul(g_mul(gout, y), g_pow(x, g_sub(y, 1)))
+    gy = g_mul(g_mul(gout, g_log(x)), g_pow(x, y))
+    return [gx, gy]
+
+
+def _g_neg(inputs, out, gout):
+    return [g_neg(gout)]
+
+
+def _g_abs(inputs, out, gout):
+    return [g_mul(gout, g_sgn(inputs[0]))]
+
+
+def _g_exp(inputs, out, gout):
+    return [g_mul(gout, g_exp(inputs[0]))]
+
+
+def _g_log(inputs, out, gout):
+    return [g_true_div(gout, inputs[0])]
+
+
+def _g_log1p(inputs, out, gout):
+    return [g_true_div(gout, g_add(1.0, inputs[0]))]
+
+
+def _g_sqrt(inputs, out, gout):
+    return [g_true_div(g_mul(gout, 0.5), g_sqrt(inputs[0]))]
+
+
+def _g_sqr(inputs, out, gout):
+    return [g_mul(g_mul(gout, inputs[0]), 2)]
+
+
+def _g_tanh(inputs, out, gout):
+    return [g_mul(gout, g_sub(1.0, g_sqr(g_tanh(inputs[0]))))]
+
+
+def _g_sigmoid(inputs, out, gout):
+    s = g_sigmoid(inputs[0])
+    return [g_mul(g_mul(gout, s), g_sub(1.0, g_sigmoid(inputs[0])))]
+
+
+def _g_softplus(inputs, out, gout):
+    return [g_mul(gout, g_sigmoid(inputs[0]))]
+
+
+def _g_maximum(inputs, out, gout):
+    # Theano gives the gradient to every input equal to the result (both, on ties).
+    x, y = inputs
+    return [g_mul(gout, g_eq(out, x)), g_mul(gout, g_eq(out, y))]
+
+
+def _g_switch(inputs, out, gout):
+    cond, a, b = inputs
+    zeros = zeros_like(gout)
+    return [None, g_switch(cond, gout, zeros), g_switch(cond, zeros, gout)]
+
+
+def _g_clip(inputs, out, gout):
+    x, lo, hi = inputs
+    inside = g_and(g_ge(x, lo), g_le(x, hi))
+    return [g_mul(gout, inside), g_mul(gout, g_lt(x, lo)), g_mul(gout, g_gt(x, hi))]
+
+
+def _g_second(inputs, out, gout):
+    return [None, gout]
+
+
+def _g_xlogx(inputs, out, gout):
+    return [g_mul(gout, g_add(g_log(inputs[0]), 1.0))]
+
+
+def _g_xlogy0(inputs, out, gout):
+    x, y = inputs
+    return [g_mul(gout, g_log(y)), g_mul(gout, g_true_div(x, y))]
+
+
+def _g_mod(inputs, out, gout):
+    x, y = inputs
+    return [gout, g_neg(g_mul(gout, g_int_div(x, y)))]
+
+
+def _g_identity(inputs, out, gout):
+    return [gout]
+
+
+SCALAR_OPS = {}
+
+
+def _scalar(name, nin, fn, out_dtype=_same_upcast, grad=None):
+    op = ScalarOp(name, nin, fn, out_dtype, grad)
+    SCALAR_OPS[name] = op
+    return op
+
+
+scalar_add = _scalar('add', 2, jnp.add, grad=_g_add)
+scalar_sub = _scalar('sub', 2, jnp.subtract, grad=_g_sub)
+scalar_mul = _scalar('mul', 2, jnp.multiply, grad=_g_mul)
+scalar_true_div = _scalar('true_div', 2, jnp.true_divide, _true_div_out, grad=_g_true_div)
+scalar_int_div = _scalar('int_div', 2, _jax_int_div, grad=_zero_grads(2))
+scalar_mod = _scalar('mod', 2, jnp.mod, grad=_g_mod)
+scalar_pow = _scalar('pow', 2, jnp.power, grad=_g_pow)
+scalar_neg = _scalar('neg', 1, jnp.negative, grad=_g_neg)
+scalar_abs = _scalar('abs_', 1, jnp.abs, grad=_g_abs)
+scalar_exp = _scalar('exp', 1, jnp.exp, _float_out, grad=_g_exp)
+scalar_log = _scalar('log', 1, jnp.log, _float_out, grad=_g_log)
+scalar_log1p = _scalar('log1p', 1, jnp.log1p, _float_out, grad=_g_log1p)
+scalar_sqrt = _scalar('sqrt', 1, jnp.sqrt, _float_out, grad=_g_sqrt)
+scalar_sqr = _scalar('sqr', 1, jnp.square, grad=_g_sqr)
+scalar_tanh = _scalar('tanh', 1, jnp.tanh, _float_out, grad=_g_tanh)
+scalar_sgn = _scalar('sgn', 1, _jax_sgn, grad=_zero_grads(1))
+scalar_round = _scalar('round_half_away_from_zero', 1, _jax_round_half_away,
+                       grad=_zero_grads(1))
+scalar_round_even = _scalar('round_half_to_even', 1, jnp.round, grad=_zero_grads(1))
+scalar_floor = _scalar('floor', 1, jnp.floor, _float_out, grad=_zero_grads(1))
+scalar_ceil = _scalar('ceil', 1, jnp.ceil, _float_out, grad=_zero_grads(1))
+scalar_maximum = _scalar('maximum', 2, jnp.maximum, grad=_g_maximum)
+scalar_minimum = _scalar('minimum', 2, jnp.minimum, grad=_g_maximum)
+scalar_clip = _scalar('clip', 3, _jax_clip, grad=_g_clip)
+scalar_eq = _scalar('eq', 2, jnp.equal, _to_bool, grad=_zero_grads(2))
+scalar_neq = _scalar('neq', 2, jnp.not_equal, _to_bool, grad=_zero_grads(2))
+scalar_lt = _scalar('lt', 2, jnp.less, _to_bool, grad=_zero_grads(2))
+scalar_le = _scalar('le', 2, jnp.less_equal, _to_bool, grad=_zero_grads(2))
+scalar_gt = _scalar('gt', 2, jnp.greater, _to_bool, grad=_zero_grads(2))
+scalar_ge = _scalar('ge', 2, jnp.greater_equal, _to_bool, grad=_zero_grads(2))
+scalar_and = _scalar('and_', 2, jnp.bitwise_and, grad=_zero_grads(2))
+scalar_or = _scalar('or_', 2, jnp.bitwise_or, grad=_zero_grads(2))
+scalar_xor = _scalar('xor', 2, jnp.bitwise_xor, grad=_zero_grads(2))
+scalar_invert = _scalar('invert', 1, jnp.invert, grad=_zero_grads(1))
+scalar_sigmoid = _scalar('scalar_sigmoid', 1, jsp.expit, _float_out, grad=_g_sigmoid)
+scalar_softplus = _scalar('scalar_softplus', 1, _jax_softplus, _float_out, grad=_g_softplus)
+scalar_xlogx = _scalar('xlogx', 1, _jax_xlogx, _float_out, grad=_g_xlogx)
+scalar_xlogy0 = _scalar('xlogy0', 2, _jax_xlogy0, _float_out, grad=_g_xlogy0)
+scalar_identity = _scalar('identity', 1, _identity, grad=_g_identity)
+
+
+def _switch_dtype(cond, a, b):
+    return upcast(a, b)
+
+
+def _second_dtype(x, y):
+    return y
+
+
+scalar_switch = _scalar('switch', 3, _jax_switch, _switch_dtype, grad=_g_switch)
+scalar_second = _scalar('second', 2, _jax_second, _second_dtype, grad=_g_second)
+
+
+# ---------------------------------------------------------------------------------------
+# Elemwise: broadcasting as Theano does it.
+# ---------------------------------------------------------------------------------------
+
+def _describe(var):
+    return '%s (%s, broadcastable=%s)' % (var, var.type, var.broadcastable)
+
+
+def check_broadcast(inputs, shapes, op_name, trace=None, static=False):
+    """Raise BroadcastError when two inputs disagree on a non-broadcastable dimension.
+
+    ``shapes`` may hold None for unknown lengths (at graph-build time). A length-1
+    dimension only broadcasts when its type says it is broadcastable: the message then
+    suggests the ``broadcastable=`` pattern that would make the expression valid.
+    """
+    ndim = inputs[0].ndim
+    for dim in range(ndim):
+        known = [(var, shape[dim]) for var, shape in zip(inputs, shapes)
+                 if not var.broadcastable[dim] and shape[dim] is not None]
+        if not known:
+            continue
+        first_var, first_len = known[0]
+        for var, length in known[1:]:
+            if length == first_len:
+                continue
+            culprit = first_var if first_len == 1 else var if length == 1 else None
+            hint = ''
+            if culprit is not None:
+                pattern = list(culprit.broadcastable)
+                pattern[dim] = True
+                hint = ('\nHINT: %s has length 1 in dimension %d but its broadcastable pattern '
+                        'is %s. To broadcast it, declare it with broadcastable=%s (e.g. '
+                        'shared(value, broadcastable=%s)).'
+                        % (culprit, dim, culprit.broadcastable, tuple(pattern), tuple(pattern)))
+            where = ''
+            if trace is not None:
+                where = '\nThe expression was created at:\n' + format_trace(trace)
+            raise BroadcastError(
+                '%s: input dimension mis-match%s in dimension %d: %s has shape %s but %s has '
+                'shape %s. Only broadcastable dimensions may differ.%s%s'
+                % (op_name, ' (known when building the graph)' if static else '', dim,
+                   _describe(first_var), shape_text(shapes[inputs.index(first_var)]),
+                   _describe(var), shape_text(shapes[inputs.index(var)]), hint, where))
+
+
+def shape_text(shape):
+    """'(20, ?)': a shape with ? for lengths unknown when the graph is built."""
+    parts = ['?' if s is None else str(s) for s in shape]
+    return '(%s)' % (parts[0] + ',' if len(parts) == 1 else ', '.join(parts))
+
+
+class Elemwise(Op):
+    """Apply ``scalar_op`` elementwise; inputs of lower rank are padded on the left."""
+
+    __props__ = ('scalar_op',)
+
+    def __init__(self, scalar_op, name=None):
+        self.scalar_op = scalar_op
+        self.name = name
+
+    def __str__(self):
+        return self.name or 'Elemwise{%s}' % self.scalar_op
+
+    def make_node(self, *inputs):
+        if len(inputs) != self.scalar_op.nin:
+            raise TypeError('%s takes %d inputs, got %d' % (self, self.scalar_op.nin, len(inputs)))
+        inputs = [as_tensor_variable(i) for i in inputs]
+        ndim = max(i.ndim for i in inputs)
+        inputs = [i if i.ndim == ndim else
+                  DimShuffle(i.broadcastable, ['x'] * (ndim - i.ndim) + list(range(i.ndim)))(i)
+                  for i in inputs]
+        check_broadcast(inputs, [i.static_shape for i in inputs], str(self), static=True)
+        out_dtype = self.scalar_op.out_dtype(*[i.dtype for i in inputs])
+        bcast = tuple(all(i.broadcastable[d] for i in inputs) for d in range(ndim))
+        node = Apply(self, inputs, [TensorType(out_dtype, bcast)])
+        out = node.outputs[0]
+        out.static_shape = tuple(
+            next((i.static_shape[d] for i in inputs
+                  if not i.broadcastable[d] and i.static_shape[d] is not None), None)
+            if not bcast[d] else 1 for d in range(ndim))
+        return node
+
+    def jax_impl(self, node, *values):
+        check_broadcast(node.inputs, [v.shape for v in values], str(self), trace=node.trace)
+        out_dtype = node.outputs[0].dtype
+        if self.scalar_op.compute_inputs:
+            dtype = self.scalar_op.compute_dtype([i.dtype for i in node.inputs], out_dtype)
+            if self.scalar_op is scalar_switch:
+                values = (values[0],) + tuple(v.astype(dtype) for v in values[1:])
+            elif self.scalar_op is not scalar_second:
+                values = tuple(v if v.dtype == dtype else v.astype(dtype) for v in values)
+        result = self.scalar_op.fn(*values)
+        return result if result.dtype == out_dtype else result.astype(out_dtype)
+
+    def grad(self, node, output_grads):
+        from symgraph.tensor.reduction import sum as reduce_sum
+        (gout,) = output_grads
+        out = node.outputs[0]
+        grads = []
+        for inp, g in zip(node.inputs, self.scalar_op.grad(node.inputs, out, gout)):
+            if g is None or inp.dtype in DISCRETE_DTYPES:
+                grads.append(None)
+                continue
+            # An input broadcast along a dimension receives the sum over that dimension.
+            axes = [d for d in range(out.ndim) if inp.broadcastable[d] and not g.broadcastable[d]]
+            if axes:
+                g = reduce_sum(g, axis=axes, keepdims=True)
+            if g.broadcastable != inp.broadcastable:
+                g = second(inp, g)
+            grads.append(g if g.dtype == inp.dtype else cast(g, inp.dtype))
+        return grads
+
+
+class DimShuffle(Op):
+    """Reorder dimensions, drop broadcastable ones, insert new broadcastable ones ('x').
+
+    Printed ``InplaceDimShuffle{1,0}`` as Theano's default (inplace) version is.
+    """
+
+    __props__ = ('input_broadcastable', 'new_order')
+
+    def __init__(self, input_broadcastable, new_order):
+        self.input_broadcastable = tuple(input_broadcastable)
+        self.new_order = tuple(new_order)
+        kept = [d for d in self.new_order if d != 'x']
+        if sorted(kept) != sorted(set(kept)) or any(
+                not isinstance(d, (int, np.integer)) or not 0 <= d < len(self.input_broadcastable)
+                for d in kept):
+            raise ValueError('Invalid dimshuffle pattern %s for an input with %d dimensions'
+                             % (self.new_order, len(self.input_broadcastable)))
+        for d in range(len(self.input_broadcastable)):
+            if d not in kept and not self.input_broadcastable[d]:
+                raise ValueError('Cannot drop the non-broadcastable dimension %d in dimshuffle%s '
+                                 '(only broadcastable dimensions may be dropped)'
+                                 % (d, self.new_order))
+        self.drop = tuple(d for d in range(len(self.input_broadcastable)) if d not in kept)
+        self.perm = tuple(kept)
+
+    def __str__(self):
+        return 'InplaceDimShuffle{%s}' % ','.join(str(d) for d in self.new_order)
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        if x.broadcastable != self.input_broadcastable:
+            if x.ndim != len(self.input_broadcastable):
+                raise TypeError('dimshuffle%s expects an input with %d dimensions, got %s with %d'
+                                % (self.new_order, len(self.input_broadcastable), x, x.ndim))
+        bcast = tuple(True if d == 'x' else x.broadcastable[d] for d in self.new_order)
+        node = Apply(self, [x], [TensorType(x.dtype, bcast)])
+        node.outputs[0].static_shape = tuple(1 if d == 'x' else x.static_shape[d]
+                                             for d in self.new_order)
+        return node
+
+    def jax_impl(self, node, x):
+        if self.drop:
+            x = jnp.squeeze(x, self.drop)
+        order = _rank_order(self.perm)
+        if order != tuple(range(len(order))):
+            x = jnp.transpose(x, order)
+        if len(self.perm) != len(self.new_order):
+            kept = iter(x.shape)
+            x = jnp.reshape(x, tuple(1 if d == 'x' else next(kept) for d in self.new_order))
+        return x
+
+    def grad(self, node, output_grads):
+        (gout,) = output_grads
+        (x,) = node.inputs
+        # Drop the inserted axes, undo the permutation, restore the dropped axes.
+        kept = [i for i, d in enumerate(self.new_order) if d != 'x']
+        g = DimShuffle(gout.broadcastable, kept)(gout) if len(kept) != gout.ndim else gout
+        inverse = [None] * x.ndim
+        for position, d in enumerate(self.perm):
+            inverse[d] = position
+        pattern = ['x' if p is None else p for p in inverse]
+        if pattern != list(range(g.ndim)):
+            g = DimShuffle(g.broadcastable, pattern)(g)
+        return [g]
+
+
+def _rank_order(perm):
+    """Positions after squeezing: map kept input dims to 0..k-1 preserving their order."""
+    ranks = {d: i for i, d in enumerate(sorted(perm))}
+    return tuple(ranks[d] for d in perm)
+
+
+# ---------------------------------------------------------------------------------------
+# The tensor-level functions, named as Theano's tensor.basic names them.
+# ---------------------------------------------------------------------------------------
+
+def _tensor_op(scalar_op, name):
+    op = Elemwise(scalar_op, name='Elemwise{%s,no_inplace}' % name)
+    op.__name__ = name
+    return op
+
+
+add = _tensor_op(scalar_add, 'add')
+sub = _tensor_op(scalar_sub, 'sub')
+mul = _tensor_op(scalar_mul, 'mul')
+true_div = _tensor_op(scalar_true_div, 'true_div')
+int_div = _tensor_op(scalar_int_div, 'int_div')
+floor_div = int_div
+mod = _tensor_op(scalar_mod, 'mod')
+pow = _tensor_op(scalar_pow, 'pow')
+neg = _tensor_op(scalar_neg, 'neg')
+abs_ = _tensor_op(scalar_abs, 'abs_')
+exp = _tensor_op(scalar_exp, 'exp')
+log = _tensor_op(scalar_log, 'log')
+log1p = _tensor_op(scalar_log1p, 'log1p')
+sqrt = _tensor_op(scalar_sqrt, 'sqrt')
+sqr = _tensor_op(scalar_sqr, 'sqr')
+tanh = _tensor_op(scalar_tanh, 'tanh')
+sgn = _tensor_op(scalar_sgn, 'sgn')
+floor = _tensor_op(scalar_floor, 'floor')
+ceil = _tensor_op(scalar_ceil, 'ceil')
+round_half_away_from_zero = _tensor_op(scalar_round, 'round_half_away_from_zero')
+round_half_to_even = _tensor_op(scalar_round_even, 'round_half_to_even')
+maximum = _tensor_op(scalar_maximum, 'maximum')
+minimum = _tensor_op(scalar_minimum, 'minimum')
+eq = _tensor_op(scalar_eq, 'eq')
+neq = _tensor_op(scalar_neq, 'neq')
+lt = _tensor_op(scalar_lt, 'lt')
+le = _tensor_op(scalar_le, 'le')
+gt = _tensor_op(scalar_gt, 'gt')
+ge = _tensor_op(scalar_ge, 'ge')
+and_ = _tensor_op(scalar_and, 'and_')
+or_ = _tensor_op(scalar_or, 'or_')
+xor = _tensor_op(scalar_xor, 'xor')
+invert = _tensor_op(scalar_invert, 'invert')
+switch = _tensor_op(scalar_switch, 'switch')
+xlogx = Elemwise(scalar_xlogx, name='xlogx')
+xlogy0 = Elemwise(scalar_xlogy0, name='xlogy0')
+second = Elemwise(scalar_second)
+fill = _tensor_op(scalar_second, 'second')
+identity = Elemwise(scalar_identity)
+
+# Unnamed versions, as gradient graphs use them (printed Elemwise{mul}).
+g_add, g_sub, g_mul, g_true_div, g_int_div, g_pow, g_neg, g_sgn, g_exp, g_log, g_sqrt, g_sqr, \
+    g_tanh, g_sigmoid, g_eq, g_and, g_ge, g_le, g_lt, g_gt, g_switch = (
+        Elemwise(op) for op in (scalar_add, scalar_sub, scalar_mul, scalar_true_div,
+                                scalar_int_div, scalar_pow, scalar_neg, scalar_sgn, scalar_exp,
+                                scalar_log, scalar_sqrt, scalar_sqr, scalar_tanh, scalar_sigmoid,
+                                scalar_eq, scalar_and, scalar_ge, scalar_le, scalar_lt,
+                                scalar_gt, scalar_switch))
+
+
+def clip(x, a_min, a_max):
+    """Clip ``x`` into [a_min, a_max] (the bounds may be symbolic)."""
+    return _tensor_op(scalar_clip, 'clip')(x, a_min, a_max)
+
+
+def round(x, mode='half_to_even'):
+    """Round to the nearest integer, ties to even by default (as numpy and Theano 1.0)."""
+    if mode == 'half_away_from_zero':
+        return round_half_away_from_zero(x)
+    if mode == 'half_to_even':
+        return round_half_to_even(x)
+    raise ValueError('round mode must be half_away_from_zero or half_to_even, not %r' % mode)
+
+
+def cast(x, dtype):
+    """Convert ``x`` to ``dtype`` (a no-op when it already has it)."""
+    x = as_tensor_variable(x)
+    dtype = check_dtype(dtype)
+    if x.dtype == dtype:
+        return x
+    return _cast_ops.setdefault(dtype, Elemwise(Cast(dtype)))(x)
+
+
+_cast_ops = {}
+
+
+def dimshuffle(x, pattern):
+    x = as_tensor_variable(x)
+    return DimShuffle(x.broadcastable, pattern)(x)
+
+
+def transpose(x, axes=None):
+    """Reverse (or permute) the dimensions; ``x.T`` is named ``x.name + '.T'``."""
+    x = as_tensor_variable(x)
+    if axes is None:
+        axes = list(range(x.ndim - 1, -1, -1))
+    out = DimShuffle(x.broadcastable, axes)(x)
+    if x.name and axes == list(range(x.ndim - 1, -1, -1)):
+        out.name = x.name + '.T'
+    return out
+
+
+def zeros_like(x, dtype=None):
+    """Zeros of the shape (and by default the dtype) of ``x``: ``fill(x, 0)``."""
+    x = as_tensor_variable(x)
+    return fill(x, _scalar_constant(0, dtype or x.dtype))
+
+
+def ones_like(x, dtype=None):
+    x = as_tensor_variable(x)
+    return fill(x, _scalar_constant(1, dtype or x.dtype))
+
+
+def _scalar_constant(value, dtype):
+    from symgraph.tensor.var import constant
+    return constant(value, dtype=dtype)
+
+
+def is_float(var):
+    return var.dtype in FLOAT_DTYPES

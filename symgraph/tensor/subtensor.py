@@ -1,0 +1,602 @@
+"""Indexing: basic slicing (Subtensor), integer-array indexing (AdvancedSubtensor[1]) and
+their set/increment counterparts.
+
+Basic indices become scalar inputs of the Subtensor node, so ``X[i*bs:(i+1)*bs]`` is one
+node whose bounds are computed from ``i``. Under ``jax.jit`` a slice's length must be known
+when tracing; when its bounds depend on a function input, the compiler works the length out
+on the host for each call and hands it over through ``slice_lengths`` (see compile/), while
+the start stays a traced value, so one compiled program serves every index.
+"""
+import contextlib
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from symgraph.graph.basic import Apply, Op
+from symgraph.tensor import elemwise as ew
+from symgraph.tensor.type import DISCRETE_DTYPES, INT_DTYPES, IndexScalarType, TensorType
+from symgraph.tensor.var import TensorConstant, TensorVariable, as_tensor_variable, constant
+
+# Lengths of slices with traced bounds, keyed by (node, entry position); set by the compiler
+# around tracing.
+_slice_lengths = {}
+
+
+@contextlib.contextmanager
+def slice_lengths(lengths):
+    """Make ``{(node, position): length}`` visible to the ops being traced."""
+    saved = dict(_slice_lengths)
+    _slice_lengths.clear()
+    _slice_lengths.update(lengths)
+    try:
+        yield
+    finally:
+        _slice_lengths.clear()
+        _slice_lengths.update(saved)
+
+
+class ScalarConstant(TensorConstant):
+    """An index constant, printed ``Constant{0}`` as Theano prints scalar constants."""
+
+    def __str__(self):
+        return self.name if self.name is not None else 'Constant{%s}' % self.data
+
+
+class ScalarFromTensor(Op):
+    """Marks a symbolic 0-d tensor used as an index (printed as in Theano)."""
+
+    def make_node(self, x):
+        return Apply(self, [x], [IndexScalarType(x.dtype)])
+
+    def jax_impl(self, node, x):
+        return x
+
+    def grad(self, node, output_grads):
+        return [None]
+
+
+_scalar_from_tensor = ScalarFromTensor()
+
+
+def _index_input(value, position_desc):
+    """An index entry as a 0-d integer graph input (Python ints become Constant{...})."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError('Boolean scalar %r cannot be used as an index (%s)' % (value, position_desc))
+    if isinstance(value, (int, np.integer)):
+        return ScalarConstant(IndexScalarType('int64'), np.asarray(value, dtype='int64'))
+    if isinstance(value, TensorVariable):
+        if value.ndim != 0 or value.dtype not in INT_DTYPES:
+            raise TypeError('Index %s of type %s cannot be used as a slice bound or scalar index '
+                            '(%s): expected an integer scalar' % (value, value.type, position_desc))
+        if isinstance(value, TensorConstant):
+            return ScalarConstant(IndexScalarType(value.dtype), value.data)
+        return _scalar_from_tensor(value)
+    raise TypeError('Invalid index %r (%s): expected an integer, a slice, None, or an integer '
+                    'array' % (value, position_desc))
+
+
+def _is_concrete(value):
+    return not isinstance(value, jax.core.Tracer)
+
+
+def _normalize_start(start, n, step):
+    """Python's slice rule for a traced start: negative counts from the end, then clamp."""
+    start = jnp.where(start < 0, start + n, start)
+    return jnp.clip(start, 0 if step > 0 else -1, n if step > 0 else n - 1)
+
+
+class Subtensor(Op):
+    """Basic indexing with integers and slices: ``x[2]``, ``x[:, j*bs:(j+1)*bs]``.
+
+    ``idx_list`` holds, per indexed dimension, either an index dtype (an integer index) or
+    a slice whose parts are None or the dtype of the input providing them.
+    """
+
+    __props__ = ('idx_list',)
+
+    def __init__(self, idx_list):
+        self.idx_list = tuple(idx_list)
+
+    def __str__(self):
+        parts = []
+        for entry in self.idx_list:
+            if isinstance(entry, slice):
+                parts.append(':'.join('' if p is None else str(p)
+                                      for p in (entry.start, entry.stop, entry.step)))
+            else:
+                parts.append(str(entry))
+        return '%s{%s}' % (type(self).__name__, ', '.join(parts))
+
+    def _out_type(self, x):
+        bcast = []
+        for dim, entry in enumerate(self.idx_list):
+            if isinstance(entry, slice):
+                bcast.append(x.broadcastable[dim])
+        bcast.extend(x.broadcastable[len(self.idx_list):])
+        return TensorType(x.dtype, bcast)
+
+    def make_node(self, x, *bounds):
+        x = as_tensor_variable(x)
+        if len(self.idx_list) > x.ndim:
+            raise IndexError('too many indices for %s: it has %d dimensions, indexed with %d'
+                             % (x, x.ndim, len(self.idx_list)))
+        node = Apply(self, [x] + list(bounds), [self._out_type(x)])
+        node.outputs[0].static_shape = self._static_shape(x, bounds)
+        return node
+
+    def _static_shape(self, x, bounds):
+        shape, values = [], iter(bounds)
+        for dim, entry in enumerate(self.idx_list):
+            if isinstance(entry, slice):
+                parts = [None if p is None else next(values) for p in
+                         (entry.start, entry.stop, entry.step)]
+                n = x.static_shape[dim]
+                consts = [p.data.item() if isinstance(p, TensorConstant) else p for p in parts]
+                if n is not None and not any(isinstance(c, TensorVariable) for c in consts):
+                    shape.append(len(range(n)[slice(*consts)]))
+                else:
+                    shape.append(1 if x.broadcastable[dim] else None)
+            else:
+                next(values)
+        return tuple(shape) + x.static_shape[len(self.idx_list):]
+
+    def python_index(self, node, x, bounds):
+        """The index as Python/JAX objects, with traced slices resolved through their length."""
+        values = iter(bounds)
+        index = []
+        for dim, entry in enumerate(self.idx_list):
+            if not isinstance(entry, slice):
+                value = next(values)
+                if _is_concrete(value):
+                    value = int(value)
+                    if not -x.shape[dim] <= value < x.shape[dim]:
+                        raise IndexError('index %d is out of bounds for dimension %d of %s, '
+                                         'which has length %d' % (value, dim, node.inputs[0],
+                                                                  x.shape[dim]))
+                else:
+                    value = jnp.where(value < 0, value + x.shape[dim], value)
+                index.append(value)
+                continue
+            parts = [None if p is None else next(values) for p in
+                     (entry.start, entry.stop, entry.step)]
+            if all(p is None or _is_concrete(p) for p in parts):
+                index.append(slice(*[None if p is None else int(p) for p in parts]))
+                continue
+            step = 1 if parts[2] is None else int(parts[2])
+            length = _slice_lengths.get((node, dim))
+            if length is None:
+                raise TypeError('The slice bounds of %s depend on a function input and its '
+                                'length was not worked out when compiling' % node.outputs[0])
+            n = x.shape[dim]
+            start = (0 if step > 0 else n - 1) if parts[0] is None else \
+                _normalize_start(parts[0], n, step)
+            index.append(('dynamic', start, length, step))
+        return index
+
+    def jax_impl(self, node, x, *bounds):
+        return apply_index(x, self.python_index(node, x, bounds))
+
+    def grad(self, node, output_grads):
+        x, bounds = node.inputs[0], node.inputs[1:]
+        g = IncSubtensor(self.idx_list, set_instead_of_inc=False)(
+            ew.zeros_like(x), output_grads[0], *bounds)
+        return [g] + [None] * len(bounds)
+
+
+def _dynamic_slice(x, dim, start, length, step):
+    span = (length - 1) * abs(step) + 1 if length else 0
+    lo = start if step > 0 else start - span + 1
+    piece = jax.lax.dynamic_slice_in_dim(x, lo, span, axis=dim)
+    if step == 1:
+        return piece
+    index = [slice(None)] * x.ndim
+    index[dim] = slice(None, None, step) if step > 0 else slice(None, None, step)
+    return piece[tuple(index)]
+
+
+def apply_index(x, index):
+    """x[index] where entries may be ('dynamic', start, length, step) for traced slices."""
+    static = []
+    for dim, entry in enumerate(index):
+        if isinstance(entry, tuple) and entry[0] == 'dynamic':
+            _, start, length, step = entry
+            x = _dynamic_slice(x, dim, start, length, step)
+            static.append(slice(None))
+        else:
+            static.append(entry)
+    return x[tuple(static)] if static else x
+
+
+def _index_update(x, index, y, set_instead_of_inc):
+    """Set or add ``y`` into ``x[index]`` (index entries as produced by python_index).
+
+    Traced slices are handled by cutting out the box they span, updating it, and writing
+    it back with ``dynamic_update_slice``.
+    """
+    dynamic = {d: e for d, e in enumerate(index) if isinstance(e, tuple) and e[0] == 'dynamic'}
+    if not dynamic:
+        ref = x.at[tuple(index)]
+        return ref.set(y) if set_instead_of_inc else ref.add(y)
+    if any(step != 1 for _, _, _, step in dynamic.values()):
+        raise NotImplementedError('set/inc_subtensor of a strided slice with symbolic bounds')
+    starts = [dynamic[d][1] if d in dynamic else 0 for d in range(x.ndim)]
+    sizes = [dynamic[d][2] if d in dynamic else x.shape[d] for d in range(x.ndim)]
+    box = jax.lax.dynamic_slice(x, starts, sizes)
+    inner = tuple(slice(None) if d in dynamic else e for d, e in enumerate(index))
+    ref = box.at[inner]
+    box = ref.set(y) if set_instead_of_inc else ref.add(y)
+    return jax.lax.dynamic_update_slice(x, box, starts)
+
+
+class IncSubtensor(Op):
+    """``set_subtensor``/``inc_subtensor`` of a basic index: printed ``IncSubtensor{Set;::}``."""
+
+    __props__ = ('idx_list', 'set_instead_of_inc')
+
+    def __init__(self, idx_list, set_instead_of_inc):
+        self.idx_list = tuple(idx_list)
+        self.set_instead_of_inc = set_instead_of_inc
+
+    def __str__(self):
+        inner = str(Subtensor(self.idx_list))[len('Subtensor{'):-1]
+        return 'IncSubtensor{%s;%s}' % ('Set' if self.set_instead_of_inc else 'Inc', inner)
+
+    def make_node(self, x, y, *bounds):
+        x, y = as_tensor_variable(x), as_tensor_variable(y)
+        target = Subtensor(self.idx_list)._out_type(x)
+        _check_increment(x, y, target, self)
+        return Apply(self, [x, y] + list(bounds), [x.type])
+
+    def jax_impl(self, node, x, y, *bounds):
+        sub = Subtensor(self.idx_list)
+        index = sub.python_index(node, x, bounds)
+        return _index_update(x, index, y.astype(x.dtype), self.set_instead_of_inc)
+
+    def grad(self, node, output_grads):
+        x, y, bounds = node.inputs[0], node.inputs[1], node.inputs[2:]
+        (gout,) = output_grads
+        if self.set_instead_of_inc:
+            gx = IncSubtensor(self.idx_list, True)(gout, ew.zeros_like(y), *bounds)
+        else:
+            gx = gout
+        gy = _sum_to(Subtensor(self.idx_list)(gout, *bounds), y)
+        return [gx, gy] + [None] * len(bounds)
+
+
+def _check_increment(x, y, target, op):
+    if y.ndim > target.ndim:
+        raise TypeError('%s: the value %s has %d dimensions, more than the %d of the indexed '
+                        'part of %s' % (op, y, y.ndim, target.ndim, x))
+    if y.dtype != x.dtype and not np.can_cast(y.dtype, x.dtype, 'same_kind'):
+        raise TypeError('%s: cannot put values of dtype %s into %s of dtype %s'
+                        % (op, y.dtype, x, x.dtype))
+
+
+def _sum_to(g, y):
+    """Sum ``g`` over the dimensions along which ``y`` was broadcast to it."""
+    from symgraph.tensor.reduction import sum as reduce_sum
+    from symgraph.tensor.basic import patternbroadcast
+    lead = g.ndim - y.ndim
+    axes = list(range(lead)) + [lead + d for d, b in enumerate(y.broadcastable)
+                                if b and not g.broadcastable[lead + d]]
+    if axes:
+        g = reduce_sum(g, axis=axes, keepdims=True)
+        if lead:
+            g = ew.DimShuffle(g.broadcastable, list(range(lead, g.ndim)))(g)
+    g = patternbroadcast(g, y.broadcastable)
+    return g if g.dtype == y.dtype else ew.cast(g, y.dtype)
+
+
+class AdvancedSubtensor1(Op):
+    """``x[ivector]``: rows picked by an integer vector (gradient: scatter-add)."""
+
+    def make_node(self, x, idx):
+        x, idx = as_tensor_variable(x), as_tensor_variable(idx)
+        _check_int_index(idx)
+        return Apply(self, [x, idx], [TensorType(x.dtype, (False,) + x.broadcastable[1:])])
+
+    def jax_impl(self, node, x, idx):
+        _check_constant_bounds(node, node.inputs[1], idx, x.shape[0], 0)
+        return x[idx]
+
+    def grad(self, node, output_grads):
+        x, idx = node.inputs
+        return [AdvancedIncSubtensor1(False)(ew.zeros_like(x), output_grads[0], idx), None]
+
+
+class AdvancedIncSubtensor1(Op):
+    """Set/increment ``x[ivector]``; repeated indices accumulate when incrementing."""
+
+    __props__ = ('set_instead_of_inc',)
+
+    def __init__(self, set_instead_of_inc):
+        self.set_instead_of_inc = set_instead_of_inc
+
+    def __str__(self):
+        return 'AdvancedIncSubtensor1{no_inplace,%s}' % ('set' if self.set_instead_of_inc
+                                                         else 'inc')
+
+    def make_node(self, x, y, idx):
+        x, y, idx = (as_tensor_variable(v) for v in (x, y, idx))
+        _check_int_index(idx)
+        _check_increment(x, y, TensorType(x.dtype, (False,) + x.broadcastable[1:]), self)
+        return Apply(self, [x, y, idx], [x.type])
+
+    def jax_impl(self, node, x, y, idx):
+        ref = x.at[idx]
+        y = y.astype(x.dtype)
+        return ref.set(y) if self.set_instead_of_inc else ref.add(y)
+
+    def grad(self, node, output_grads):
+        x, y, idx = node.inputs
+        (gout,) = output_grads
+        gx = AdvancedIncSubtensor1(True)(gout, ew.zeros_like(y), idx) \
+            if self.set_instead_of_inc else gout
+        return [gx, _sum_to(AdvancedSubtensor1()(gout, idx), y), None]
+
+
+def _check_int_index(idx):
+    if idx.dtype not in DISCRETE_DTYPES or idx.dtype == 'bool':
+        raise TypeError('Index %s of type %s cannot be used for indexing: indices must be '
+                        'integers' % (idx, idx.type))
+
+
+def _check_constant_bounds(node, var, value, length, dim):
+    if isinstance(var, TensorConstant) and var.data.size:
+        lo, hi = int(var.data.min()), int(var.data.max())
+        if lo < -length or hi >= length:
+            raise IndexError('index %d is out of bounds for dimension %d of %s, which has '
+                             'length %d' % (hi if hi >= length else lo, dim, node.inputs[0],
+                                            length))
+
+
+class AdvancedSubtensor(Op):
+    """Numpy-style integer-array indexing mixed with constant slices: ``p[y, T.arange(n)]``.
+
+    ``idx_list`` marks each indexed dimension as 'array' (an input) or a constant slice.
+    """
+
+    __props__ = ('idx_list',)
+
+    def __init__(self, idx_list):
+        self.idx_list = tuple(idx_list)
+
+    def __str__(self):
+        return 'AdvancedSubtensor'
+
+    def out_type(self, x, arrays):
+        return _advanced_out_type(x, self.idx_list, arrays)
+
+    def make_node(self, x, *arrays):
+        x = as_tensor_variable(x)
+        arrays = [as_tensor_variable(a) for a in arrays]
+        for a in arrays:
+            _check_int_index(a)
+        return Apply(self, [x] + arrays, [self.out_type(x, arrays)])
+
+    def numpy_index(self, node, x, arrays):
+        values = iter(zip(node.inputs[1:], arrays))
+        index = []
+        for dim, entry in enumerate(self.idx_list):
+            if entry == 'array':
+                var, value = next(values)
+                _check_constant_bounds(node, var, value, x.shape[dim], dim)
+                index.append(value)
+            else:
+                index.append(entry)
+        return tuple(index)
+
+    def jax_impl(self, node, x, *arrays):
+        return x[self.numpy_index(node, x, arrays)]
+
+    def grad(self, node, output_grads):
+        x, arrays = node.inputs[0], node.inputs[1:]
+        g = AdvancedIncSubtensor(self.idx_list, False)(ew.zeros_like(x), output_grads[0], *arrays)
+        return [g] + [None] * len(arrays)
+
+
+def _advanced_out_type(x, idx_list, arrays):
+    """Numpy's rule: the broadcast index dims replace adjacent array indices, else go first."""
+    adv_positions = [d for d, e in enumerate(idx_list) if e == 'array']
+    adv_ndim = max(a.ndim for a in arrays)
+    adv_bcast = [all(a.broadcastable[a.ndim - adv_ndim + k] for a in arrays
+                     if a.ndim - adv_ndim + k >= 0) for k in range(adv_ndim)]
+    rest = []
+    for dim in range(x.ndim):
+        if dim < len(idx_list) and idx_list[dim] == 'array':
+            rest.append('adv')
+        elif dim < len(idx_list):
+            rest.append(x.broadcastable[dim])
+        else:
+            rest.append(x.broadcastable[dim])
+    contiguous = adv_positions == list(range(adv_positions[0], adv_positions[-1] + 1))
+    others = [b for b in rest if b != 'adv']
+    if contiguous:
+        first = adv_positions[0]
+        before = [b for b in rest[:first] if b != 'adv']
+        bcast = before + adv_bcast + others[len(before):]
+    else:
+        bcast = adv_bcast + others
+    return TensorType(x.dtype, bcast)
+
+
+class AdvancedIncSubtensor(Op):
+    """Set/increment ``x[arrays...]``; repeated positions accumulate when incrementing."""
+
+    __props__ = ('idx_list', 'set_instead_of_inc')
+
+    def __init__(self, idx_list, set_instead_of_inc):
+        self.idx_list = tuple(idx_list)
+        self.set_instead_of_inc = set_instead_of_inc
+
+    def __str__(self):
+        return 'AdvancedIncSubtensor{inplace=False,  set_instead_of_inc=%s}' % \
+            self.set_instead_of_inc
+
+    def make_node(self, x, y, *arrays):
+        x, y = as_tensor_variable(x), as_tensor_variable(y)
+        arrays = [as_tensor_variable(a) for a in arrays]
+        _check_increment(x, y, _advanced_out_type(x, self.idx_list, arrays), self)
+        return Apply(self, [x, y] + arrays, [x.type])
+
+    def jax_impl(self, node, x, y, *arrays):
+        values = iter(arrays)
+        index = tuple(next(values) if e == 'array' else e for e in self.idx_list)
+        ref = x.at[index]
+        y = y.astype(x.dtype)
+        return ref.set(y) if self.set_instead_of_inc else ref.add(y)
+
+    def grad(self, node, output_grads):
+        x, y, arrays = node.inputs[0], node.inputs[1], node.inputs[2:]
+        (gout,) = output_grads
+        gx = AdvancedIncSubtensor(self.idx_list, True)(gout, ew.zeros_like(y), *arrays) \
+            if self.set_instead_of_inc else gout
+        gy = _sum_to(AdvancedSubtensor(self.idx_list)(gout, *arrays), y)
+        return [gx, gy] + [None] * len(arrays)
+
+
+# ---------------------------------------------------------------------------------------
+# x[...] and set_subtensor / inc_subtensor
+# ---------------------------------------------------------------------------------------
+
+def _is_array_index(entry):
+    if isinstance(entry, TensorVariable):
+        return entry.ndim > 0
+    if isinstance(entry, (list, np.ndarray)):
+        return True
+    return False
+
+
+def getitem(x, index):
+    """``x[index]`` with Theano's rules: basic, advanced, and ``None`` for new axes."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    if any(e is Ellipsis for e in index):
+        pos = index.index(Ellipsis)
+        missing = x.ndim - (len(index) - 1 - sum(e is None for e in index))
+        index = index[:pos] + (slice(None),) * missing + index[pos + 1:]
+    if any(e is None for e in index):
+        pattern, dim = [], 0
+        new_index = []
+        for e in index:
+            if e is None:
+                pattern.append('x')
+                new_index.append(slice(None))
+            else:
+                pattern.append(dim)
+                new_index.append(e)
+                dim += 1
+        pattern.extend(range(dim, x.ndim))
+        x = ew.DimShuffle(x.broadcastable, pattern)(x)
+        index = tuple(new_index)
+    for pos, e in enumerate(index):
+        _check_index_entry(x, e, pos)
+    if len(index) > x.ndim:
+        raise IndexError('too many indices for %s: it has %d dimensions, indexed with %d'
+                         % (x, x.ndim, len(index)))
+    if any(_is_array_index(e) for e in index):
+        return _advanced_getitem(x, index)
+    idx_list, inputs = _basic_index(index)
+    while idx_list and idx_list[-1] == slice(None, None, None):
+        idx_list.pop()
+    if not idx_list:
+        return x
+    return Subtensor(idx_list)(x, *inputs)
+
+
+def _check_index_entry(x, entry, pos):
+    what = 'position %d of the index of %s' % (pos, x)
+    if isinstance(entry, (float, np.floating)):
+        raise TypeError('Float value %r cannot be used as an index (%s): indices must be '
+                        'integers' % (entry, what))
+    if isinstance(entry, TensorVariable) and entry.dtype not in INT_DTYPES:
+        if entry.dtype == 'bool' and isinstance(entry, TensorConstant):
+            return
+        raise TypeError('Index %s of type %s cannot be used as an index (%s): indices must be '
+                        'integers' % (entry, entry.type, what))
+    if isinstance(entry, slice):
+        for part in (entry.start, entry.stop, entry.step):
+            if isinstance(part, (float, np.floating)) or (
+                    isinstance(part, TensorVariable) and part.dtype not in INT_DTYPES):
+                raise TypeError('Slice bound %s cannot be used (%s): slice bounds must be '
+                                'integers' % (part, what))
+
+
+def _basic_index(index):
+    idx_list, inputs = [], []
+    for pos, e in enumerate(index):
+        if isinstance(e, slice):
+            parts = []
+            for p in (e.start, e.stop, e.step):
+                if p is None:
+                    parts.append(None)
+                else:
+                    var = _index_input(p, 'slice bound')
+                    inputs.append(var)
+                    parts.append(var.dtype)
+            idx_list.append(slice(*parts))
+        else:
+            var = _index_input(e, 'position %d' % pos)
+            inputs.append(var)
+            idx_list.append(var.dtype)
+    return idx_list, inputs
+
+
+def _advanced_getitem(x, index):
+    arrays, idx_list = [], []
+    for e in index:
+        if _is_array_index(e) or isinstance(e, (int, np.integer)) or (
+                isinstance(e, TensorVariable) and e.ndim == 0):
+            arr = as_tensor_variable(e) if not isinstance(e, (int, np.integer)) else \
+                constant(e, dtype='int64')
+            if isinstance(arr, TensorConstant) and arr.dtype == 'bool':
+                arr = constant(np.nonzero(arr.data)[0], dtype='int64')
+            arrays.append(arr)
+            idx_list.append('array')
+        elif isinstance(e, slice) and all(p is None or isinstance(p, (int, np.integer))
+                                          for p in (e.start, e.stop, e.step)):
+            idx_list.append(e)
+        else:
+            raise TypeError('Advanced indexing of %s mixes integer arrays with the symbolic '
+                            'slice %r; slice bounds next to an index array must be constants'
+                            % (x, e))
+    if len(arrays) == 1 and arrays[0].ndim == 1 and \
+            all(e == 'array' or e == slice(None) for e in idx_list):
+        return take(x, arrays[0], idx_list.index('array'))
+    return AdvancedSubtensor(idx_list)(x, *arrays)
+
+
+def take(x, indices, axis=0):
+    """Entries of ``x`` at ``indices`` along ``axis`` (AdvancedSubtensor1 on a swapped view)."""
+    if axis == 0:
+        return AdvancedSubtensor1()(x, indices)
+    swap = list(range(x.ndim))
+    swap[0], swap[axis] = axis, 0
+    picked = AdvancedSubtensor1()(ew.DimShuffle(x.broadcastable, swap)(x), indices)
+    return ew.DimShuffle(picked.broadcastable, swap)(picked)
+
+
+def _inc_or_set(x, y, set_instead_of_inc):
+    owner = getattr(x, 'owner', None)
+    if owner is None or not isinstance(owner.op, (Subtensor, AdvancedSubtensor1,
+                                                  AdvancedSubtensor)):
+        raise TypeError('%s_subtensor needs an indexed variable such as x[1:3] as its first '
+                        'argument, got %s' % ('set' if set_instead_of_inc else 'inc', x))
+    op = owner.op
+    base, rest = owner.inputs[0], owner.inputs[1:]
+    if isinstance(op, Subtensor):
+        return IncSubtensor(op.idx_list, set_instead_of_inc)(base, y, *rest)
+    if isinstance(op, AdvancedSubtensor1):
+        return AdvancedIncSubtensor1(set_instead_of_inc)(base, y, *rest)
+    return AdvancedIncSubtensor(op.idx_list, set_instead_of_inc)(base, y, *rest)
+
+
+def set_subtensor(x, y):
+    """The whole array of which ``x`` is a part, with that part replaced by ``y``."""
+    return _inc_or_set(x, y, True)
+
+
+def inc_subtensor(x, y):
+    """The whole array of which ``x`` is a part, with ``y`` added to that part."""
+    return _inc_or_set(x, y, False)

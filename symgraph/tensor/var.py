@@ -1,0 +1,234 @@
+"""TensorVariable (operators, ``.T``, ``.shape``, indexing, methods) and TensorConstant."""
+import numpy as np
+
+from symgraph.graph.basic import Constant, Variable, user_frame
+from symgraph.tensor.type import TensorType, autocast_scalar
+
+
+class TensorVariable(Variable):
+    """A symbolic n-dimensional array. Operators build graph nodes; nothing is computed."""
+
+    def __init__(self, type, owner=None, index=None, name=None, trace=None):
+        super().__init__(type, owner, index, name, trace)
+        self.static_shape = tuple(1 if b else None for b in type.broadcastable)
+
+    # -- type information ---------------------------------------------------------------
+    ndim = property(lambda self: self.type.ndim)
+    dtype = property(lambda self: self.type.dtype)
+    broadcastable = property(lambda self: self.type.broadcastable)
+
+    @property
+    def shape(self):
+        from symgraph.tensor.basic import shape
+        return shape(self)
+
+    @property
+    def size(self):
+        from symgraph.tensor.reduction import prod
+        return prod(self.shape)
+
+    @property
+    def T(self):
+        from symgraph.tensor.elemwise import transpose
+        return transpose(self)
+
+    # -- arithmetic -----------------------------------------------------------------------
+    def __add__(self, other): return _elemwise('add')(self, other)
+    def __radd__(self, other): return _elemwise('add')(other, self)
+    def __sub__(self, other): return _elemwise('sub')(self, other)
+    def __rsub__(self, other): return _elemwise('sub')(other, self)
+    def __mul__(self, other): return _elemwise('mul')(self, other)
+    def __rmul__(self, other): return _elemwise('mul')(other, self)
+    def __truediv__(self, other): return _elemwise('true_div')(self, other)
+    def __rtruediv__(self, other): return _elemwise('true_div')(other, self)
+    def __floordiv__(self, other): return _elemwise('int_div')(self, other)
+    def __rfloordiv__(self, other): return _elemwise('int_div')(other, self)
+    def __mod__(self, other): return _elemwise('mod')(self, other)
+    def __rmod__(self, other): return _elemwise('mod')(other, self)
+    def __pow__(self, other): return _elemwise('pow')(self, other)
+    def __rpow__(self, other): return _elemwise('pow')(other, self)
+    def __neg__(self): return _elemwise('neg')(self)
+    def __abs__(self): return _elemwise('abs_')(self)
+    def __lt__(self, other): return _elemwise('lt')(self, other)
+    def __le__(self, other): return _elemwise('le')(self, other)
+    def __gt__(self, other): return _elemwise('gt')(self, other)
+    def __ge__(self, other): return _elemwise('ge')(self, other)
+    def __and__(self, other): return _elemwise('and_')(self, other)
+    def __or__(self, other): return _elemwise('or_')(self, other)
+    def __invert__(self): return _elemwise('invert')(self)
+
+    # Comparisons build graphs, so variables are hashed by identity.
+    __hash__ = Variable.__hash__
+
+    def __bool__(self):
+        raise TypeError('The truth value of the symbolic variable %s is not known until it is '
+                        'computed; use T.switch or T.and_/T.or_ to combine conditions.' % self)
+
+    def __iter__(self):
+        """Iterate over the first dimension when its length is known (``tuple(x.shape)``)."""
+        length = self.static_shape[0] if self.ndim else None
+        if length is None:
+            raise TypeError('Symbolic variable %s cannot be iterated over: the length of its '
+                            'first dimension is not known until it is computed' % self)
+        for i in range(length):
+            yield self[i]
+
+    def __len__(self):
+        raise TypeError('len() of the symbolic variable %s is not known; use %s.shape[0].'
+                        % (self, self))
+
+    # -- shape manipulation ---------------------------------------------------------------
+    def dimshuffle(self, *pattern):
+        from symgraph.tensor.elemwise import dimshuffle
+        if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
+            pattern = pattern[0]
+        return dimshuffle(self, pattern)
+
+    def transpose(self, *axes):
+        from symgraph.tensor.elemwise import transpose
+        if len(axes) == 1 and isinstance(axes[0], (list, tuple)):
+            axes = axes[0]
+        return transpose(self, axes or None)
+
+    def reshape(self, shape, ndim=None):
+        from symgraph.tensor.basic import reshape
+        return reshape(self, shape, ndim=ndim)
+
+    def flatten(self, ndim=1):
+        from symgraph.tensor.basic import flatten
+        return flatten(self, ndim)
+
+    def astype(self, dtype):
+        from symgraph.tensor.elemwise import cast
+        return cast(self, dtype)
+
+    def __getitem__(self, index):
+        from symgraph.tensor.subtensor import getitem
+        return getitem(self, index)
+
+    # -- reductions -----------------------------------------------------------------------
+    def sum(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        from symgraph.tensor.reduction import sum
+        return sum(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def prod(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        from symgraph.tensor.reduction import prod
+        return prod(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def mean(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        from symgraph.tensor.reduction import mean
+        return mean(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def max(self, axis=None, keepdims=False):
+        from symgraph.tensor.reduction import max
+        return max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        from symgraph.tensor.reduction import min
+        return min(self, axis=axis, keepdims=keepdims)
+
+    def argmax(self, axis=None, keepdims=False):
+        from symgraph.tensor.reduction import argmax
+        return argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis=None, keepdims=False):
+        from symgraph.tensor.reduction import argmin
+        return argmin(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis=None, ddof=0, keepdims=False):
+        from symgraph.tensor.reduction import var
+        return var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis=None, ddof=0, keepdims=False):
+        from symgraph.tensor.reduction import std
+        return std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def dot(self, other):
+        from symgraph.tensor.basic import dot
+        return dot(self, other)
+
+    def clip(self, a_min, a_max):
+        from symgraph.tensor.elemwise import clip
+        return clip(self, a_min, a_max)
+
+    def eval(self, inputs_to_values=None):
+        """Compute this variable for the given ``{input: value}`` (for quick checks)."""
+        from symgraph.compile.interpreter import evaluate
+        return evaluate([self], inputs_to_values or {})[0]
+
+
+def _elemwise(name):
+    from symgraph.tensor import elemwise
+    return getattr(elemwise, name)
+
+
+def _format_constant(data):
+    """Theano's ``TensorConstant{...}`` text for a value."""
+    if data.size > 0 and data.ndim > 0 and np.all(data == data.flat[0]):
+        text = '%s of %s' % (data.shape, data.flat[0])
+    else:
+        text = str(data)
+    if len(text) > 20:
+        text = text[:10] + '..' + text[-10:]
+    return text
+
+
+class TensorConstant(Constant, TensorVariable):
+    """A constant array in a graph, printed as ``TensorConstant{...}``."""
+
+    def __init__(self, type, data, name=None):
+        Constant.__init__(self, type, data, name=name)
+        self.static_shape = data.shape
+
+    def __str__(self):
+        return 'TensorConstant{%s}' % _format_constant(self.data)
+
+    def signature(self):
+        return (self.type, self.data.shape, self.data.tobytes())
+
+    __hash__ = Variable.__hash__
+
+
+def constant(value, name=None, ndim=None, dtype=None):
+    """A TensorConstant holding ``value``; Python scalars are autocast as in Theano."""
+    if dtype is not None:
+        data = np.asarray(value, dtype=dtype)
+    elif isinstance(value, (int, float, bool)) and not isinstance(value, np.generic):
+        data = autocast_scalar(value)
+    else:
+        data = np.asarray(value)
+    if data.dtype == object:
+        raise TypeError('Cannot make a constant from %r: not a numeric array' % (value,))
+    if ndim is not None:
+        if data.ndim > ndim:
+            raise TypeError('Cannot make a %d-d constant from a value of shape %s'
+                            % (ndim, data.shape))
+        data = data.reshape((1,) * (ndim - data.ndim) + data.shape)
+    result = TensorConstant(TensorType(data.dtype.name, tuple(s == 1 for s in data.shape)), data,
+                            name=name)
+    # Small scalars are shared, as in Theano, so that equal constants print with one id.
+    if data.size == 1 and data.dtype.kind in 'iuf' and -10 <= data.item() <= 10:
+        return _constant_cache.setdefault(result.signature(), result)
+    return result
+
+
+_constant_cache = {}
+
+
+def as_tensor_variable(value, name=None, ndim=None):
+    """Wrap ``value`` (a variable, number, list or array) as a TensorVariable."""
+    if isinstance(value, TensorVariable):
+        if ndim is not None and value.ndim != ndim:
+            raise TypeError('%s has %d dimensions, expected %d' % (value, value.ndim, ndim))
+        return value
+    if isinstance(value, Variable):
+        raise TypeError('%s of type %s is not a tensor' % (value, value.type))
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Variable) for v in value):
+        from symgraph.tensor.basic import stack
+        return stack([as_tensor_variable(v) for v in value])
+    return constant(value, name=name, ndim=ndim)
+
+
+def variable_of(type_, name=None):
+    """A fresh input variable of ``type_`` created at the user's current line."""
+    return TensorVariable(type_, name=name, trace=user_frame())

@@ -1,0 +1,1 @@
+"""Runnable ports of the LXMLS deep-learning labs, used as end-to-end checks of symgraph."""
