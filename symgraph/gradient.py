@@ -6,6 +6,7 @@ be printed, rewritten and compiled like any other. No ``jax.grad`` is involved.
 """
 import numpy as np
 
+from symgraph.config import config
 from symgraph.graph.basic import Apply, Op, Variable, format_trace, toposort
 from symgraph.tensor import elemwise as ew
 from symgraph.tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES, TensorType
@@ -58,6 +59,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs='raise', add_nam
     """
     if cost is None and not known_grads:
         raise ValueError('grad needs a cost, or known_grads to start from')
+    from symgraph.rewrite import stabilize
     single = not isinstance(wrt, (list, tuple))
     wrt_list = [wrt] if single else list(wrt)
     _check_wrt(wrt_list)
@@ -67,6 +69,11 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs='raise', add_nam
             raise TypeError('cost must be a scalar. %s has type %s (%d dimensions); reduce it '
                             'first, e.g. with .sum() or .mean().\nThe cost was created at:\n%s'
                             % (cost, cost.type, cost.ndim, format_trace(cost.creation_trace)))
+    if cost is not None and config.optimizer != 'None':
+        # Differentiate the numerically stable form (log_softmax for log(softmax), ...),
+        # so that the gradient graph is stable too.
+        keep = set(wrt_list) | set(consider_constant or ()) | set(known_grads or ())
+        cost = stabilize([cost], protected=keep)[0]
     seeds = {}
     if cost is not None:
         seeds[cost] = _float_ones_like(cost)

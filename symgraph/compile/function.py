@@ -288,7 +288,7 @@ class Function:
                    for o, borrow in zip(outs, self._output_borrow)]
         return results[0] if self._single_output else results
 
-    def loop(self, *sequences, **kw_sequences):
+    def loop(self, *sequences, n_steps=None, **kw_sequences):
         """Run the function once per row of its inputs, in one XLA call.
 
         Each argument is the sequence of values of one input (stacked along a new first
@@ -296,7 +296,7 @@ class Function:
         order, exactly as that many separate calls would; outputs come back stacked.
         """
         from symgraph.compile.loop import run_loop
-        return run_loop(self, self._bind(sequences, kw_sequences))
+        return run_loop(self, self._bind(sequences, kw_sequences), n_steps)
 
     # -- inspection -------------------------------------------------------------------
     def printable_outputs(self):

@@ -209,10 +209,10 @@ class Op:
 def toposort(outputs, stop=()):
     """Apply nodes needed for ``outputs``, each after the nodes it depends on.
 
-    Variables in ``stop`` are treated as inputs: their owners are not visited.
-    Deterministic: the order depends only on the graph's structure.
+    Variables in ``stop`` (any container supporting ``in``) are treated as inputs: their
+    owners are not visited. Deterministic: the order depends only on the graph's structure.
     """
-    stop = set(stop)
+    stop = set(stop) if isinstance(stop, (list, tuple)) else stop
     order = []
     visited = set()
     stack = [(v.owner, False) for v in reversed(list(outputs))

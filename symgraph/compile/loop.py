@@ -1,0 +1,85 @@
+"""``Function.loop``: many calls of a compiled function as one XLA program (a ``lax.scan``).
+
+A training epoch is hundreds of calls of one update function. Run as a scan, the updated
+shared values are the scan's carry, so they never leave the device between steps and
+the per-call Python and dispatch overhead is paid once per epoch. Steps whose slice
+lengths differ (a short last minibatch) run as a separate scan, so the results are
+exactly those of the separate calls.
+"""
+import jax
+import numpy as np
+
+from symgraph.tensor.type import TensorType
+
+
+def _stacked(fn, position, value, n_steps):
+    """The sequence for one input as an array with a leading step axis, type-checked."""
+    var = fn.input_vars[position]
+    seq_type = TensorType(var.dtype, (False,) + var.broadcastable)
+    try:
+        array = seq_type.filter(value, allow_downcast=fn._spec['allow_input_downcast'])
+    except TypeError as err:
+        raise TypeError('Bad sequence for input %d (%s) of function "%s" in loop(): %s (a '
+                        'sequence has one more dimension than the input, the step axis first)'
+                        % (position, var.name or '<unnamed>', fn.name, err)) from None
+    if n_steps is not None and array.shape[0] != n_steps:
+        raise ValueError('loop(): input %s has %d steps, but %d were expected'
+                         % (var.name or position, array.shape[0], n_steps))
+    return np.ascontiguousarray(array)
+
+
+def _groups(fn, sequences, n_steps):
+    """Runs of consecutive steps that share slice lengths: [(lengths, start, stop)]."""
+    if fn._resolve_lengths is None:
+        return [((), 0, n_steps)]
+    runs = []
+    for k in range(n_steps):
+        lengths = fn._resolve_lengths([seq[k] for seq in sequences])
+        if runs and runs[-1][0] == lengths:
+            runs[-1][2] = k + 1
+        else:
+            runs.append([lengths, k, k + 1])
+    return [tuple(run) for run in runs]
+
+
+def _scan_program(fn, lengths):
+    program = fn._loop_programs.get(lengths)
+    if program is None:
+        run = fn._graph_fn(((False,) * len(fn.input_vars), lengths))
+
+        def epoch(donated_values, kept_values, sequences, n_steps):
+            def step(carry, inputs):
+                outputs, new_values = run(carry, kept_values, inputs)
+                return new_values, outputs
+            return jax.lax.scan(step, tuple(donated_values), tuple(sequences), length=n_steps)
+
+        program = jax.jit(epoch, donate_argnums=(0,), static_argnums=(3,))
+        fn._loop_programs[lengths] = program
+    return program
+
+
+def run_loop(fn, values, n_steps=None):
+    """Apply ``fn`` to each step of ``values`` (one sequence per input); see Function.loop."""
+    if fn.mode.linker == 'py':
+        raise NotImplementedError("loop() needs a jitted function; mode 'py' runs node by node")
+    if not values and n_steps is None:
+        raise TypeError('loop() of a function without inputs needs n_steps=')
+    sequences = [_stacked(fn, k, v, n_steps) for k, v in enumerate(values)]
+    if n_steps is None:
+        n_steps = sequences[0].shape[0]
+    for k, seq in enumerate(sequences):
+        if seq.shape[0] != n_steps:
+            raise ValueError('loop(): the sequences have different numbers of steps (%d for '
+                             'input %d, %d for input 0)' % (seq.shape[0], k, n_steps))
+    collected = []
+    for lengths, start, stop in _groups(fn, sequences, n_steps):
+        program = _scan_program(fn, lengths)
+        carry, outputs = program([v.container.value for v in fn._donated],
+                                 [v.container.value for v in fn._kept],
+                                 [seq[start:stop] for seq in sequences], stop - start)
+        for var, value in zip(fn._donated, carry):
+            var.container.value = value
+        collected.append(outputs)
+    stacked = [np.concatenate([np.asarray(run[i]) for run in collected])
+               for i in range(len(fn.outputs))]
+    return stacked[0] if fn._single_output else stacked

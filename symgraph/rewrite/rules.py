@@ -1,0 +1,289 @@
+"""The local rewrites: canonicalization, constant folding and numerical stabilization.
+
+Each rewrite is ``fn(node, ctx)`` returning the replacement outputs of ``node`` or None,
+documented by its first docstring line; ``register`` files it under the optimizer levels
+that use it.
+"""
+import numpy as np
+
+from symgraph.graph.basic import Constant
+from symgraph.rewrite.engine import register
+from symgraph.tensor import elemwise as ew
+from symgraph.tensor.basic import ARange, Alloc, Eye, Shape
+from symgraph.tensor.nnet import LogSoftmax, Softmax, logsoftmax_op, softplus
+from symgraph.tensor.reduction import Sum
+from symgraph.tensor.sharedvar import SharedVariable
+from symgraph.tensor.subtensor import (AdvancedSubtensor, AdvancedSubtensor1, ScalarConstant,
+                                       Subtensor)
+from symgraph.tensor.type import FLOAT_DTYPES, IndexScalarType
+from symgraph.tensor.var import TensorConstant
+
+_FOLD_MAX_SIZE = 10000  # larger constant results are left to XLA instead of stored
+
+
+def _elemwise_name(node):
+    return node.op.scalar_op.name if isinstance(node.op, ew.Elemwise) else None
+
+
+def _owner_elemwise(var, name):
+    """``var.owner`` when it is an Elemwise applying scalar op ``name``."""
+    owner = var.owner
+    return owner if owner is not None and _elemwise_name(owner) == name else None
+
+
+def scalar_value(var):
+    """The single value of a constant whose elements are all equal (through broadcasts)."""
+    while var.owner is not None and isinstance(var.owner.op, ew.DimShuffle):
+        var = var.owner.inputs[0]
+    if isinstance(var, TensorConstant) and var.data.size > 0:
+        flat = var.data.reshape(-1)
+        if np.all(flat == flat[0]):
+            return flat[0].item()
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Constant folding and shapes
+# ---------------------------------------------------------------------------------------
+
+@register('fast_run', 'fast_compile')
+def constant_folding(node, ctx):
+    """Compute nodes whose inputs are all constants once, at compile time."""
+    if not node.inputs or not all(isinstance(i, Constant) for i in node.inputs):
+        return None
+    if isinstance(node.op, (Alloc, ARange, Eye)):
+        return None
+    result = node.op.jax_impl(node, *[i.data for i in node.inputs])
+    values = result if len(node.outputs) > 1 else (result,)
+    folded = []
+    for out, value in zip(node.outputs, values):
+        data = np.asarray(value, dtype=out.dtype)
+        if data.size > _FOLD_MAX_SIZE:
+            return None
+        cls = ScalarConstant if isinstance(out.type, IndexScalarType) else TensorConstant
+        folded.append(cls(out.type, data))
+    return folded
+
+
+@register('fast_run')
+def known_shape_entry(node, ctx):
+    """shape(x)[i] -> constant when dimension i of x is known (never for shared variables)."""
+    if not isinstance(node.op, Subtensor) or len(node.op.idx_list) != 1 or \
+            isinstance(node.op.idx_list[0], slice):
+        return None
+    shape_var, index = node.inputs
+    if shape_var.owner is None or not isinstance(shape_var.owner.op, Shape) or \
+            not isinstance(index, Constant):
+        return None
+    x = shape_var.owner.inputs[0]
+    if isinstance(x, SharedVariable):
+        return None
+    length = x.static_shape[int(index.data)]
+    if length is None:
+        return None
+    return [TensorConstant(node.outputs[0].type, np.asarray(length, dtype='int64'))]
+
+
+# ---------------------------------------------------------------------------------------
+# Canonicalization
+# ---------------------------------------------------------------------------------------
+
+def _drop_neutral(node, scalar_name, neutral, positions):
+    if _elemwise_name(node) != scalar_name or len(node.inputs) != 2:
+        return None
+    out = node.outputs[0]
+    for pos in positions:
+        other = node.inputs[1 - pos]
+        if scalar_value(node.inputs[pos]) == neutral and other.type == out.type:
+            return [other]
+    return None
+
+
+@register('fast_run')
+def mul_by_one(node, ctx):
+    """x * 1 -> x (when the type is unchanged)."""
+    return _drop_neutral(node, 'mul', 1, (0, 1))
+
+
+@register('fast_run')
+def add_zero(node, ctx):
+    """x + 0 and x - 0 -> x (when the type is unchanged)."""
+    return _drop_neutral(node, 'add', 0, (0, 1)) or _drop_neutral(node, 'sub', 0, (1,))
+
+
+@register('fast_run')
+def div_by_one(node, ctx):
+    """x / 1 -> x (when the type is unchanged)."""
+    return _drop_neutral(node, 'true_div', 1, (1,))
+
+
+@register('fast_run')
+def neg_neg(node, ctx):
+    """-(-x) -> x."""
+    if _elemwise_name(node) != 'neg':
+        return None
+    inner = _owner_elemwise(node.inputs[0], 'neg')
+    return [inner.inputs[0]] if inner is not None else None
+
+
+@register('fast_run', 'fast_compile')
+def compose_dimshuffles(node, ctx):
+    """DimShuffle(DimShuffle(x)) -> one DimShuffle, and an identity DimShuffle -> x."""
+    if not isinstance(node.op, ew.DimShuffle):
+        return None
+    order = node.op.new_order
+    source = node.inputs[0]
+    inner = source.owner
+    if inner is not None and isinstance(inner.op, ew.DimShuffle):
+        order = tuple('x' if d == 'x' else inner.op.new_order[d] for d in order)
+        source = inner.inputs[0]
+    if order == tuple(range(source.ndim)):
+        return [source]
+    if source is node.inputs[0]:
+        return None
+    return [ew.DimShuffle(source.broadcastable, order)(source)]
+
+
+@register('fast_run')
+def merge_casts(node, ctx):
+    """cast(cast(x, a), b) -> cast(x, b) when the inner cast loses nothing."""
+    if not isinstance(node.op, ew.Elemwise) or not isinstance(node.op.scalar_op, ew.Cast):
+        return None
+    inner = node.inputs[0].owner
+    if inner is None or not isinstance(inner.op, ew.Elemwise) or \
+            not isinstance(inner.op.scalar_op, ew.Cast):
+        return None
+    x = inner.inputs[0]
+    if not np.can_cast(x.dtype, inner.op.scalar_op.dtype, casting='safe'):
+        return None
+    return [ew.cast(x, node.op.scalar_op.dtype)]
+
+
+@register('fast_run')
+def fill_to_value(node, ctx):
+    """second(x, y) -> y when y already has the result's type (the shapes then agree)."""
+    if _elemwise_name(node) != 'second':
+        return None
+    value = node.inputs[1]
+    return [value] if value.type == node.outputs[0].type else None
+
+
+@register('fast_run')
+def sum_of_fill(node, ctx):
+    """sum(fill(x, c)) over all axes -> c * size(x), as gradient graphs produce."""
+    if not isinstance(node.op, Sum) or node.outputs[0].ndim != 0:
+        return None
+    fill = _owner_elemwise(node.inputs[0], 'second')
+    if fill is None:
+        return None
+    value = fill.inputs[1]
+    if not all(value.broadcastable):
+        return None
+    from symgraph.tensor.basic import shape
+    from symgraph.tensor.reduction import prod
+    out_dtype = node.outputs[0].dtype
+    scalar = ew.DimShuffle(value.broadcastable, ())(value) if value.ndim else value
+    size = ew.cast(prod(shape(fill.inputs[0])), out_dtype)
+    return [ew.cast(ew.mul(ew.cast(scalar, out_dtype), size), out_dtype)]
+
+
+# ---------------------------------------------------------------------------------------
+# Stabilization
+# ---------------------------------------------------------------------------------------
+
+_VIEW_OPS = (ew.DimShuffle, Subtensor, AdvancedSubtensor, AdvancedSubtensor1)
+
+
+def _view_of_softmax(var):
+    """True when ``var`` is a softmax output seen through transposes and indexing."""
+    while var.owner is not None and isinstance(var.owner.op, _VIEW_OPS):
+        var = var.owner.inputs[0]
+    return var.owner is not None and isinstance(var.owner.op, Softmax)
+
+
+@register('fast_run', 'stabilize')
+def log_softmax(node, ctx):
+    """log(softmax(x)) -> log_softmax(x), which cannot underflow to log(0)."""
+    if _elemwise_name(node) != 'log':
+        return None
+    p = node.inputs[0]
+    if p.owner is None or not isinstance(p.owner.op, Softmax) or \
+            not ctx.can_replace_through(p):
+        return None
+    return [logsoftmax_op(p.owner.inputs[0])]
+
+
+@register('fast_run', 'stabilize')
+def log_through_views(node, ctx):
+    """log(view(softmax)) -> view(log(softmax)) for transposes and indexing, so the
+    cross-entropy idioms ``log(softmax(z.T).T[y, arange(n)])`` meet log_softmax."""
+    if _elemwise_name(node) != 'log':
+        return None
+    view = node.inputs[0]
+    if view.owner is None or not isinstance(view.owner.op, _VIEW_OPS) or \
+            not _view_of_softmax(view) or not ctx.can_replace_through(view):
+        return None
+    source, rest = view.owner.inputs[0], view.owner.inputs[1:]
+    return [view.owner.op(ew.log(source), *rest)]
+
+
+@register('fast_run', 'stabilize')
+def log_sigmoid(node, ctx):
+    """log(sigmoid(x)) -> -softplus(-x)."""
+    if _elemwise_name(node) != 'log':
+        return None
+    sig = _owner_elemwise(node.inputs[0], 'scalar_sigmoid')
+    if sig is None or sig.inputs[0].dtype not in FLOAT_DTYPES or \
+            not ctx.can_replace_through(node.inputs[0]):
+        return None
+    return [ew.neg(softplus(ew.neg(sig.inputs[0])))]
+
+
+@register('fast_run', 'stabilize')
+def log_one_minus_sigmoid(node, ctx):
+    """log(1 - sigmoid(x)) -> -softplus(x)."""
+    if _elemwise_name(node) != 'log':
+        return None
+    diff = _owner_elemwise(node.inputs[0], 'sub')
+    if diff is None or scalar_value(diff.inputs[0]) != 1 or \
+            not ctx.can_replace_through(node.inputs[0]):
+        return None
+    sig = _owner_elemwise(diff.inputs[1], 'scalar_sigmoid')
+    if sig is None or sig.inputs[0].dtype not in FLOAT_DTYPES or \
+            sig.outputs[0].type != node.inputs[0].type:
+        return None
+    return [ew.neg(softplus(sig.inputs[0]))]
+
+
+@register('fast_run', 'stabilize')
+def log_one_plus_exp(node, ctx):
+    """log(1 + exp(x)) and log1p(exp(x)) -> softplus(x)."""
+    name = _elemwise_name(node)
+    if name == 'log1p':
+        exp = _owner_elemwise(node.inputs[0], 'exp')
+    elif name == 'log':
+        total = _owner_elemwise(node.inputs[0], 'add')
+        if total is None or len(total.inputs) != 2:
+            return None
+        exp = None
+        for pos in (0, 1):
+            if scalar_value(total.inputs[pos]) == 1:
+                exp = _owner_elemwise(total.inputs[1 - pos], 'exp')
+    else:
+        return None
+    if exp is None or exp.inputs[0].type != node.outputs[0].type or \
+            not ctx.can_replace_through(node.inputs[0]):
+        return None
+    return [softplus(exp.inputs[0])]
+
+
+@register('fast_run', 'stabilize')
+def exp_of_log_softmax(node, ctx):
+    """exp(log_softmax(x)) -> softmax(x) (gradients of log_softmax produce it)."""
+    if _elemwise_name(node) != 'exp':
+        return None
+    inner = node.inputs[0].owner
+    if inner is None or not isinstance(inner.op, LogSoftmax):
+        return None
+    from symgraph.tensor.nnet import softmax_op
+    return [softmax_op(inner.inputs[0])]
