@@ -5,15 +5,23 @@ x = train_x[:, i*5:(i+1)*5] where train_x is a Fortran-ordered (13989, 1600)
 float32 array (train_x = X.T of a C-ordered (docs, features) array);
 y int32 (5,).  320 steps per epoch.
 
-Baselines
-  default  jitted step called with numpy column slices; params are jax arrays
-           returned by the step and fed back.  JAX at default settings.
-  device   data kept on device; step takes an int index and dynamic_slices.
-  scan     whole epoch as one lax.scan over batch indices (one call / epoch).
+Baselines (modes)
+  default      B-default: jitted step called with numpy column slices; params
+               are jax arrays returned by the step and fed back; costs stay
+               jax arrays until the end of the epoch.  JAX at default settings.
+  default_sync same, but np.asarray(cost) after every call (Theano-style).
+  device       B-device: data on device, step takes an int index and
+               lax.dynamic_slices the batch out of X (13989, 1600).
+  scan         B-scan: the whole epoch as one lax.scan over batch indices.
+  numpy_tuned  fastest numpy-slice loop found (see make_numpy_epoch and
+               experiments/FINDINGS.md); forces --no-async --one-thread.
+  *_xT*, *_donate*, device_T, scan_T: variants used in the findings (x passed
+               transposed / params donated / data stored as X^T on device).
 
-Usage (each mode should run in its own process, JSON on stdout):
-  python benchmarks/jax_baselines.py default [--epochs N] [--no-async]
-  python benchmarks/jax_baselines.py all      # runs each mode in a subprocess
+Usage (each run in its own process; JSON on stdout):
+  python benchmarks/jax_baselines.py default [--epochs N] [--no-async] [--one-thread]
+  python benchmarks/jax_baselines.py all      # ALL_RUNS, each in a subprocess;
+                                              # summary table on stderr
 
 Importing this module does NOT initialise the JAX backend, so experiment
 scripts can import the helpers and still set backend flags first.
@@ -101,6 +109,26 @@ def sgd_step_xT(W1, b1, W2, b2, xT, y):
     return sgd_step(W1, b1, W2, b2, xT.T, y)
 
 
+# -------------------------------------------------------------- backend ----
+def init_backend(async_dispatch=None, pool_threads=None):
+    """Configure and create the JAX CPU client. Must run before any JAX op.
+
+    async_dispatch=False: jax_cpu_enable_async_dispatch off.  Read only when the
+      CPU client is created; a later jax.config.update is silently ignored
+      (and the env var JAX_CPU_ENABLE_ASYNC_DISPATCH is not read at all).
+    pool_threads=N: size of XLA:CPU's intra-op/dispatch thread pools, via the
+      PJRT_NPROC environment variable that the PjRt CPU client reads when it
+      is created (default: one thread per schedulable core).  With 1, XLA also
+      compiles without parallel-partitioned loops.
+    """
+    import jax
+    if async_dispatch is not None:
+        jax.config.update("jax_cpu_enable_async_dispatch", bool(async_dispatch))
+    if pool_threads is not None:
+        os.environ["PJRT_NPROC"] = str(int(pool_threads))
+    jax.devices()
+
+
 # --------------------------------------------------------------- timing ----
 def time_epochs(run_epoch, epochs, warmup=1):
     for _ in range(warmup):
@@ -168,21 +196,24 @@ def aligned_empty(shape, dtype=np.float32, align=64):
     return raw[off:off + n * dtype.itemsize].view(dtype).reshape(shape)
 
 
-def bench_numpy_tuned(epochs=7, n_stage=2):
-    """Fastest numpy-slice loop found (see experiments/FINDINGS.md):
-    - jax_cpu_enable_async_dispatch=False (caller must set before backend init;
-      main() does it for this mode),
+def make_numpy_epoch(train_x, train_y, stage=True, transpose=True, donate=True,
+                     n_stage=2):
+    """run_epoch() for the numpy-slice loop; the switches select the call path.
+
+    Fastest combination (all True; see experiments/FINDINGS.md):
     - params donated (updated in place, no 1.1 MB output allocation),
     - x passed as its C-contiguous transpose x.T, transposed back in-graph,
     - x.T copied (memcpy, ~7 us) into a reusable 64-byte-aligned staging buffer
-      so PjRt aliases it instead of doing its own slow copy,
-    - cost converted with np.asarray each call (also guarantees the step has
-      finished before a staging buffer is reused).
+      so PjRt aliases it instead of doing its own (slower) copy,
+    - cost converted with np.asarray each call (this also guarantees the step
+      has finished before its staging buffer is overwritten).
+    Run it with async dispatch off and a one-thread XLA pool (init_backend).
     """
     import jax
-    train_x, train_y = make_data()
-    step = jax.jit(sgd_step_xT, donate_argnums=(0, 1, 2, 3))
-    stages = [aligned_empty((BATCH, N_FEAT)) for _ in range(n_stage)]
+    fn = sgd_step_xT if transpose else sgd_step
+    step = jax.jit(fn, donate_argnums=(0, 1, 2, 3) if donate else ())
+    shape = (BATCH, N_FEAT) if transpose else (N_FEAT, BATCH)
+    stages = [aligned_empty(shape) for _ in range(n_stage)]
     state = {"p": tuple(jax.device_put(a) for a in init_params())}
 
     def run_epoch():
@@ -190,13 +221,24 @@ def bench_numpy_tuned(epochs=7, n_stage=2):
         costs = []
         for i in range(N_STEPS):
             x, y = batch_slice(train_x, train_y, i)
-            buf = stages[i % n_stage]
-            np.copyto(buf, x.T)
-            cost, W1, b1, W2, b2 = step(W1, b1, W2, b2, buf, y)
+            if transpose:
+                x = x.T
+            if stage:
+                buf = stages[i % n_stage]
+                np.copyto(buf, x)
+                x = buf
+            cost, W1, b1, W2, b2 = step(W1, b1, W2, b2, x, y)
             costs.append(np.asarray(cost))
         state["p"] = (W1, b1, W2, b2)
         return float(np.mean(costs))
 
+    return run_epoch
+
+
+def bench_numpy_tuned(epochs=7, **switches):
+    """Tuned numpy-slice loop (see make_numpy_epoch)."""
+    train_x, train_y = make_data()
+    run_epoch = make_numpy_epoch(train_x, train_y, **switches)
     res = time_epochs(run_epoch, epochs)
     res["final_epoch_mean_cost"] = run_epoch()
     return res
@@ -217,16 +259,16 @@ def bench_device(epochs=7, transposed=False):
         XT = jnp.asarray(np.ascontiguousarray(train_x.T))
 
         def get_x(i):
-            return lax.dynamic_slice(XT, (i * BATCH, 0), (BATCH, N_FEAT)).T
+            return lax.dynamic_slice_in_dim(XT, i * BATCH, BATCH, axis=0).T
     else:
         X = jnp.asarray(train_x)  # (13989, 1600) row-major on device
 
         def get_x(i):
-            return lax.dynamic_slice(X, (0, i * BATCH), (N_FEAT, BATCH))
+            return lax.dynamic_slice_in_dim(X, i * BATCH, BATCH, axis=1)
 
     @jax.jit
     def step(W1, b1, W2, b2, i):
-        y = lax.dynamic_slice(Y, (i * BATCH,), (BATCH,))
+        y = lax.dynamic_slice_in_dim(Y, i * BATCH, BATCH)
         return sgd_step(W1, b1, W2, b2, get_x(i), y)
 
     state = {"p": tuple(jax.device_put(a) for a in init_params())}
@@ -257,10 +299,10 @@ def make_scan_epoch(X, Y, transposed=False):
 
     def body(params, i):
         if transposed:
-            x = lax.dynamic_slice(X, (i * BATCH, 0), (BATCH, N_FEAT)).T
+            x = lax.dynamic_slice_in_dim(X, i * BATCH, BATCH, axis=0).T
         else:
-            x = lax.dynamic_slice(X, (0, i * BATCH), (N_FEAT, BATCH))
-        y = lax.dynamic_slice(Y, (i * BATCH,), (BATCH,))
+            x = lax.dynamic_slice_in_dim(X, i * BATCH, BATCH, axis=1)
+        y = lax.dynamic_slice_in_dim(Y, i * BATCH, BATCH)
         cost, *new = sgd_step(*params, x, y)
         return tuple(new), cost
 
@@ -314,33 +356,51 @@ MODES = {
 }
 
 
+ALL_RUNS = [
+    ("default", []), ("default_sync", []),
+    ("default", ["--no-async"]), ("default_sync", ["--no-async"]),
+    ("default_xT_sync", ["--no-async"]),
+    ("default_xT_donate_sync", ["--no-async"]),
+    ("default_xT_donate_sync", ["--no-async", "--one-thread"]),
+    ("numpy_tuned", []),
+    ("device", []), ("device_T", []), ("device_T", ["--no-async", "--one-thread"]),
+    ("scan", []), ("scan_T", []), ("scan_T", ["--one-thread"]),
+]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=sorted(MODES) + ["all"])
     ap.add_argument("--epochs", type=int, default=7)
     ap.add_argument("--no-async", action="store_true",
                     help="jax_cpu_enable_async_dispatch=False (set before backend init)")
+    ap.add_argument("--one-thread", action="store_true",
+                    help="one-thread XLA:CPU pool (PJRT_NPROC=1 before the client is created)")
     ap.add_argument("--cpus", default=None,
-                    help="comma list of CPU ids to pin the process to before JAX starts")
+                    help="comma list of CPU ids to pin the whole process to before JAX starts")
     a = ap.parse_args(argv)
     if a.cpus:
         os.sched_setaffinity(0, {int(c) for c in a.cpus.split(",")})
     if a.mode == "all":
         out = {}
-        for m in MODES:
-            for no_async in (False, True):
-                cmd = [sys.executable, os.path.abspath(__file__), m, "--epochs", str(a.epochs)]
-                if no_async:
-                    cmd.append("--no-async")
-                r = subprocess.run(cmd, capture_output=True, text=True, check=True)
-                out[m + ("+noasync" if no_async else "")] = json.loads(r.stdout)
+        for m, extra in ALL_RUNS:
+            cmd = [sys.executable, os.path.abspath(__file__), m,
+                   "--epochs", str(a.epochs)] + extra
+            r = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            d = json.loads(r.stdout)
+            key = " ".join([m] + extra)
+            out[key] = d
+            print(f"{key:<40s} best {d['best_s']*1e3:7.1f} ms  median "
+                  f"{d['median_s']*1e3:7.1f} ms  ({d['per_call_us']:6.1f} us/step)",
+                  file=sys.stderr, flush=True)
         print(json.dumps(out, indent=1))
         return
-    if a.no_async or a.mode == "numpy_tuned":
-        import jax
-        jax.config.update("jax_cpu_enable_async_dispatch", False)
+    if a.mode == "numpy_tuned":
+        a.no_async = a.one_thread = True
+    init_backend(async_dispatch=False if a.no_async else None,
+                 pool_threads=1 if a.one_thread else None)
     res = MODES[a.mode](a)
-    res.update(mode=a.mode, **_jax_info())
+    res.update(mode=a.mode, one_thread=a.one_thread, cpus=a.cpus, **_jax_info())
     res["epochs"] = [round(t, 5) for t in res["epochs"]]
     print(json.dumps(res))
 

@@ -2,12 +2,10 @@
 
 ``import symgraph as theano; import symgraph.tensor as T`` runs Theano-era code.
 """
-import jax as _jax
+from symgraph.config import config, configure_jax_backend
 
-# int64 and float64 must mean what they say, as in Theano.
-_jax.config.update('jax_enable_x64', True)
+configure_jax_backend()
 
-from symgraph.config import config  # noqa: E402
 from symgraph import printing, tensor  # noqa: E402
 from symgraph.tensor.sharedvar import shared, SharedVariable  # noqa: E402
 from symgraph.compile.function import function, Function  # noqa: E402

@@ -33,7 +33,7 @@ class Config:
     def __init__(self):
         defaults = dict(floatX='float64', device='cpu', mode='FAST_RUN', optimizer='fast_run',
                         on_unused_input='raise', optimizer_excluding='', optimizer_including='',
-                        exception_verbosity='low', compute_test_value='off')
+                        exception_verbosity='low', compute_test_value='off', cpu_threads='auto')
         for name, value in defaults.items():
             object.__setattr__(self, name, value)
         object.__setattr__(self, 'warn', _FlagGroup())
@@ -49,6 +49,18 @@ class Config:
         if name == 'optimizer' and value is None:
             value = 'None'
         object.__setattr__(self, name, value)
+
+    def cpu_thread_count(self):
+        """Threads for XLA's CPU pool: 'auto' is 1 on machines with at most two cores.
+
+        There, the Python thread that dispatches each call competes with XLA's workers, and
+        splitting the small operations of a minibatch step across threads costs more than
+        it gains (the LXMLS step runs 1.5x faster single-threaded on two cores). None
+        leaves JAX's default.
+        """
+        if self.cpu_threads == 'auto':
+            return 1 if (os.cpu_count() or 1) <= 2 else None
+        return int(self.cpu_threads) if self.cpu_threads not in (None, '', 'default') else None
 
     @property
     def jax_platform(self):
@@ -66,6 +78,21 @@ class Config:
                 head, attr = attr.split('.', 1)
                 target = getattr(target, head)
             setattr(target, attr, value.strip())
+
+
+def configure_jax_backend():
+    """Settings JAX reads only when its CPU client is created, so they are applied at import.
+
+    Synchronous CPU dispatch saves 20-50 µs on every call whose result is waited for,
+    which a Theano-style function always does. Both settings are no-ops if the program
+    used JAX before importing symgraph.
+    """
+    import jax
+    jax.config.update('jax_enable_x64', True)  # int64 and float64 mean what they say
+    jax.config.update('jax_cpu_enable_async_dispatch', False)
+    threads = config.cpu_thread_count()
+    if threads is not None:
+        os.environ.setdefault('PJRT_NPROC', str(threads))
 
 
 config = Config()

@@ -7,7 +7,7 @@ be printed, rewritten and compiled like any other. No ``jax.grad`` is involved.
 import numpy as np
 
 from symgraph.config import config
-from symgraph.graph.basic import Apply, Op, Variable, format_trace, toposort
+from symgraph.graph.basic import Apply, Op, Variable, clone_replace, format_trace, toposort
 from symgraph.tensor import elemwise as ew
 from symgraph.tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES, TensorType
 from symgraph.tensor.var import as_tensor_variable
@@ -110,7 +110,9 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs='raise', add_nam
         elif add_names and _grad_name(cost, var) and g.name is None:
             g.name = _grad_name(cost, var)
         results.append(g)
-    return results[0] if single else results
+    if single:
+        return results[0]
+    return tuple(results) if isinstance(wrt, tuple) else results
 
 
 def _float_ones_like(var):
@@ -231,7 +233,8 @@ def grad_clip(x, lower_bound, upper_bound):
 
 
 def consider_constant(x):
-    return disconnected_grad(x)
+    """Deprecated in Theano; like Theano's, it passes a zero gradient (``zero_grad``)."""
+    return zero_grad(x)
 
 
 # ---------------------------------------------------------------------------------------
@@ -312,7 +315,10 @@ def Rop(f, wrt, eval_points):
         dummy = out.type('dummy_cotangent')
         vjps = Lop(out, wrt_list, dummy, disconnected_inputs='ignore')
         inner = sum_all([ew.mul(v, p) for v, p in zip(vjps, points)])
-        results.append(grad(inner, dummy, disconnected_inputs='ignore'))
+        jvp = grad(inner, dummy, disconnected_inputs='ignore')
+        # The Lop is linear in the cotangent, so the result does not depend on its value,
+        # only (through shape ops) on its shape: any array shaped like ``out`` will do.
+        results.append(clone_replace([jvp], {dummy: ew.zeros_like(out)})[0])
     return results[0] if single_f else results
 
 
@@ -341,12 +347,13 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
     """Check ``fun``'s symbolic gradient against central finite differences at ``pt``.
 
     ``fun`` takes symbolic variables (one per array in ``pt``) and returns a variable; the
-    check projects it on a random direction so any output shape works. Raises
-    GradientError naming the input and the largest discrepancy.
+    check projects it on random directions so any output shape works. Two functions are
+    compiled (the output, and the gradient of its projection on a direction given as an
+    input), whatever ``n_tests``. Raises GradientError naming the input and the largest
+    discrepancy.
     """
     from symgraph.compile.function import function
     from symgraph.tensor.reduction import sum as reduce_sum
-    from symgraph.tensor.sharedvar import shared
     rng = rng if rng is not None else np.random.RandomState(42)
     pt = [np.array(p) for p in pt]
     dtype = str(np.result_type(*[p.dtype for p in pt if p.dtype.kind == 'f'] or ['float64']))
@@ -355,21 +362,23 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
     rel_tol = _DEFAULT_TOL[dtype] if rel_tol is None else rel_tol
     inputs = [TensorType(p.dtype, (False,) * p.ndim)('input_%d' % k) for k, p in enumerate(pt)]
     output = as_tensor_variable(fun(*inputs))
+    direction = TensorType(output.dtype, (False,) * output.ndim)('random_projection')
+    projected = reduce_sum(ew.mul(output, direction))
+    output_fn = function(inputs, output, mode=mode)
+    grad_fn = function(inputs + [direction], grad(projected, inputs), mode=mode)
+    out_shape = output_fn(*pt).shape
     for _ in range(n_tests):
-        direction = rng.rand(*[int(s) for s in output_shape(fun, pt)]).astype(output.dtype)
-        projected = reduce_sum(ew.mul(output, shared(direction, name='random_projection')))
-        cost_fn = function(inputs, projected, mode=mode)
-        grad_fn = function(inputs, grad(projected, inputs), mode=mode)
-        analytic = grad_fn(*pt)
+        d = np.asarray(rng.rand(*out_shape), dtype=output.dtype)
+        analytic = grad_fn(*(pt + [d]))
         for k, p in enumerate(pt):
             numeric = np.zeros(p.shape, dtype='float64')
             flat = p.reshape(-1)
             for j in range(flat.size):
                 old = flat[j]
                 flat[j] = old + eps
-                plus = float(cost_fn(*pt))
+                plus = np.sum(np.asarray(output_fn(*pt), dtype='float64') * d)
                 flat[j] = old - eps
-                minus = float(cost_fn(*pt))
+                minus = np.sum(np.asarray(output_fn(*pt), dtype='float64') * d)
                 flat[j] = old
                 numeric.reshape(-1)[j] = (plus - minus) / (2 * eps)
             abs_err = np.abs(analytic[k] - numeric)
@@ -383,11 +392,3 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
                     'and the numeric one %r (abs error %.3g > %.3g, rel error %.3g > %.3g)'
                     % (k, p.shape, j, analytic[k].reshape(-1)[j], numeric.reshape(-1)[j],
                        abs_err.reshape(-1)[j], abs_tol, rel_err.reshape(-1)[j], rel_tol))
-
-
-def output_shape(fun, pt):
-    """The shape of ``fun``'s output at ``pt`` (evaluated once)."""
-    inputs = [TensorType(p.dtype, (False,) * p.ndim)() for p in pt]
-    out = as_tensor_variable(fun(*inputs))
-    return out.eval(dict(zip(inputs, pt))).shape
-

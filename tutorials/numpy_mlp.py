@@ -122,9 +122,16 @@ class NumpyMLP:
         pre, _ = self._layers(np.asarray(x))
         return float(self._output_cost(pre[-1], y))
 
-    def cost_and_grads(self, x, y):
+    def cost_and_grads(self, x, y, out=None):
         """Cost and its gradients in one forward pass; gradients are listed
-        like ``params``."""
+        like ``params``.
+
+        ``out``, a list of arrays shaped like ``params``, receives the
+        gradients in place (and is returned) instead of new arrays: the
+        (hidden, features) weight gradient is megabytes, and allocating it
+        afresh on every mini-batch can cost more than computing it (fresh
+        large allocations are page-faulted in by the OS).
+        """
         x, y = np.asarray(x), np.asarray(y)
         pre, post = self._layers(x)
         m = y.shape[0]
@@ -141,8 +148,12 @@ class NumpyMLP:
             if n < self.n_layers - 1:
                 err = (self.params[2 * (n + 1)].T @ err) * post[n] * (1.0 - post[n])
             inputs = x if n == 0 else post[n - 1]
-            nabla[2 * n] = err @ inputs.T
-            nabla[2 * n + 1] = err.sum(axis=1, keepdims=True)
+            if out is None:
+                nabla[2 * n] = err @ inputs.T
+                nabla[2 * n + 1] = err.sum(axis=1, keepdims=True)
+            else:
+                nabla[2 * n] = np.matmul(err, inputs.T, out=out[2 * n])
+                nabla[2 * n + 1] = np.sum(err, axis=1, keepdims=True, out=out[2 * n + 1])
         return float(self._output_cost(pre[-1], y)), nabla
 
     def grads(self, x, y):
@@ -166,10 +177,14 @@ def numpy_batch_update(model, lrate):
     """Plain SGD step ``param -= lrate * grad`` on a :class:`NumpyMLP`,
     returning the batch cost like a compiled update does."""
 
+    # Gradient buffers reused by every step, so a step allocates nothing large.
+    buffers = [np.empty_like(param) for param in model.params]
+
     def batch_up(batch_x, batch_y):
-        cost, nabla = model.cost_and_grads(batch_x, batch_y)
+        cost, nabla = model.cost_and_grads(batch_x, batch_y, out=buffers)
         for param, grad in zip(model.params, nabla):
-            param -= lrate * grad
+            grad *= lrate
+            param -= grad
         return cost
 
     return batch_up

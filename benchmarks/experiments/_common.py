@@ -13,6 +13,20 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import jax_baselines as jb  # noqa: E402,F401
 
 
+def init_from_argv(argv=None):
+    """Create the JAX CPU client per command-line switches (call before any JAX op):
+    --no-async  -> jax_cpu_enable_async_dispatch=False
+    --one-thread  -> one-thread XLA intra-op pool (affinity {cpu0} during client creation)
+    Returns a short description string."""
+    argv = sys.argv if argv is None else argv
+    no_async, pin = "--no-async" in argv, "--one-thread" in argv
+    jb.init_backend(async_dispatch=False if no_async else None,
+                    pool_threads=1 if pin else None)
+    import jax
+    return (f"jax {jax.__version__}, async_dispatch="
+            f"{jax.config.values['jax_cpu_enable_async_dispatch']}, one-thread pool={pin}")
+
+
 def _round(fn, n):
     t0 = time.perf_counter()
     for _ in range(n):

@@ -1,10 +1,15 @@
 """(b) Cost of handing a Fortran-ordered column slice to jax vs its C-contiguous
-transpose x.T (zero-copy view), and whether jax aliases aligned numpy memory."""
+transpose x.T (zero-copy view), and whether jax aliases aligned numpy memory.
+
+  python b_input_layout.py [--no-async] [--one-thread]
+"""
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from _common import compare, jb, load_note
+from _common import compare, init_from_argv, jb, load_note
+
+print(init_from_argv())
 
 train_x, train_y = jb.make_data()
 x0, y0 = jb.batch_slice(train_x, train_y, 0)   # columns 0:5
@@ -13,10 +18,8 @@ print("x0 flags: F", x0.flags.f_contiguous, "C", x0.flags.c_contiguous,
       "| x0.T C", x0.T.flags.c_contiguous)
 
 
-def aligned_copy(a, align=64):
-    raw = np.empty(a.size + align // 4, a.dtype)
-    off = (-raw.ctypes.data % align) // a.itemsize
-    out = raw[off:off + a.size].reshape(a.shape)
+def aligned_copy(a):
+    out = jb.aligned_empty(a.shape, a.dtype)
     out[...] = a
     return out
 
@@ -55,8 +58,17 @@ step = jax.jit(jb.sgd_step)
 stepT = jax.jit(jb.sgd_step_xT)
 xd = jnp.asarray(x1)
 xTd = jnp.asarray(x1.T)
+stage = jb.aligned_empty(x1.T.shape)
+
+
+def staged():
+    np.copyto(stage, x1.T)
+    return sync(stepT(*P, stage, y0))
+
+
 print("\nfull step, params on device, block each call", load_note())
 compare({
+    "stepT(np.copyto(aligned stage, x1.T))  [staging]": staged,
     "step(x1 numpy F-order)": lambda: sync(step(*P, x1, y0)),
     "stepT(x1.T numpy C view, unaligned)": lambda: sync(stepT(*P, x1.T, y0)),
     "stepT(aligned x1.T numpy, zero-copy)": lambda: sync(stepT(*P, xa, y0)),

@@ -1,20 +1,17 @@
 """(c) Donating the parameter buffers (donate_argnums) on CPU: is the input
 really consumed (is_deleted / buffer reuse), and does it speed the step?
 
-  python c_donation.py [--no-async]
+  python c_donation.py [--no-async] [--one-thread]
 """
-import sys
 import warnings
 
 import jax
+import jax.numpy as jnp
+import numpy as np
 
-if "--no-async" in sys.argv:
-    jax.config.update("jax_cpu_enable_async_dispatch", False)
+from _common import compare, init_from_argv, jb, load_note
 
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-
-from _common import compare, jb, load_note  # noqa: E402
+print(init_from_argv())
 
 train_x, train_y = jb.make_data()
 slices = [(x.T, y) for x, y in (jb.batch_slice(train_x, train_y, i) for i in range(jb.N_STEPS))]
@@ -27,7 +24,6 @@ with warnings.catch_warnings(record=True) as w:
     warnings.simplefilter("always")
     out = donated(*P, *slices[0])
     jax.block_until_ready(out)
-print("jax", jax.__version__, "async =", jax.config.values["jax_cpu_enable_async_dispatch"])
 print("warnings on donated call:", [str(m.message)[:120] for m in w] or "none")
 print("donated inputs is_deleted():", [a.is_deleted() for a in P])
 print("output buffers reuse the donated input buffers:",

@@ -2,22 +2,16 @@
 jit wrapper (flat args / pytree args), AOT Compiled object, raw
 LoadedExecutable.execute / execute_sharded, and output-conversion costs.
 
-  python d_call_paths.py [--no-async]
+  python d_call_paths.py [--no-async] [--one-thread]
 """
-import sys
-
 import jax
+import jax.numpy as jnp
+import numpy as np
 
-if "--no-async" in sys.argv:
-    jax.config.update("jax_cpu_enable_async_dispatch", False)
+from _common import compare, init_from_argv, jb, load_note
 
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
+print(init_from_argv())
 
-from _common import compare, jb, load_note  # noqa: E402
-
-print("jax", jax.__version__, "async_dispatch =",
-      jax.config.values["jax_cpu_enable_async_dispatch"], load_note())
 sync = jax.block_until_ready
 
 
@@ -61,6 +55,27 @@ paths(jb.sgd_step_xT, (*P, xT, yd), 100, "MLP step (x.T form), device inputs",
 # 3) same-signature null step (tiny compute) -> pure dispatch overhead, 6 in / 5 out
 null = lambda W1, b1, W2, b2, xT, y: (W1[0, 0] + xT[0, 0] + y[0], b1 + 1, b1 * 2, W2 + 1, b2 + 1)
 paths(null, (*P, xT, yd), 1000, "null step: same 6 inputs, 5 tiny outputs (overhead only)")
+
+# 3b) input handling on the null step: how x arrives (numpy views vs staged vs device)
+nullj = jax.jit(null)
+null_F = jax.jit(lambda W1, b1, W2, b2, x, y: null(W1, b1, W2, b2, x.T, y))  # takes (13989,5)
+stage = jb.aligned_empty(x.T.shape)
+np.copyto(stage, x.T)
+yn = np.asarray(y)
+
+
+def staged():
+    np.copyto(stage, x.T)
+    return sync(nullj(*P, stage, yn))
+
+
+print(f"\nnull step, how the (5,13989) batch is passed {load_note()}")
+compare({
+    "x.T already on device": lambda: sync(nullj(*P, xT, yd)),
+    "numpy x.T view (C-contig, unaligned) -> PjRt copies": lambda: sync(nullj(*P, x.T, yn)),
+    "numpy F-order x, graph takes x (13989,5)": lambda: sync(null_F(*P, x, yn)),
+    "np.copyto(aligned stage, x.T) + call (zero-copy)": staged,
+}, n=300)
 
 # 4) output / synchronisation costs on a finished 0-d result
 f = jax.jit(lambda x: x.sum())

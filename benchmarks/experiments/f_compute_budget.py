@@ -1,20 +1,16 @@
 """(f) Per-step budget: pure compute (320 steps inside one lax.scan on device
 data, several layouts) vs one jitted call per step on device-resident inputs.
 
-  python f_compute_budget.py [--no-async]
+  python f_compute_budget.py [--no-async] [--one-thread]
 """
-import sys
-
 import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
 
-if "--no-async" in sys.argv:
-    jax.config.update("jax_cpu_enable_async_dispatch", False)
+from _common import compare, init_from_argv, jb, load_note
 
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-from jax import lax  # noqa: E402
-
-from _common import compare, jb, load_note  # noqa: E402
+print(init_from_argv())
 
 train_x, train_y = jb.make_data()
 B, N = jb.BATCH, jb.N_STEPS
@@ -44,7 +40,6 @@ for name, ep in epochs.items():   # all variants compute the same thing
     ref = c if ref is None else ref
     assert np.allclose(c, ref, rtol=1e-4, atol=1e-5), name
 
-print("jax", jax.__version__, "async =", jax.config.values["jax_cpu_enable_async_dispatch"])
 print(f"\npure compute: one epoch (320 steps) in one call {load_note()}")
 res = compare({k: (lambda ep=ep: jax.block_until_ready(ep(P0))) for k, ep in epochs.items()},
               n=1, rounds=15, warmup=2, quiet=True)

@@ -11,7 +11,13 @@ Two call-path details matter for speed on CPU:
 * a 2-d argument in Fortran order (a column slice of ``X.T``, as LXMLS feeds minibatches)
   is passed as its C-ordered transpose, a free view, and transposed back inside the
   program, where XLA folds it into the consumer instead of copying 30-40 µs per call;
-* updated shared buffers are donated, so parameters are updated in place.
+* XLA:CPU reads a numpy argument in place only when its memory is 64-byte aligned (numpy
+  guarantees 16), and otherwise makes a slow copy of its own; large unaligned arguments
+  are therefore copied into an aligned staging buffer first, a plain memcpy;
+* updated shared buffers are donated, so parameters are updated in place;
+* a shared matrix that the function only reads through column slices (``X[:, a:b]``, the
+  LXMLS minibatch of a features x examples dataset) is passed as a cached transposed copy,
+  so a minibatch is a block of contiguous rows instead of a strided gather.
 """
 import warnings
 
@@ -98,6 +104,8 @@ class Function:
         updated = set(self.update_targets)
         self._donated = list(self.update_targets)
         self._kept = [v for v in leaves if isinstance(v, SharedVariable) and v not in updated]
+        self._kept_layout = tuple(_only_column_sliced(v, self._nodes, all_outputs)
+                                  for v in self._kept)
         self._constants = [v for v in leaves if isinstance(v, Constant)]
         self._input_index = {v: k for k, v in enumerate(self.input_vars)}
         self._names = {i.name: k for k, i in enumerate(inputs) if i.name}
@@ -106,10 +114,23 @@ class Function:
             host.dynamic_slices(self._nodes, set(self.input_vars) | _traced(self._nodes,
                                                                              self.input_vars)),
             self._input_index, self._shape_getter)
+        self._device = jax.devices(config.jax_platform)[0]
+        self._on_default_device = self._device == jax.devices()[0]
+        # Precomputed for the call path.
+        self._n_inputs = len(inputs)
+        self._c_layout = (False,) * self._n_inputs
+        self._matrix_positions = [k for k, v in enumerate(self.input_vars) if v.ndim == 2]
+        self._stage_positions = [k for k, v in enumerate(self.input_vars) if v.ndim > 0] \
+            if self._device.platform == 'cpu' else []
+        self._staging = {}
+        self._donated_containers = [v.container for v in self._donated]
+        self._kept_containers = [v.container for v in self._kept]
+        self._kept_transposed = any(self._kept_layout)
         self._programs = {}
         self._loop_programs = {}
         self._last_key = self._last_values = None
         self.trust_input = False
+        self._call = self._make_call()
 
     # -- compile-time checks ------------------------------------------------------------
     def _check_missing(self, leaves):
@@ -160,9 +181,13 @@ class Function:
         allow_downcast = spec.allow_downcast if spec.allow_downcast is not None else \
             self._spec['allow_input_downcast']
 
+        scalar_type = dtype.type if ndim == 0 else None
+
         def convert(value):
             if type(value) is np.ndarray and value.dtype == dtype and value.ndim == ndim and \
                     all(value.shape[d] == 1 for d in bcast_dims):
+                return value
+            if type(value) is scalar_type:
                 return value
             try:
                 return vtype.filter(value, strict=spec.strict, allow_downcast=allow_downcast)
@@ -217,15 +242,16 @@ class Function:
                 values[pos] = spec.value
         return values
 
-    def _convert(self, values):
-        if self.trust_input:
-            return values
-        return [convert(v) for convert, v in zip(self._converters, values)]
-
     # -- compiled programs ----------------------------------------------------------------
     def _program_key(self, args):
-        layout = tuple(a.ndim == 2 and a.flags.f_contiguous and not a.flags.c_contiguous
-                       for a in args)
+        """(which matrix arguments come Fortran-ordered, lengths of input-dependent slices)."""
+        layout = self._c_layout
+        if self._matrix_positions:
+            flags = [False] * self._n_inputs
+            for k in self._matrix_positions:
+                f = args[k].flags
+                flags[k] = f.f_contiguous and not f.c_contiguous
+            layout = tuple(flags)
         lengths = self._resolve_lengths(args) if self._resolve_lengths else ()
         return layout, lengths
 
@@ -234,6 +260,7 @@ class Function:
         layout, lengths = key
         nodes, constants = self._nodes, self._constants
         donated, kept, inputs = self._donated, self._kept, self.input_vars
+        kept_layout = self._kept_layout
         outputs, update_exprs = self.outputs, self.update_exprs
         dynamic = host.dynamic_slices(nodes, set(inputs) | _traced(nodes, inputs))
         length_map = {(node, dim): length for (node, dim, _, _), length in zip(dynamic, lengths)}
@@ -241,7 +268,8 @@ class Function:
         def run(donated_values, kept_values, input_values):
             values = {c: c.data for c in constants}
             values.update(zip(donated, donated_values))
-            values.update(zip(kept, kept_values))
+            values.update((var, value.T if transposed else value)
+                          for var, value, transposed in zip(kept, kept_values, kept_layout))
             values.update((var, value.T if transposed else value)
                           for var, value, transposed in zip(inputs, input_values, layout))
             with slice_lengths(length_map):
@@ -250,33 +278,100 @@ class Function:
         return run
 
     def _program(self, key):
+        """The jitted program for a key: flat arguments (donated shared values, other
+        shared values, inputs) and a flat result (outputs, new shared values)."""
         program = self._programs.get(key)
         if program is None:
-            program = jax.jit(self._graph_fn(key), donate_argnums=(0,))
+            run = self._graph_fn(key)
+            n_donated, n_kept = len(self._donated), len(self._kept)
+
+            def flat(*args):
+                outs, new_values = run(args[:n_donated], args[n_donated:n_donated + n_kept],
+                                       args[n_donated + n_kept:])
+                return outs + new_values
+            program = jax.jit(flat, donate_argnums=tuple(range(n_donated)))
             self._programs[key] = program
         return program
 
     # -- calling ----------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        values = self._convert(self._bind(args, kwargs))
+        return self._call(*args, **kwargs)
+
+    def _make_call(self):
+        """The call path as a closure over everything decided at compile time."""
         if self.mode.linker == 'py':
-            return self._call_py(values)
-        key = self._program_key(values)
-        program = self._program(key)
-        self._last_key, self._last_values = key, values
-        call_args = [v.T if t else v for v, t in zip(values, key[0])]
-        outs, new_values = program([v.container.value for v in self._donated],
-                                   [v.container.value for v in self._kept], call_args)
-        for var, value in zip(self._donated, new_values):
-            var.container.value = value
-        return self._format(outs)
+            return lambda *args, **kwargs: self._call_py(self._bind_and_convert(args, kwargs))
+        n_inputs, converters, bind = self._n_inputs, self._converters, self._bind
+        program_key, program_for = self._program_key, self._program
+        stage_positions, staged = self._stage_positions, self._staged
+        donated_containers, kept_values = self._donated_containers, self._kept_values
+        n_outputs = len(self.outputs)
+        single, borrow = self._single_output, self._output_borrow
+        device = None if self._on_default_device else self._device
+        last = [None, None]  # key and program of the previous call
+
+        def call(*args, **kwargs):
+            if kwargs or len(args) != n_inputs:
+                args = bind(args, kwargs)
+            values = args if self.trust_input else [
+                convert(v) for convert, v in zip(converters, args)]
+            key = program_key(values)
+            if key == last[0]:
+                program = last[1]
+            else:
+                program = program_for(key)
+                last[0], last[1] = key, program
+                self._last_key = key
+            self._last_values = values
+            if True in key[0]:
+                values = [v.T if t else v for v, t in zip(values, key[0])]
+            for k in stage_positions:
+                if values[k].nbytes >= _STAGE_MIN_BYTES:
+                    values = list(values)
+                    values[k] = staged(k, values[k])
+            flat_args = [c.value for c in donated_containers]
+            flat_args += kept_values()
+            flat_args += values
+            if device is None:
+                results = program(*flat_args)
+            else:
+                with jax.default_device(device):
+                    results = program(*flat_args)
+            for container, value in zip(donated_containers, results[n_outputs:]):
+                container.value = value
+            if single:
+                return np.asarray(results[0]) if borrow[0] else np.array(results[0])
+            if not n_outputs and stage_positions:
+                jax.block_until_ready(results)  # the staging buffers are reused next call
+            return self._format(results[:n_outputs])
+        return call
+
+    def _kept_values(self):
+        """Current values of the shared variables read but not updated (column-sliced
+        matrices as their cached transpose)."""
+        if not self._kept_transposed:
+            return [c.value for c in self._kept_containers]
+        return [_transposed(c) if t else c.value
+                for c, t in zip(self._kept_containers, self._kept_layout)]
+
+    def _bind_and_convert(self, args, kwargs):
+        return [convert(v) for convert, v in zip(self._converters, self._bind(args, kwargs))]
+
+    def _staged(self, position, array):
+        """``array`` itself when XLA can use it in place, else a copy in aligned memory."""
+        if array.flags.c_contiguous and array.ctypes.data % _ALIGNMENT == 0:
+            return array
+        buffer = self._staging.get(position)
+        if buffer is None or buffer.shape != array.shape or buffer.dtype != array.dtype:
+            buffer = self._staging[position] = _aligned_like(array)
+        np.copyto(buffer, array)
+        return buffer
 
     def _call_py(self, values):
         """Node by node without jit: slow, but errors name the failing node."""
-        given = dict(zip(self.input_vars, values))
         state = {c: c.data for c in self._constants}
         state.update((v, v.container.value) for v in self._donated + self._kept)
-        state.update(given)
+        state.update(zip(self.input_vars, values))
         run_nodes(self._nodes, state)
         outs = [state[o] for o in self.outputs]
         for var, expr in zip(self._donated, self.update_exprs):
@@ -314,19 +409,49 @@ class Function:
     def _abstract_args(self, key):
         def spec(value):
             return jax.ShapeDtypeStruct(value.shape, value.dtype)
-        inputs = [spec(v.T if t else v) for v, t in zip(self._last_values, key[0])]
-        return ([spec(v.container.value) for v in self._donated],
-                [spec(v.container.value) for v in self._kept], inputs)
+        shared = [spec(v.container.value) for v in self._donated]
+        shared += [spec(v) for v in self._kept_values()]
+        return shared + [spec(v.T if t else v) for v, t in zip(self._last_values, key[0])]
 
     def __reduce__(self):
         return (_rebuild, (self._spec,))
 
 
 _MISSING = object()
+_ALIGNMENT = 64
+_STAGE_MIN_BYTES = 65536  # XLA copies smaller arguments about as fast itself
+
+
+def _aligned_like(array):
+    """An uninitialised C-ordered array like ``array`` whose data is 64-byte aligned."""
+    raw = np.empty(array.nbytes + _ALIGNMENT, dtype=np.uint8)
+    start = -raw.ctypes.data % _ALIGNMENT
+    return raw[start:start + array.nbytes].view(array.dtype).reshape(array.shape)
 
 
 def _rebuild(spec):
     return function(**spec)
+
+
+def _only_column_sliced(var, nodes, outputs):
+    """True for a matrix that the graph reads only as ``var[:, a:b]``."""
+    from symgraph.tensor.subtensor import Subtensor
+    if var.ndim != 2 or var in outputs:
+        return False
+    consumers = [node for node in nodes if var in node.inputs]
+    return bool(consumers) and all(
+        isinstance(node.op, Subtensor) and node.inputs[0] is var and
+        var not in node.inputs[1:] and len(node.op.idx_list) == 2 and
+        node.op.idx_list[0] == slice(None) and isinstance(node.op.idx_list[1], slice)
+        for node in consumers)
+
+
+def _transposed(container):
+    """The container's value transposed on the device, recomputed when the value changes."""
+    cached = container.transposed
+    if cached is None or cached[0] is not container.value:
+        cached = container.transposed = (container.value, jax.numpy.transpose(container.value))
+    return cached[1]
 
 
 def _leaves(nodes, outputs):

@@ -75,7 +75,7 @@ def run_loop(fn, values, n_steps=None):
     for lengths, start, stop in _groups(fn, sequences, n_steps):
         program = _scan_program(fn, lengths)
         carry, outputs = program([v.container.value for v in fn._donated],
-                                 [v.container.value for v in fn._kept],
+                                 fn._kept_values(),
                                  [seq[start:stop] for seq in sequences], stop - start)
         for var, value in zip(fn._donated, carry):
             var.container.value = value

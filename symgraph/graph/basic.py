@@ -179,7 +179,7 @@ class Op:
     __props__ = ()
 
     def _props(self):
-        return tuple(getattr(self, p) for p in self.__props__)
+        return tuple(_hashable(getattr(self, p)) for p in self.__props__)
 
     def __eq__(self, other):
         return type(self) is type(other) and self._props() == other._props()
@@ -204,6 +204,15 @@ class Op:
 
     def grad(self, inputs, output_grads):
         raise NotImplementedError('%s has no gradient' % self)
+
+
+def _hashable(value):
+    """Props made hashable: slices (unhashable before Python 3.12) become tuples."""
+    if isinstance(value, slice):
+        return ('slice', value.start, value.stop, value.step)
+    if isinstance(value, tuple):
+        return tuple(_hashable(v) for v in value)
+    return value
 
 
 def toposort(outputs, stop=()):

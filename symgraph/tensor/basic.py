@@ -1,13 +1,14 @@
 """Variable constructors, shape ops, allocation, joining and ``dot``."""
 import functools
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from symgraph.config import config
 from symgraph.graph.basic import Apply, Op, user_frame
 from symgraph.tensor import elemwise as ew
-from symgraph.tensor.type import DISCRETE_DTYPES, TensorType, check_dtype, upcast
+from symgraph.tensor.type import DISCRETE_DTYPES, TensorType, check_dtype, upcast, user_line
 from symgraph.tensor.var import TensorConstant, TensorVariable, as_tensor_variable, constant
 
 
@@ -26,7 +27,8 @@ def _constructor(kind, fixed_dtype=None):
     pattern = _PATTERNS[kind]
 
     def make(name=None, dtype=None):
-        dtype = fixed_dtype or (config.floatX if dtype is None else dtype)
+        dtype = fixed_dtype or check_dtype(config.floatX if dtype is None else dtype,
+                                           'dtype for %s %s' % (kind, name or '(unnamed)'))
         return TensorVariable(TensorType(dtype, pattern), name=name, trace=user_frame())
 
     make.__name__ = kind if fixed_dtype is None else _prefix_of(fixed_dtype) + kind
@@ -48,7 +50,8 @@ for _kind in _PATTERNS:
 
 def tensor(dtype=None, broadcastable=None, name=None):
     """A symbolic input of any rank: ``tensor('float32', (False, True), 'b')``."""
-    dtype = config.floatX if dtype is None else dtype
+    dtype = check_dtype(config.floatX if dtype is None else dtype,
+                        'dtype for tensor %s' % (name or '(unnamed)'))
     return TensorVariable(TensorType(dtype, broadcastable), name=name, trace=user_frame())
 
 
@@ -105,7 +108,17 @@ class Reshape(Op):
         return node
 
     def jax_impl(self, node, x, shp):
-        return jnp.reshape(x, tuple(int(s) for s in np.asarray(shp)))
+        if isinstance(shp, jax.core.Tracer):
+            raise TypeError('reshape: the new shape of %s depends on the value of a function '
+                            'input, so it is not known when the function is compiled; compute '
+                            'it from shapes and constants only (e.g. x.shape[0] * 2)'
+                            % node.outputs[0])
+        new_shape = tuple(int(s) for s in np.asarray(shp))
+        try:
+            return jnp.reshape(x, new_shape)
+        except TypeError as err:  # numpy and Theano raise ValueError for a size mismatch
+            raise ValueError('reshape: cannot reshape %s of shape %s into shape %s (%s)'
+                             % (node.inputs[0], x.shape, new_shape, err)) from None
 
     def grad(self, node, output_grads):
         x = node.inputs[0]
@@ -343,8 +356,10 @@ class Join(Op):
         ndim = tensors[0].ndim
         for t in tensors:
             if t.ndim != ndim:
-                raise TypeError('join: all tensors must have %d dimensions like %s; %s has %d'
-                                % (ndim, tensors[0], t, t.ndim))
+                raise TypeError('Join() can only join tensors with the same number of dimensions: '
+                                '%s of type %s has %d, but %s of type %s has %d.%s'
+                                % (tensors[0], tensors[0].type, ndim, t, t.type, t.ndim,
+                                   user_line('The join was made')))
         ax = _static_int(axis)
         if ax is None:
             raise TypeError('join: the axis must be a constant integer')
@@ -356,24 +371,58 @@ class Join(Op):
 
     def jax_impl(self, node, axis, *values):
         dtype = node.outputs[0].dtype
-        return jnp.concatenate([v.astype(dtype) for v in values], axis=int(axis))
+        ax = int(axis) % values[0].ndim
+        for var, value in zip(node.inputs[2:], values[1:]):
+            if value.shape[:ax] + value.shape[ax + 1:] != \
+                    values[0].shape[:ax] + values[0].shape[ax + 1:]:
+                raise ValueError('join along axis %d: %s has shape %s but %s has shape %s; all '
+                                 'other dimensions must match'
+                                 % (ax, node.inputs[1], values[0].shape, var, value.shape))
+        return jnp.concatenate([v.astype(dtype) for v in values], axis=ax)
 
     def grad(self, node, output_grads):
-        from symgraph.tensor.subtensor import getitem
         axis, tensors = node.inputs[0], node.inputs[1:]
         (gout,) = output_grads
-        ax = _static_int(axis) % gout.ndim
-        grads, offset = [None], constant(0, dtype='int64')
-        for t in tensors:
-            end = offset + shape(t)[ax]
-            index = (slice(None),) * ax + (slice(offset, end),)
-            g = getitem(gout, index)
-            grads.append(patternbroadcast(ew.cast(g, t.dtype), t.broadcastable))
-            offset = end
-        return grads
+        pieces = Split(len(tensors), _static_int(axis) % gout.ndim)(
+            gout, *[shape(t)[_static_int(axis) % gout.ndim] for t in tensors])
+        pieces = pieces if len(tensors) > 1 else [pieces]
+        return [None] + [patternbroadcast(ew.cast(g, t.dtype), t.broadcastable)
+                         for g, t in zip(pieces, tensors)]
 
 
 _join = Join()
+
+
+class Split(Op):
+    """Cut ``x`` along ``axis`` into pieces of the given lengths: Join's gradient, as in
+    Theano. The lengths are shapes, so they are known when the graph is traced."""
+
+    __props__ = ('n_splits', 'axis')
+
+    def __init__(self, n_splits, axis):
+        self.n_splits, self.axis = n_splits, axis
+
+    def make_node(self, x, *lengths):
+        x = as_tensor_variable(x)
+        lengths = [as_tensor_variable(n) for n in lengths]
+        if len(lengths) != self.n_splits:
+            raise TypeError('%s needs %d lengths, got %d' % (self, self.n_splits, len(lengths)))
+        bcast = list(x.broadcastable)
+        bcast[self.axis] = False
+        return Apply(self, [x] + lengths, [TensorType(x.dtype, bcast)] * self.n_splits)
+
+    def jax_impl(self, node, x, *lengths):
+        lengths = [int(n) for n in lengths]
+        if sum(lengths) != x.shape[self.axis]:
+            raise ValueError('Split: lengths %s do not add up to %d, the length of axis %d of %s'
+                             % (lengths, x.shape[self.axis], self.axis, node.inputs[0]))
+        pieces = tuple(jnp.split(x, np.cumsum(lengths)[:-1], axis=self.axis))
+        return pieces if self.n_splits > 1 else pieces[0]
+
+    def grad(self, node, output_grads):
+        pieces = [g if g is not None else ew.zeros_like(out)
+                  for g, out in zip(output_grads, node.outputs)]
+        return [join(self.axis, *pieces)] + [None] * self.n_splits
 
 
 def join(axis, *tensors):
@@ -445,8 +494,8 @@ class Dot(Op):
             raise ValueError(
                 'dot: shapes are not aligned: %s of type %s has shape %s and %s of type %s has '
                 'shape %s; the last dimension of the first (%d) must equal the first dimension '
-                'of the second (%d).' % (x, x.type, _shape_str(x), y, y.type, _shape_str(y),
-                                         inner_x, inner_y))
+                'of the second (%d).%s' % (x, x.type, _shape_str(x), y, y.type, _shape_str(y),
+                                           inner_x, inner_y, user_line('The product was made')))
         bcast = x.broadcastable[:-1] + y.broadcastable[1:]
         node = Apply(self, [x, y], [TensorType(upcast(x.dtype, y.dtype), bcast)])
         node.outputs[0].static_shape = x.static_shape[:-1] + y.static_shape[1:]

@@ -5,6 +5,7 @@ ScalarOp below states, in one place, its dtype rule, its JAX function and its gr
 the public functions (``add``, ``exp``, ``T.nnet.sigmoid``...) are Elemwise ops named as
 Theano prints them (``Elemwise{add,no_inplace}``).
 """
+import jax
 import jax.numpy as jnp
 import jax.scipy.special as jsp
 import numpy as np
@@ -12,7 +13,7 @@ import numpy as np
 from symgraph.config import config
 from symgraph.graph.basic import Apply, Op, format_trace
 from symgraph.tensor.type import (DISCRETE_DTYPES, FLOAT_DTYPES, TensorType, check_dtype, upcast,
-                                  upcast_to_float)
+                                  upcast_to_float, user_line)
 from symgraph.tensor.var import as_tensor_variable
 
 
@@ -64,7 +65,7 @@ class ScalarOp:
 
     def __reduce__(self):
         # Pickled by name: the JAX functions they hold are not picklable themselves.
-        return (SCALAR_OPS.__getitem__, (self.name,))
+        return (scalar_op_named, (self.name,))
 
     def __eq__(self, other):
         return isinstance(other, ScalarOp) and self.name == other.name
@@ -146,8 +147,14 @@ def _true_div_out(*dtypes):
     return upcast_to_float(*dtypes)
 
 
-def _zero_grads(n):
+def _no_grads(n):
+    """Discrete results carry no gradient: their inputs are disconnected through them."""
     return lambda inputs, out, gout: [None] * n
+
+
+def _g_piecewise_constant(inputs, out, gout):
+    """floor, round, sgn, //: connected, with derivative zero almost everywhere (as Theano)."""
+    return [zeros_like(gout) for _ in inputs]
 
 
 # Gradient rules. As in Theano, they use unnamed Elemwise ops (printed ``Elemwise{mul}``),
@@ -261,6 +268,11 @@ def _g_identity(inputs, out, gout):
 SCALAR_OPS = {}
 
 
+def scalar_op_named(name):
+    """The registered ScalarOp called ``name`` (how scalar ops are unpickled)."""
+    return SCALAR_OPS[name]
+
+
 def _scalar(name, nin, fn, out_dtype=_same_upcast, grad=None):
     op = ScalarOp(name, nin, fn, out_dtype, grad)
     SCALAR_OPS[name] = op
@@ -271,7 +283,7 @@ scalar_add = _scalar('add', 2, jnp.add, grad=_g_add)
 scalar_sub = _scalar('sub', 2, jnp.subtract, grad=_g_sub)
 scalar_mul = _scalar('mul', 2, jnp.multiply, grad=_g_mul)
 scalar_true_div = _scalar('true_div', 2, jnp.true_divide, _true_div_out, grad=_g_true_div)
-scalar_int_div = _scalar('int_div', 2, _jax_int_div, grad=_zero_grads(2))
+scalar_int_div = _scalar('int_div', 2, _jax_int_div, grad=_g_piecewise_constant)
 scalar_mod = _scalar('mod', 2, jnp.mod, grad=_g_mod)
 scalar_pow = _scalar('pow', 2, jnp.power, grad=_g_pow)
 scalar_neg = _scalar('neg', 1, jnp.negative, grad=_g_neg)
@@ -282,25 +294,25 @@ scalar_log1p = _scalar('log1p', 1, jnp.log1p, _float_out, grad=_g_log1p)
 scalar_sqrt = _scalar('sqrt', 1, jnp.sqrt, _float_out, grad=_g_sqrt)
 scalar_sqr = _scalar('sqr', 1, jnp.square, grad=_g_sqr)
 scalar_tanh = _scalar('tanh', 1, jnp.tanh, _float_out, grad=_g_tanh)
-scalar_sgn = _scalar('sgn', 1, _jax_sgn, grad=_zero_grads(1))
+scalar_sgn = _scalar('sgn', 1, _jax_sgn, grad=_g_piecewise_constant)
 scalar_round = _scalar('round_half_away_from_zero', 1, _jax_round_half_away,
-                       grad=_zero_grads(1))
-scalar_round_even = _scalar('round_half_to_even', 1, jnp.round, grad=_zero_grads(1))
-scalar_floor = _scalar('floor', 1, jnp.floor, _float_out, grad=_zero_grads(1))
-scalar_ceil = _scalar('ceil', 1, jnp.ceil, _float_out, grad=_zero_grads(1))
+                       grad=_g_piecewise_constant)
+scalar_round_even = _scalar('round_half_to_even', 1, jnp.round, grad=_g_piecewise_constant)
+scalar_floor = _scalar('floor', 1, jnp.floor, _float_out, grad=_g_piecewise_constant)
+scalar_ceil = _scalar('ceil', 1, jnp.ceil, _float_out, grad=_g_piecewise_constant)
 scalar_maximum = _scalar('maximum', 2, jnp.maximum, grad=_g_maximum)
 scalar_minimum = _scalar('minimum', 2, jnp.minimum, grad=_g_maximum)
 scalar_clip = _scalar('clip', 3, _jax_clip, grad=_g_clip)
-scalar_eq = _scalar('eq', 2, jnp.equal, _to_bool, grad=_zero_grads(2))
-scalar_neq = _scalar('neq', 2, jnp.not_equal, _to_bool, grad=_zero_grads(2))
-scalar_lt = _scalar('lt', 2, jnp.less, _to_bool, grad=_zero_grads(2))
-scalar_le = _scalar('le', 2, jnp.less_equal, _to_bool, grad=_zero_grads(2))
-scalar_gt = _scalar('gt', 2, jnp.greater, _to_bool, grad=_zero_grads(2))
-scalar_ge = _scalar('ge', 2, jnp.greater_equal, _to_bool, grad=_zero_grads(2))
-scalar_and = _scalar('and_', 2, jnp.bitwise_and, grad=_zero_grads(2))
-scalar_or = _scalar('or_', 2, jnp.bitwise_or, grad=_zero_grads(2))
-scalar_xor = _scalar('xor', 2, jnp.bitwise_xor, grad=_zero_grads(2))
-scalar_invert = _scalar('invert', 1, jnp.invert, grad=_zero_grads(1))
+scalar_eq = _scalar('eq', 2, jnp.equal, _to_bool, grad=_no_grads(2))
+scalar_neq = _scalar('neq', 2, jnp.not_equal, _to_bool, grad=_no_grads(2))
+scalar_lt = _scalar('lt', 2, jnp.less, _to_bool, grad=_no_grads(2))
+scalar_le = _scalar('le', 2, jnp.less_equal, _to_bool, grad=_no_grads(2))
+scalar_gt = _scalar('gt', 2, jnp.greater, _to_bool, grad=_no_grads(2))
+scalar_ge = _scalar('ge', 2, jnp.greater_equal, _to_bool, grad=_no_grads(2))
+scalar_and = _scalar('and_', 2, jnp.bitwise_and, grad=_no_grads(2))
+scalar_or = _scalar('or_', 2, jnp.bitwise_or, grad=_no_grads(2))
+scalar_xor = _scalar('xor', 2, jnp.bitwise_xor, grad=_no_grads(2))
+scalar_invert = _scalar('invert', 1, jnp.invert, grad=_no_grads(1))
 scalar_sigmoid = _scalar('scalar_sigmoid', 1, jsp.expit, _float_out, grad=_g_sigmoid)
 scalar_softplus = _scalar('scalar_softplus', 1, _jax_softplus, _float_out, grad=_g_softplus)
 scalar_xlogx = _scalar('xlogx', 1, _jax_xlogx, _float_out, grad=_g_xlogx)
@@ -352,11 +364,13 @@ def check_broadcast(inputs, shapes, op_name, trace=None, static=False):
                 pattern[dim] = True
                 hint = ('\nHINT: %s has length 1 in dimension %d but its broadcastable pattern '
                         'is %s. To broadcast it, declare it with broadcastable=%s (e.g. '
-                        'shared(value, broadcastable=%s)).'
-                        % (culprit, dim, culprit.broadcastable, tuple(pattern), tuple(pattern)))
-            where = ''
+                        'shared(value, broadcastable=%s)). %s was created at:\n%s'
+                        % (culprit, dim, culprit.broadcastable, tuple(pattern), tuple(pattern),
+                           culprit, format_trace(culprit.creation_trace)))
             if trace is not None:
                 where = '\nThe expression was created at:\n' + format_trace(trace)
+            else:
+                where = user_line('The expression was created') if static else ''
             raise BroadcastError(
                 '%s: input dimension mis-match%s in dimension %d: %s has shape %s but %s has '
                 'shape %s. Only broadcastable dimensions may differ.%s%s'
@@ -404,6 +418,9 @@ class Elemwise(Op):
 
     def jax_impl(self, node, *values):
         check_broadcast(node.inputs, [v.shape for v in values], str(self), trace=node.trace)
+        return on_host(self._compute, node, values)
+
+    def _compute(self, node, values):
         out_dtype = node.outputs[0].dtype
         if self.scalar_op.compute_inputs:
             dtype = self.scalar_op.compute_dtype([i.dtype for i in node.inputs], out_dtype)
@@ -433,6 +450,18 @@ class Elemwise(Op):
         return grads
 
 
+def on_host(compute, node, values):
+    """``compute(node, values)``, kept a numpy value when every input is one.
+
+    Shapes are numpy values even under jit; arithmetic on them (``x.shape[0] * 2``) must
+    stay concrete so that reshape, alloc and arange can read it when the graph is traced.
+    """
+    if all(isinstance(v, (np.ndarray, np.generic)) for v in values):
+        with jax.ensure_compile_time_eval():
+            return np.asarray(compute(node, values))
+    return compute(node, values)
+
+
 class DimShuffle(Op):
     """Reorder dimensions, drop broadcastable ones, insert new broadcastable ones ('x').
 
@@ -452,9 +481,11 @@ class DimShuffle(Op):
                              % (self.new_order, len(self.input_broadcastable)))
         for d in range(len(self.input_broadcastable)):
             if d not in kept and not self.input_broadcastable[d]:
-                raise ValueError('Cannot drop the non-broadcastable dimension %d in dimshuffle%s '
-                                 '(only broadcastable dimensions may be dropped)'
-                                 % (d, self.new_order))
+                raise ValueError('You cannot drop a non-broadcastable dimension: dimension %d '
+                                 '(pattern %s) is missing from dimshuffle%s; only broadcastable '
+                                 'dimensions may be dropped.%s'
+                                 % (d, self.input_broadcastable, self.new_order,
+                                    user_line('The dimshuffle was made')))
         self.drop = tuple(d for d in range(len(self.input_broadcastable)) if d not in kept)
         self.perm = tuple(kept)
 

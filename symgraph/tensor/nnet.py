@@ -106,6 +106,9 @@ def log_softmax(x):
     return logsoftmax_op(x)
 
 
+logsoftmax = log_softmax  # Theano 1.0's name
+
+
 def categorical_crossentropy(coding_dist, true_dist):
     """Per-row cross-entropy: ``true_dist`` is an int class vector or a one-hot/probability matrix."""
     coding_dist = as_tensor_variable(coding_dist)

@@ -21,6 +21,8 @@ def normalize_axes(x, axis):
         return None
     if isinstance(axis, (int, np.integer)):
         axis = [axis]
+    if not isinstance(axis, (list, tuple, np.ndarray)):
+        raise TypeError('axis must be an integer or a list of integers, got %r' % (axis,))
     axes = []
     for a in axis:
         if not isinstance(a, (int, np.integer)):
@@ -76,7 +78,10 @@ class CAReduce(Op):
         return node
 
     def jax_impl(self, node, x):
-        result = type(self).jax_reduce(x.astype(self.acc_dtype), axis=self.axis)
+        return ew.on_host(self._compute, node, [x])
+
+    def _compute(self, node, values):
+        result = type(self).jax_reduce(values[0].astype(self.acc_dtype), axis=self.axis)
         return result.astype(self.dtype)
 
 
@@ -211,7 +216,11 @@ def mean(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):
 
 
 def var(x, axis=None, ddof=0, keepdims=False):
-    """Mean squared deviation from the mean (divided by n - ddof)."""
+    """Mean squared deviation from the mean, divided by n - ddof as numpy does.
+
+    n is the number of reduced elements; Theano 1.0 divided by the product of
+    (length - ddof) over the reduced axes instead, which is wrong for several axes.
+    """
     from symgraph.tensor.basic import shape
     x = as_tensor_variable(x)
     axes = list(range(x.ndim)) if axis is None else normalize_axes(x, axis)
@@ -221,9 +230,10 @@ def var(x, axis=None, ddof=0, keepdims=False):
         v = mean(squared, axes, keepdims=keepdims)
     else:
         v = sum(squared, axis=axes, keepdims=keepdims)
-        count = ew.sub(shape(x), ddof)
+        count = constant(1, dtype='int64')
         for i in axes:
-            v = ew.true_div(v, count[i])
+            count = ew.mul(count, shape(x)[i])
+        v = ew.true_div(v, ew.sub(count, ddof))
     v.name = 'var'
     return v
 

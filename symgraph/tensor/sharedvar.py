@@ -78,12 +78,17 @@ class SharedVariable(TensorVariable):
 
 
 class _Container:
-    """Holds the current device value; compiled functions read and write it."""
+    """Holds the current device value; compiled functions read and write it.
 
-    __slots__ = ('value',)
+    ``transposed`` caches (value, its transpose) for functions that only read column
+    slices of the value (see compile/function.py).
+    """
+
+    __slots__ = ('value', 'transposed')
 
     def __init__(self, value):
         self.value = value
+        self.transposed = None
 
 
 def shared(value, name=None, strict=False, allow_downcast=None, borrow=False,
@@ -97,10 +102,11 @@ def shared(value, name=None, strict=False, allow_downcast=None, borrow=False,
     if kwargs:
         raise TypeError('shared() got unexpected arguments %s; supported: name, strict, '
                         'allow_downcast, borrow, broadcastable' % ', '.join(sorted(kwargs)))
+    trace = user_frame()
     if isinstance(value, Variable):
         raise TypeError('shared() needs a value, but %s is a symbolic variable of type %s; '
-                        'compute it first (e.g. with .eval())' % (value, value.type))
-    trace = user_frame()
+                        'compute it first (e.g. with .eval()).\nThe call was made at:\n%s'
+                        % (value, value.type, format_trace(trace)))
     if isinstance(value, (int, float, bool, np.generic)) and not isinstance(value, np.ndarray):
         array = np.asarray(value)
     else:

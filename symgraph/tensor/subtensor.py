@@ -15,7 +15,8 @@ import numpy as np
 
 from symgraph.graph.basic import Apply, Op
 from symgraph.tensor import elemwise as ew
-from symgraph.tensor.type import DISCRETE_DTYPES, INT_DTYPES, IndexScalarType, TensorType
+from symgraph.tensor.type import (DISCRETE_DTYPES, INT_DTYPES, IndexScalarType, TensorType,
+                                  user_line)
 from symgraph.tensor.var import TensorConstant, TensorVariable, as_tensor_variable, constant
 
 # Lengths of slices with traced bounds, keyed by (node, entry position); set by the compiler
@@ -81,9 +82,10 @@ def _is_concrete(value):
 
 
 def _normalize_start(start, n, step):
-    """Python's slice rule for a traced start: negative counts from the end, then clamp."""
+    """Python's slice rule for a traced start (and step): negative counts from the end,
+    then clamp."""
     start = jnp.where(start < 0, start + n, start)
-    return jnp.clip(start, 0 if step > 0 else -1, n if step > 0 else n - 1)
+    return jnp.clip(start, jnp.where(step > 0, 0, -1), jnp.where(step > 0, n, n - 1))
 
 
 class Subtensor(Op):
@@ -163,13 +165,14 @@ class Subtensor(Op):
             if all(p is None or _is_concrete(p) for p in parts):
                 index.append(slice(*[None if p is None else int(p) for p in parts]))
                 continue
-            step = 1 if parts[2] is None else int(parts[2])
+            step = 1 if parts[2] is None else parts[2]
+            step = int(step) if _is_concrete(step) else step
             length = _slice_lengths.get((node, dim))
             if length is None:
                 raise TypeError('The slice bounds of %s depend on a function input and its '
                                 'length was not worked out when compiling' % node.outputs[0])
             n = x.shape[dim]
-            start = (0 if step > 0 else n - 1) if parts[0] is None else \
+            start = jnp.where(step > 0, 0, n - 1) if parts[0] is None else \
                 _normalize_start(parts[0], n, step)
             index.append(('dynamic', start, length, step))
         return index
@@ -185,6 +188,8 @@ class Subtensor(Op):
 
 
 def _dynamic_slice(x, dim, start, length, step):
+    if not _is_concrete(step):  # a traced step: gather the entries
+        return jnp.take(x, start + jnp.arange(length) * step, axis=dim)
     span = (length - 1) * abs(step) + 1 if length else 0
     lo = start if step > 0 else start - span + 1
     piece = jax.lax.dynamic_slice_in_dim(x, lo, span, axis=dim)
@@ -214,11 +219,12 @@ def _index_update(x, index, y, set_instead_of_inc):
     Traced slices are handled by cutting out the box they span, updating it, and writing
     it back with ``dynamic_update_slice``.
     """
+    x = jnp.asarray(x)  # eval() hands numpy inputs, which have no .at
     dynamic = {d: e for d, e in enumerate(index) if isinstance(e, tuple) and e[0] == 'dynamic'}
     if not dynamic:
         ref = x.at[tuple(index)]
         return ref.set(y) if set_instead_of_inc else ref.add(y)
-    if any(step != 1 for _, _, _, step in dynamic.values()):
+    if any(not _is_concrete(step) or step != 1 for _, _, _, step in dynamic.values()):
         raise NotImplementedError('set/inc_subtensor of a strided slice with symbolic bounds')
     starts = [dynamic[d][1] if d in dynamic else 0 for d in range(x.ndim)]
     sizes = [dynamic[d][2] if d in dynamic else x.shape[d] for d in range(x.ndim)]
@@ -297,7 +303,7 @@ class AdvancedSubtensor1(Op):
         return Apply(self, [x, idx], [TensorType(x.dtype, (False,) + x.broadcastable[1:])])
 
     def jax_impl(self, node, x, idx):
-        _check_constant_bounds(node, node.inputs[1], idx, x.shape[0], 0)
+        _check_bounds(node, idx, x.shape[0], 0)
         return x[idx]
 
     def grad(self, node, output_grads):
@@ -324,7 +330,8 @@ class AdvancedIncSubtensor1(Op):
         return Apply(self, [x, y, idx], [x.type])
 
     def jax_impl(self, node, x, y, idx):
-        ref = x.at[idx]
+        _check_bounds(node, idx, x.shape[0], 0)
+        ref = jnp.asarray(x).at[idx]
         y = y.astype(x.dtype)
         return ref.set(y) if self.set_instead_of_inc else ref.add(y)
 
@@ -338,13 +345,16 @@ class AdvancedIncSubtensor1(Op):
 
 def _check_int_index(idx):
     if idx.dtype not in DISCRETE_DTYPES or idx.dtype == 'bool':
-        raise TypeError('Index %s of type %s cannot be used for indexing: indices must be '
-                        'integers' % (idx, idx.type))
+        raise TypeError('Expected an integer index array, got %s of type %s: indices must be '
+                        'integers.%s' % (idx, idx.type, user_line('The index was used')))
 
 
-def _check_constant_bounds(node, var, value, length, dim):
-    if isinstance(var, TensorConstant) and var.data.size:
-        lo, hi = int(var.data.min()), int(var.data.max())
+def _check_bounds(node, value, length, dim):
+    """Raise IndexError for out-of-range entries whenever the index is known (a constant,
+    or any value under eval()); JAX would silently clamp them."""
+    if _is_concrete(value) and np.size(value):
+        value = np.asarray(value)
+        lo, hi = int(value.min()), int(value.max())
         if lo < -length or hi >= length:
             raise IndexError('index %d is out of bounds for dimension %d of %s, which has '
                              'length %d' % (hi if hi >= length else lo, dim, node.inputs[0],
@@ -376,12 +386,12 @@ class AdvancedSubtensor(Op):
         return Apply(self, [x] + arrays, [self.out_type(x, arrays)])
 
     def numpy_index(self, node, x, arrays):
-        values = iter(zip(node.inputs[1:], arrays))
+        values = iter(arrays)
         index = []
         for dim, entry in enumerate(self.idx_list):
             if entry == 'array':
-                var, value = next(values)
-                _check_constant_bounds(node, var, value, x.shape[dim], dim)
+                value = next(values)
+                _check_bounds(node, value, x.shape[dim], dim)
                 index.append(value)
             else:
                 index.append(entry)
@@ -441,9 +451,8 @@ class AdvancedIncSubtensor(Op):
         return Apply(self, [x, y] + arrays, [x.type])
 
     def jax_impl(self, node, x, y, *arrays):
-        values = iter(arrays)
-        index = tuple(next(values) if e == 'array' else e for e in self.idx_list)
-        ref = x.at[index]
+        index = AdvancedSubtensor(self.idx_list).numpy_index(node, x, arrays)
+        ref = jnp.asarray(x).at[index]
         y = y.astype(x.dtype)
         return ref.set(y) if self.set_instead_of_inc else ref.add(y)
 
@@ -506,21 +515,24 @@ def getitem(x, index):
 
 
 def _check_index_entry(x, entry, pos):
-    what = 'position %d of the index of %s' % (pos, x)
+    what = 'position %d of the index of %s of type %s' % (pos, x, x.type)
     if isinstance(entry, (float, np.floating)):
-        raise TypeError('Float value %r cannot be used as an index (%s): indices must be '
-                        'integers' % (entry, what))
+        raise TypeError('Expected an integer, got the float %r as an index (%s).%s'
+                        % (entry, what, user_line('The index was used')))
     if isinstance(entry, TensorVariable) and entry.dtype not in INT_DTYPES:
         if entry.dtype == 'bool' and isinstance(entry, TensorConstant):
             return
-        raise TypeError('Index %s of type %s cannot be used as an index (%s): indices must be '
-                        'integers' % (entry, entry.type, what))
+        raise TypeError('Expected an integer, got %s of type %s as an index (%s); cast it with '
+                        "T.cast(%s, 'int64') if it holds whole numbers.%s"
+                        % (entry, entry.type, what, entry, user_line('The index was used')))
     if isinstance(entry, slice):
         for part in (entry.start, entry.stop, entry.step):
             if isinstance(part, (float, np.floating)) or (
                     isinstance(part, TensorVariable) and part.dtype not in INT_DTYPES):
-                raise TypeError('Slice bound %s cannot be used (%s): slice bounds must be '
-                                'integers' % (part, what))
+                raise TypeError('Expected an integer, got %s%s as a slice bound (%s).%s'
+                                % (part, ' of type %s' % part.type
+                                   if isinstance(part, TensorVariable) else '', what,
+                                   user_line('The index was used')))
 
 
 def _basic_index(index):
@@ -577,12 +589,20 @@ def take(x, indices, axis=0):
     return ew.DimShuffle(picked.broadcastable, swap)(picked)
 
 
+_INDEXING_OPS = (Subtensor, AdvancedSubtensor1, AdvancedSubtensor)
+
+
 def _inc_or_set(x, y, set_instead_of_inc):
     owner = getattr(x, 'owner', None)
-    if owner is None or not isinstance(owner.op, (Subtensor, AdvancedSubtensor1,
-                                                  AdvancedSubtensor)):
-        raise TypeError('%s_subtensor needs an indexed variable such as x[1:3] as its first '
-                        'argument, got %s' % ('set' if set_instead_of_inc else 'inc', x))
+    if owner is not None and isinstance(owner.op, ew.DimShuffle) and not owner.op.drop and \
+            'x' not in owner.op.new_order and owner.inputs[0].owner is not None and \
+            isinstance(owner.inputs[0].owner.op, _INDEXING_OPS):
+        return _inc_or_set_permuted(x, y, set_instead_of_inc)
+    if owner is None or not isinstance(owner.op, _INDEXING_OPS):
+        raise TypeError('%s_subtensor: x must be the result of a subtensor operation (an '
+                        'indexed variable such as x[1:3] or x[ivec]), but %s of type %s is not.%s'
+                        % ('set' if set_instead_of_inc else 'inc', x,
+                           getattr(x, 'type', type(x).__name__), user_line('The call was made')))
     op = owner.op
     base, rest = owner.inputs[0], owner.inputs[1:]
     if isinstance(op, Subtensor):
@@ -590,6 +610,19 @@ def _inc_or_set(x, y, set_instead_of_inc):
     if isinstance(op, AdvancedSubtensor1):
         return AdvancedIncSubtensor1(set_instead_of_inc)(base, y, *rest)
     return AdvancedIncSubtensor(op.idx_list, set_instead_of_inc)(base, y, *rest)
+
+
+def _inc_or_set_permuted(x, y, set_instead_of_inc):
+    """``x[:, ivec]`` is built as ``x.T[ivec].T`` (as in Theano): set or increment the inner
+    part with ``y`` permuted the same way, then permute the result back."""
+    inner = x.owner.inputs[0]
+    order = x.owner.op.new_order
+    y = as_tensor_variable(y)
+    offset = x.ndim - y.ndim
+    y_order = [order.index(j) - offset if order.index(j) >= offset else 'x'
+               for j in range(inner.ndim)]
+    result = _inc_or_set(inner, ew.DimShuffle(y.broadcastable, y_order)(y), set_instead_of_inc)
+    return ew.DimShuffle(result.broadcastable, order)(result)
 
 
 def set_subtensor(x, y):

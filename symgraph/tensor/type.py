@@ -1,8 +1,11 @@
 """TensorType: a dtype plus a broadcastable pattern, and the dtype rules Theano users rely on."""
+import difflib
+import functools
+
 import numpy as np
 
 from symgraph.config import config
-from symgraph.graph.basic import Type, format_trace
+from symgraph.graph.basic import Type, format_trace, user_frame
 
 ALL_DTYPES = ('bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64',
               'float16', 'float32', 'float64', 'complex64', 'complex128')
@@ -10,10 +13,13 @@ INT_DTYPES = ('int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'u
 FLOAT_DTYPES = ('float16', 'float32', 'float64')
 COMPLEX_DTYPES = ('complex64', 'complex128')
 DISCRETE_DTYPES = ('bool',) + INT_DTYPES
+_DTYPE_NAMES = frozenset(ALL_DTYPES)
 
 
 def check_dtype(dtype, what='dtype'):
     """Normalise a dtype given as a string or numpy dtype; reject unknown ones clearly."""
+    if dtype in _DTYPE_NAMES:  # the common case, kept cheap: graphs build many types
+        return dtype
     if dtype == 'floatX':
         return config.floatX
     try:
@@ -21,10 +27,19 @@ def check_dtype(dtype, what='dtype'):
     except TypeError:
         name = None
     if name not in ALL_DTYPES:
-        raise TypeError('Invalid %s %r: expected one of %s' % (what, dtype, ', '.join(ALL_DTYPES)))
+        close = difflib.get_close_matches(str(dtype), ALL_DTYPES, n=1)
+        raise TypeError('Invalid %s: %r is not a dtype symgraph supports; expected one of %s.%s%s'
+                        % (what, dtype, ', '.join(ALL_DTYPES),
+                           ' Did you mean %r?' % close[0] if close else '', user_line()))
     return name
 
 
+def user_line(what='The call was made'):
+    """'\n<what> at:\n  File ..., line ...' for the user code running now, for errors."""
+    return '\n%s at:\n%s' % (what, format_trace(user_frame()))
+
+
+@functools.lru_cache(maxsize=None)
 def upcast(*dtypes):
     """The dtype numpy gives when combining arrays of these dtypes (Theano's scalar.upcast)."""
     return np.result_type(*[np.dtype(d) for d in dtypes]).name
@@ -159,13 +174,16 @@ class TensorType(Type):
             return np.asarray(value, dtype=target)
         arr = value if hasattr(value, 'dtype') and hasattr(value, 'shape') else None
         if arr is None:
-            if isinstance(value, float) and allow_downcast is None and target.kind == 'f':
+            # Python numbers and lists: a Python float may become floatX; anything else is
+            # accepted when the conversion is lossless (Theano's rule).
+            if isinstance(value, float) and allow_downcast is None and \
+                    self.dtype == config.floatX:
                 return np.asarray(value, dtype=target)
             arr = np.asarray(value)
-            if arr.dtype.kind in 'iub' and target.kind in 'iu' and arr.size:
-                # Python ints: accept when every value fits the target, as Theano does.
-                if np.array_equal(arr.astype(target), arr):
-                    return arr.astype(target)
+            converted = arr.astype(target)
+            if arr.dtype.kind in 'biuf' and np.array_equal(converted, arr, equal_nan=
+                                                           arr.dtype.kind == 'f'):
+                return converted
         arr = np.asarray(arr)
         if arr.dtype == target:
             return arr
@@ -183,7 +201,7 @@ class TensorType(Type):
         raise TypeError('%s%s cannot store a value of dtype %s without risking loss of precision. '
                         'If you do not mind this loss, you can: 1) explicitly cast your data to '
                         '%s, or 2) set "allow_input_downcast=True" when calling "function". '
-                        'Value: "%r"' % (_who(owner), self, arr.dtype, self.dtype, _short(arr)))
+                        'Value: "%s"' % (_who(owner), self, arr.dtype, self.dtype, _short(arr)))
 
     def value_error_context(self, var):
         return format_trace(var.creation_trace)

@@ -1,0 +1,288 @@
+"""``make bench``: symgraph against hand-written JAX on the LXMLS workload, side by side.
+
+Figures (seconds per 320-step epoch, best of several epochs, variants run round-robin so
+that machine noise hits them alike):
+
+* B-default  hand-written ``jax.jit`` step called with numpy column slices, JAX at its
+             defaults, in a process of its own;
+* B-same     the same step in this process (under the settings symgraph chooses);
+* B-device   the hand-written step on data kept on the device, sliced by index;
+* B-scan     the hand-written epoch as one ``lax.scan``;
+
+against symgraph's seed loop (``function([x, y], cost, updates=...)`` with numpy
+slices), its ``givens`` variant (index only), and its ``loop`` (one call per epoch). Also:
+call dispatch of ``f(x) = x + 1``, compile times, graph-size scaling, and PyTensor when it
+happens to be installed. Results go to stdout and ``benchmarks/results.json``.
+"""
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+import symgraph as theano
+import symgraph.tensor as T
+from benchmarks import jax_baselines as jb
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EPOCHS = int(os.environ.get('SYMGRAPH_BENCH_EPOCHS', '7'))
+
+
+def best_of(run, rounds=EPOCHS, warmup=1):
+    for _ in range(warmup):
+        run()
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def round_robin(variants, rounds=EPOCHS):
+    """{name: (best, median)} seconds, running the variants in turn each round."""
+    for run in variants.values():
+        run()
+    times = {name: [] for name in variants}
+    for _ in range(rounds):
+        for name, run in variants.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: (min(t), statistics.median(t)) for name, t in times.items()}
+
+
+# ---------------------------------------------------------------------------------------
+# The LXMLS model in symgraph
+# ---------------------------------------------------------------------------------------
+
+def lxmls_cost(params, x, y):
+    W1, b1, W2, b2 = params
+    tilde_z1 = T.nnet.sigmoid(T.dot(W1, x) + b1)
+    tilde_z2 = T.nnet.softmax((T.dot(W2, tilde_z1) + b2).T).T
+    return -T.mean(T.log(tilde_z2[y, T.arange(y.shape[0])]))
+
+
+def lxmls_shared_params():
+    W1, b1, W2, b2 = jb.init_params()
+    return [theano.shared(W1, name='W1'),
+            theano.shared(b1, name='b1', broadcastable=(False, True)),
+            theano.shared(W2, name='W2'),
+            theano.shared(b2, name='b2', broadcastable=(False, True))]
+
+
+def sgd_updates(cost, params):
+    return [(p, p - jb.LR * T.grad(cost, p)) for p in params]
+
+
+def build_seed_update():
+    params = lxmls_shared_params()
+    x, y = T.matrix('x'), T.ivector('y')
+    cost = lxmls_cost(params, x, y)
+    return theano.function([x, y], cost, updates=sgd_updates(cost, params))
+
+
+def build_givens_update(train_x, train_y):
+    params = lxmls_shared_params()
+    X = theano.shared(np.ascontiguousarray(train_x), name='X')
+    Y = theano.shared(train_y, name='Y')
+    index = T.lscalar('index')
+    x, y = T.matrix('x'), T.ivector('y')
+    cost = lxmls_cost(params, x, y)
+    bs = jb.BATCH
+    return theano.function([index], cost, updates=sgd_updates(cost, params),
+                           givens={x: X[:, index * bs:(index + 1) * bs],
+                                   y: Y[index * bs:(index + 1) * bs]})
+
+
+# ---------------------------------------------------------------------------------------
+# Benchmarks
+# ---------------------------------------------------------------------------------------
+
+def b_default_in_own_process():
+    """B-default with JAX at its defaults: a fresh interpreter without symgraph's settings."""
+    env = {k: v for k, v in os.environ.items() if k != 'PJRT_NPROC'}
+    out = subprocess.run([sys.executable, os.path.join(HERE, 'jax_baselines.py'), 'default',
+                          '--epochs', str(EPOCHS)], env=env, capture_output=True, text=True,
+                         check=True)
+    result = json.loads(out.stdout)
+    return result['best_s'], result['median_s']
+
+
+def lxmls_epochs():
+    train_x, train_y = jb.make_data()
+    slices = [jb.batch_slice(train_x, train_y, i) for i in range(jb.N_STEPS)]
+    seed = build_seed_update()
+    givens = build_givens_update(train_x, train_y)
+    loop = build_givens_update(train_x, train_y)
+    indices = np.arange(jb.N_STEPS)
+
+    def seed_epoch():
+        for x, y in slices:
+            seed(x, y)
+
+    def givens_epoch():
+        for i in range(jb.N_STEPS):
+            givens(i)
+
+    figures = round_robin({
+        'symgraph seed loop': seed_epoch,
+        'symgraph givens': givens_epoch,
+        'symgraph loop (one call)': lambda: loop.loop(index=indices),
+    })
+    figures['B-same'] = _seconds(jb.bench_default(EPOCHS, sync_cost=True))
+    figures['B-device'] = _seconds(jb.bench_device(EPOCHS))
+    figures['B-scan'] = _seconds(jb.bench_scan(EPOCHS))
+    figures['B-default'] = b_default_in_own_process()
+    pytensor = pytensor_epoch(slices)
+    if pytensor is not None:
+        figures['PyTensor (C backend)'] = pytensor
+    return figures
+
+
+def _seconds(result):
+    return result['best_s'], result['median_s']
+
+
+def pytensor_epoch(slices):
+    """PyTensor's best backend on the seed loop, when PyTensor is installed (never required)."""
+    try:
+        import pytensor
+        import pytensor.tensor as pt
+    except ImportError:
+        return None
+    W1, b1, W2, b2 = jb.init_params()
+    params = [pytensor.shared(W1), pytensor.shared(b1, shape=(None, 1)),
+              pytensor.shared(W2), pytensor.shared(b2, shape=(None, 1))]
+    x, y = pt.matrix('x', dtype='float32'), pt.ivector('y')
+    h = pt.sigmoid(pt.dot(params[0], x) + params[1])
+    p = pt.special.softmax((pt.dot(params[2], h) + params[3]).T, axis=-1).T
+    cost = -pt.mean(pt.log(p[y, pt.arange(y.shape[0])]))
+    update = pytensor.function([x, y], cost, updates=[
+        (q, q - jb.LR * pytensor.grad(cost, q)) for q in params])
+
+    def epoch():
+        for xb, yb in slices:
+            update(xb, yb)
+    return best_of(epoch)
+
+
+def dispatch():
+    """µs per call of f(x) = x + 1 (result read back), symgraph vs a raw jax.jit."""
+    import jax
+    results = {}
+    for label, value in (('scalar', np.float64(1.5)), ('1000-vector', np.ones(1000))):
+        x = T.TensorType('float64', (False,) * value.ndim)('x')
+        f = theano.function([x], x + 1)
+        raw = jax.jit(lambda v: v + 1)
+        n = 2000
+
+        def many(call):
+            return lambda: [np.asarray(call(value)) for _ in range(n)]
+        times = round_robin({'symgraph': many(f), 'jax.jit': many(raw)}, rounds=9)
+        results[label] = {k: v[0] / n * 1e6 for k, v in times.items()}
+    return results
+
+
+def compile_times():
+    """Seconds from graph to first result: symgraph's LXMLS update vs jax.jit of the same."""
+    import jax
+    train_x, train_y = jb.make_data()
+    x, y = jb.batch_slice(train_x, train_y, 0)
+    start = time.perf_counter()
+    update = build_seed_update()
+    update(x, y)
+    ours = time.perf_counter() - start
+    start = time.perf_counter()
+    step = jax.jit(lambda *args: jb.sgd_step(*args))  # a new function: nothing cached
+    np.asarray(step(*[jax.device_put(p) for p in jb.init_params()], x, y)[0])
+    raw = time.perf_counter() - start
+    return {'symgraph (build, grad, rewrite, trace, compile, run)': ours,
+            'jax.jit (trace, compile, run)': raw}
+
+
+def graph_scaling(layers_list=(400, 800)):
+    """Stage timings for a deep tanh MLP (grad and updates included) as it doubles."""
+    from symgraph.graph.basic import toposort
+    rows = []
+    for layers in layers_list:
+        t0 = time.perf_counter()
+        x = T.matrix('x')
+        ws = [theano.shared(np.full((8, 8), 0.1), name='W%d' % i) for i in range(layers)]
+        h = x
+        for w in ws:
+            h = T.tanh(T.dot(w, h) + 0.1)
+        cost = h.sum()
+        t1 = time.perf_counter()
+        grads = T.grad(cost, ws)
+        t2 = time.perf_counter()
+        f = theano.function([x], cost, updates=[(w, w - 0.1 * g) for w, g in zip(ws, grads)])
+        t3 = time.perf_counter()
+        f(np.ones((8, 4), dtype=theano.config.floatX))
+        t4 = time.perf_counter()
+        rows.append({'layers': layers, 'nodes': len(toposort([cost] + grads)),
+                     'nodes after rewrites': len(f._nodes), 'build': t1 - t0,
+                     'grad': t2 - t1, 'rewrite + function()': t3 - t2,
+                     'trace + XLA compile + first run': t4 - t3})
+    return rows
+
+
+def main():
+    import jax
+    machine = '%s, %d cores, %s, jax %s, %s' % (
+        platform.processor() or platform.machine(), os.cpu_count(), platform.system(),
+        jax.__version__, jax.devices()[0].platform)
+    print('symgraph benchmarks on', machine, time.strftime('%Y-%m-%d'))
+    theano.config.floatX = 'float32'
+    results = {'machine': machine, 'date': time.strftime('%Y-%m-%d'),
+               'settings': 'cpu_threads=%s (XLA pool %s), synchronous CPU dispatch' % (
+                   theano.config.cpu_threads, os.environ.get('PJRT_NPROC', 'default'))}
+
+    epochs = lxmls_epochs()
+    results['lxmls_epoch_seconds'] = epochs
+    default = epochs['B-default'][0]
+    print('\nLXMLS epoch ([13989, 20, 2], batch 5, 320 updates), best / median seconds:')
+    for name, (best, median) in epochs.items():
+        print('  %-28s %.4f / %.4f   %.2fx B-default' % (name, best, median, best / default))
+    ratios = {
+        'seed loop / B-default (target <= 0.70)': epochs['symgraph seed loop'][0] / default,
+        'seed loop / B-same (target <= 1.0)':
+            epochs['symgraph seed loop'][0] / epochs['B-same'][0],
+        'givens / B-device (target <= 1.0)':
+            epochs['symgraph givens'][0] / epochs['B-device'][0],
+        'loop / B-scan (target <= 1.1)':
+            epochs['symgraph loop (one call)'][0] / epochs['B-scan'][0],
+    }
+    results['ratios'] = ratios
+    for name, value in ratios.items():
+        print('  %-45s %.2f' % (name, value))
+
+    calls = dispatch()
+    results['dispatch_us'] = calls
+    print('\nDispatch of f(x) = x + 1, µs per call (target: symgraph <= 1.2x jax.jit):')
+    for label, row in calls.items():
+        print('  %-12s symgraph %.1f   jax.jit %.1f   ratio %.2f' % (
+            label, row['symgraph'], row['jax.jit'], row['symgraph'] / row['jax.jit']))
+
+    compiles = compile_times()
+    results['compile_seconds'] = compiles
+    print('\nLXMLS update, graph to first result (target: <= 1.2x jax.jit):')
+    for name, seconds in compiles.items():
+        print('  %-55s %.3f s' % (name, seconds))
+
+    scaling = graph_scaling()
+    results['graph_scaling'] = scaling
+    print('\nDeep tanh MLP with gradients and updates, seconds per stage:')
+    for row in scaling:
+        print('  ' + ', '.join('%s %s' % (k, ('%.2f' % v) if isinstance(v, float) else v)
+                               for k, v in row.items()))
+    with open(os.path.join(HERE, 'results.json'), 'w') as f:
+        json.dump(results, f, indent=1)
+
+
+if __name__ == '__main__':
+    main()
