@@ -19,7 +19,6 @@ import symgraph.tensor as T
 from symgraph import gradient
 from symgraph.gradient import DisconnectedInputError, GradientError, verify_grad
 from symgraph.graph.basic import Apply, Op
-from symgraph.tensor import elemwise as ew
 
 N_CASES = int(os.environ.get('SYMGRAPH_TEST_CASES', '1'))
 SEED = int(os.environ.get('SYMGRAPH_TEST_SEED', '1234'))

@@ -17,7 +17,7 @@ import symgraph as theano
 import symgraph.tensor as T
 from symgraph.graph.basic import ancestors, toposort
 from symgraph.rewrite import REGISTRY, rewrite_graph, rewrites_for
-from symgraph.rewrite.engine import Rewriter
+from symgraph.rewrite.engine import Rewrite, Rewriter
 from symgraph.tensor import elemwise as ew
 from symgraph.tensor.nnet import LogSoftmax, Softmax
 from symgraph.tensor.reduction import Sum
@@ -171,25 +171,29 @@ def test_constant_folding_leaves_big_results_and_generators():
     assert any(type(n.op).__name__ == 'ARange' for n in nodes_of([new[1]]))
 
 
-def test_known_shape_entry_folds_static_lengths():
+def test_known_shape_entry_folds_lengths_that_cannot_change():
     x = T.matrix('x')
     c = T.constant(np.ones((3, 4)))
-    y = x + c                                   # static shape (3, 4) from the constant
     r = T.row('r')                              # dimension 0 is broadcastable: length 1
-    outs = [T.cast(y.shape[1], 'float64') * x, T.dot(x, c.T).shape[1] + 0 * x.shape[0],
-            r.shape[0], x.shape[0]]
+    outs = [r.shape[0], T.cast(T.shape(c)[-1], 'float64') * x, x.shape[0] + r.shape[-2]]
     given = {x: rand(3, 4), r: rand(1, 5)}
-    new = check_single('known_shape_entry', outs[:3], given)
-    for out in new:
-        assert not [n for n in nodes_of([out]) if isinstance(n.op, Subtensor)
-                    and n.inputs[0].owner is not None
-                    and isinstance(n.inputs[0].owner.op, T.Shape)
-                    and n.inputs[0].owner.inputs[0] is not x], \
+    new = check_single('known_shape_entry', outs, given)
+    assert isinstance(new[0], TensorConstant) and int(new[0].data) == 1
+    for out in new[1:]:
+        shapes_read = [n.inputs[0].owner.inputs[0] for n in nodes_of([out])
+                       if isinstance(n.op, Subtensor) and n.inputs[0].owner is not None
+                       and isinstance(n.inputs[0].owner.op, T.Shape)]
+        assert shapes_read == ([x] if out is new[2] else []), \
             theano.printing.debugprint(out, file='str')
-    assert int(new[2].eval({})) == 1 and isinstance(new[2], TensorConstant)
-    unknown, rewriter = rewrite_only('known_shape_entry', outs[3:])
+    # x.shape[0] is unknown and stays symbolic.
+    unknown, rewriter = rewrite_only('known_shape_entry', [x.shape[0]])
     assert rewriter.applied['known_shape_entry'] == 0
     assert any(isinstance(n.op, T.Shape) for n in nodes_of(unknown))
+    # A length that only the static shape of an expression knows may be folded or not, but
+    # never to a wrong value.
+    y = x + c
+    derived = [T.cast(y.shape[1], 'float64') * x, T.dot(x, c.T).shape[1] + 0 * x.shape[0]]
+    assert_same_values(derived, rewrite_only('known_shape_entry', derived)[0], given)
 
 
 def test_known_shape_entry_leaves_shared_variables_alone():
@@ -294,6 +298,18 @@ def test_merge_casts():
     assert len([n for n in nodes_of(kept) if is_cast(n)]) == 2
     value = kept[0].eval({x: given[x]})
     np.testing.assert_array_equal(value, given[x].astype('float32').astype('float64'))
+
+
+def test_merge_casts_keeps_the_rounding_of_int64_through_float64():
+    """np.can_cast(int64, float64, 'safe') is True, but float64 holds integers exactly only
+    up to 2**53: cast(cast(i, float64), int64) rounds, and the rewrite must keep that."""
+    i = T.lvector('i')
+    out = T.cast(T.cast(i, 'float64'), 'int64')
+    value = np.array([2 ** 53 + 1, -(2 ** 60) - 1, 3], dtype='int64')
+    expected = value.astype('float64').astype('int64')
+    assert not np.array_equal(expected, value)
+    np.testing.assert_array_equal(theano.function([i], out, mode=NO_REWRITES)(value), expected)
+    np.testing.assert_array_equal(theano.function([i], out)(value), expected)
 
 
 def test_fill_to_value():
@@ -417,6 +433,16 @@ def test_merge_equal_subexpressions():
     vx, vy = rand(3, 4), rand(3, 4)
     np.testing.assert_allclose(f(vx, vy), 2 * np.tanh(vx) * vy, rtol=1e-14)
     np.testing.assert_allclose(g(vx, vy), 2 * np.tanh(vx) * vy, rtol=1e-14)
+    # Outputs that merge into one variable still come back as independent arrays.
+    s = theano.shared(np.zeros((3, 4)), name='s')
+    h = theano.function([x, y], [a, b, x * 1, x], updates=[(s, T.tanh(x) * y + 0)])
+    assert len(h._nodes) == 2
+    ra, rb, rx1, rx = h(vx, vy)
+    ra[0, 0] = 100.0
+    np.testing.assert_allclose(rb, np.tanh(vx) * vy, rtol=1e-14)
+    np.testing.assert_allclose(s.get_value(), np.tanh(vx) * vy, rtol=1e-14)
+    np.testing.assert_array_equal(rx1, vx)
+    np.testing.assert_array_equal(rx, vx)
 
 
 def test_merge_equal_constants():
@@ -451,6 +477,26 @@ def test_rewrites_compose_to_a_fixed_point():
     assert LogSoftmax in op_types(once)
     given = {x: rand(3, 4), z: rand(2, 2)}
     assert_same_values([out], once, given, rtol=1e-12)
+
+
+def test_engine_keeps_the_output_a_rewrite_chose_of_a_multi_output_node():
+    """A rewrite of a one-output node may answer with output 1 of a two-output node
+    (here argmax, output 1 of MaxAndArgmax): that output, not output 0, replaces it."""
+    def abs_of_argmax(node, ctx):
+        if isinstance(node.op, ew.Elemwise) and node.op.scalar_op.name == 'abs_':
+            inner = node.inputs[0].owner
+            if inner is not None and isinstance(inner.op, T.MaxAndArgmax) and \
+                    node.inputs[0] is inner.outputs[1]:
+                return [T.max_and_argmax(inner.inputs[0], axis=1)[1]]
+        return None
+    rewrite = Rewrite('abs_of_argmax', 'abs(argmax(x)) -> argmax(x)', abs_of_argmax,
+                      frozenset())
+    x = T.matrix('x')
+    out = abs(T.argmax(x, axis=1))
+    new, = Rewriter([rewrite], merge=False)([out])
+    assert new.type == out.type, new.type
+    value = np.array([[0.0, 5.0, 1.0], [7.0, 2.0, 3.0]])
+    np.testing.assert_array_equal(new.eval({x: value}), [1, 0])
 
 
 # ---------------------------------------------------------------------------------------
@@ -913,9 +959,10 @@ def test_random_graph_gradients_agree_across_optimizers(seeds):
         wrt = used[rng.randint(len(used))]
         text = ' + '.join('sum(%s)' % e.text for e in exprs)
         built.append((cost, wrt, 'seed %d: d(%s) / d %s' % (seed, text, wrt)))
-    grads = [T.grad(cost, wrt) for cost, wrt, _ in built]
+    # (wrt may reach the cost only through a shape, as in zeros_like(wrt): gradient zero)
+    grads = [T.grad(cost, wrt, disconnected_inputs='ignore') for cost, wrt, _ in built]
     theano.config.optimizer = 'None'
-    plain_grads = [T.grad(cost, wrt) for cost, wrt, _ in built]
+    plain_grads = [T.grad(cost, wrt, disconnected_inputs='ignore') for cost, wrt, _ in built]
     inputs = list(gen.inputs.values())
     plain = theano.function(inputs, plain_grads, on_unused_input='ignore')
     theano.config.optimizer = 'fast_run'

@@ -129,7 +129,7 @@ class Function:
         self._programs = {}
         self._loop_programs = {}
         self._last_key = self._last_values = None
-        self.trust_input = False
+        self._trust_input = False
         self._call = self._make_call()
 
     # -- compile-time checks ------------------------------------------------------------
@@ -184,8 +184,8 @@ class Function:
         scalar_type = dtype.type if ndim == 0 else None
 
         def convert(value):
-            if type(value) is np.ndarray and value.dtype == dtype and value.ndim == ndim and \
-                    all(value.shape[d] == 1 for d in bcast_dims):
+            if type(value) is np.ndarray and value.dtype is dtype and value.ndim == ndim and \
+                    (not bcast_dims or all(value.shape[d] == 1 for d in bcast_dims)):
                 return value
             if type(value) is scalar_type:
                 return value
@@ -297,6 +297,16 @@ class Function:
     def __call__(self, *args, **kwargs):
         return self._call(*args, **kwargs)
 
+    @property
+    def trust_input(self):
+        """When True, arguments are passed on unchecked (Theano's ``f.trust_input``)."""
+        return self._trust_input
+
+    @trust_input.setter
+    def trust_input(self, value):
+        self._trust_input = bool(value)
+        self._call = self._make_call()
+
     def _make_call(self):
         """The call path as a closure over everything decided at compile time."""
         if self.mode.linker == 'py':
@@ -308,29 +318,38 @@ class Function:
         n_outputs = len(self.outputs)
         single, borrow = self._single_output, self._output_borrow
         device = None if self._on_default_device else self._device
+        # With no matrix inputs and no input-dependent slices, one program serves every call.
+        fixed_key = (self._c_layout, ()) if not self._matrix_positions and \
+            self._resolve_lengths is None else None
+        kept_containers = None if self._kept_transposed else self._kept_containers
         last = [None, None]  # key and program of the previous call
+
+        trust_input = self._trust_input
 
         def call(*args, **kwargs):
             if kwargs or len(args) != n_inputs:
                 args = bind(args, kwargs)
-            values = args if self.trust_input else [
+            values = args if trust_input else [
                 convert(v) for convert, v in zip(converters, args)]
-            key = program_key(values)
-            if key == last[0]:
+            if fixed_key is not None and last[1] is not None:
                 program = last[1]
             else:
-                program = program_for(key)
-                last[0], last[1] = key, program
-                self._last_key = key
-            self._last_values = values
-            if True in key[0]:
-                values = [v.T if t else v for v, t in zip(values, key[0])]
+                key = fixed_key or program_key(values)
+                if key == last[0]:
+                    program = last[1]
+                else:
+                    program = program_for(key)
+                    last[0], last[1] = key, program
+                    self._last_key, self._last_values = key, values
+                if True in key[0]:
+                    values = [v.T if t else v for v, t in zip(values, key[0])]
             for k in stage_positions:
                 if values[k].nbytes >= _STAGE_MIN_BYTES:
                     values = list(values)
                     values[k] = staged(k, values[k])
             flat_args = [c.value for c in donated_containers]
-            flat_args += kept_values()
+            flat_args += [c.value for c in kept_containers] if kept_containers is not None \
+                else kept_values()
             flat_args += values
             if device is None:
                 results = program(*flat_args)
@@ -399,7 +418,7 @@ class Function:
         return self.outputs + self.update_exprs, self._nodes
 
     def xla_text(self):
-        """The XLA (StableHLO) text of the program used by the last call."""
+        """The XLA (StableHLO) text of the program compiled most recently."""
         if self._last_key is None:
             raise RuntimeError('Function "%s" has not been called yet, so no program has been '
                                'compiled; call it once first' % self.name)
@@ -469,10 +488,14 @@ def _leaves(nodes, outputs):
 
 
 def _traced(nodes, inputs):
-    """Variables whose values depend on explicit inputs (known only at call time)."""
+    """Variables whose values depend on explicit inputs (known only at call time).
+
+    Shapes are not: under jit every shape is known when the program is traced.
+    """
+    from symgraph.tensor.basic import Shape
     traced = set(inputs)
     for node in nodes:
-        if any(i in traced for i in node.inputs):
+        if not isinstance(node.op, Shape) and any(i in traced for i in node.inputs):
             traced.update(node.outputs)
     return traced
 

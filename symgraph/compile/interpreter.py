@@ -58,5 +58,9 @@ def _checked_leaf(var, given):
                         % (var, var.type, var.name or 'var', format_trace(var.creation_trace))) \
             from None
     if var in given:
-        return var.type.filter(value, owner='input %s' % var)
+        try:
+            return var.type.filter(value, owner='input %s' % var)
+        except TypeError as err:
+            raise TypeError('%s\nThe input %s has type %s and was created at:\n%s'
+                            % (err, var, var.type, format_trace(var.creation_trace))) from None
     return value

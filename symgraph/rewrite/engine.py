@@ -67,6 +67,9 @@ class Rewriter:
         return var
 
     def _visit(self, node):
+        if self.ctx.protected and any(o in self.ctx.protected for o in node.outputs):
+            self.done.add(node)  # kept exactly as built, together with what it reads
+            return
         new_inputs = [self._value(i) for i in node.inputs]
         if all(n is o for n, o in zip(new_inputs, node.inputs)):
             candidate = node
@@ -100,7 +103,7 @@ class Rewriter:
                 return node.outputs
             replacement = [self._process_new(r) for r in replacement]
             if len(replacement) != 1 or replacement[0].owner is None or \
-                    len(node.outputs) != 1:
+                    len(node.outputs) != 1 or len(replacement[0].owner.outputs) != 1:
                 return replacement
             node = replacement[0].owner
         return node.outputs

@@ -12,7 +12,6 @@ from symgraph.tensor import elemwise as ew
 from symgraph.tensor.basic import ARange, Alloc, Eye, Shape
 from symgraph.tensor.nnet import LogSoftmax, Softmax, logsoftmax_op, softplus
 from symgraph.tensor.reduction import Sum
-from symgraph.tensor.sharedvar import SharedVariable
 from symgraph.tensor.subtensor import (AdvancedSubtensor, AdvancedSubtensor1, ScalarConstant,
                                        Subtensor)
 from symgraph.tensor.type import FLOAT_DTYPES, IndexScalarType
@@ -67,7 +66,9 @@ def constant_folding(node, ctx):
 
 @register('fast_run')
 def known_shape_entry(node, ctx):
-    """shape(x)[i] -> constant when dimension i of x is known (never for shared variables)."""
+    """shape(x)[i] -> constant when dimension i of x cannot change: a broadcastable
+    dimension or a constant's (static shapes seen through shared variables are only hints,
+    since set_value may change them)."""
     if not isinstance(node.op, Subtensor) or len(node.op.idx_list) != 1 or \
             isinstance(node.op.idx_list[0], slice):
         return None
@@ -76,10 +77,14 @@ def known_shape_entry(node, ctx):
             not isinstance(index, Constant):
         return None
     x = shape_var.owner.inputs[0]
-    if isinstance(x, SharedVariable):
+    dim = int(index.data)
+    if not -x.ndim <= dim < x.ndim:
         return None
-    length = x.static_shape[int(index.data)]
-    if length is None:
+    if x.broadcastable[dim]:
+        length = 1
+    elif isinstance(x, TensorConstant):
+        length = x.data.shape[dim]
+    else:
         return None
     return [TensorConstant(node.outputs[0].type, np.asarray(length, dtype='int64'))]
 
@@ -154,9 +159,21 @@ def merge_casts(node, ctx):
             not isinstance(inner.op.scalar_op, ew.Cast):
         return None
     x = inner.inputs[0]
-    if not np.can_cast(x.dtype, inner.op.scalar_op.dtype, casting='safe'):
+    if not _lossless_cast(x.dtype, inner.op.scalar_op.dtype):
         return None
     return [ew.cast(x, node.op.scalar_op.dtype)]
+
+
+def _lossless_cast(src, dst):
+    """Whether every value of dtype ``src`` survives a cast to ``dst`` exactly. numpy's
+    'safe' also allows int64 -> float64, which rounds integers beyond 2**53."""
+    src, dst = np.dtype(src), np.dtype(dst)
+    if not np.can_cast(src, dst, casting='safe'):
+        return False
+    if src.kind in 'iub' and dst.kind in 'fc':
+        value_bits = 1 if src.kind == 'b' else src.itemsize * 8 - (src.kind == 'i')
+        return value_bits <= np.finfo(dst).nmant + 1
+    return True
 
 
 @register('fast_run')
