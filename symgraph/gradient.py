@@ -7,7 +7,8 @@ be printed, rewritten and compiled like any other. No ``jax.grad`` is involved.
 import numpy as np
 
 from symgraph.config import config
-from symgraph.graph.basic import Apply, Op, Variable, clone_replace, format_trace, toposort
+from symgraph.graph.basic import (Apply, Op, Variable, clone_replace, format_trace, paused_gc,
+                                  toposort)
 from symgraph.tensor import elemwise as ew
 from symgraph.tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES, TensorType
 from symgraph.tensor.var import as_tensor_variable
@@ -85,7 +86,8 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs='raise', add_nam
                             'must have the same number of dimensions and a float dtype'
                             % (var, var.type, g.type))
         seeds[var] = _fit(g, var) if var.dtype in FLOAT_DTYPES else g
-    grads = backpropagate(seeds, wrt_list, set(consider_constant or ()))
+    with paused_gc():
+        grads = backpropagate(seeds, wrt_list, set(consider_constant or ()))
     results = []
     for var in wrt_list:
         g = grads.get(var)

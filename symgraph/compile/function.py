@@ -30,7 +30,7 @@ from symgraph.compile.interpreter import run_nodes
 from symgraph.compile.io import In, MissingInputError, Out, UnusedInputError, get_mode
 from symgraph.config import config
 from symgraph.graph.basic import (Constant, Variable, ancestors, clone_replace, format_trace,
-                                  toposort, user_frame)
+                                  paused_gc, toposort, user_frame)
 from symgraph.tensor.sharedvar import SharedVariable, shared as make_shared
 from symgraph.tensor.subtensor import slice_lengths
 
@@ -104,7 +104,8 @@ class Function:
         updated = set(self.update_targets)
         self._donated = list(self.update_targets)
         self._kept = [v for v in leaves if isinstance(v, SharedVariable) and v not in updated]
-        self._kept_layout = tuple(_only_column_sliced(v, self._nodes, all_outputs)
+        consumers = _consumers(self._nodes)
+        self._kept_layout = tuple(_only_column_sliced(v, consumers.get(v, ()), all_outputs)
                                   for v in self._kept)
         self._constants = [v for v in leaves if isinstance(v, Constant)]
         self._input_index = {v: k for k, v in enumerate(self.input_vars)}
@@ -341,6 +342,8 @@ class Function:
                     program = program_for(key)
                     last[0], last[1] = key, program
                     self._last_key, self._last_values = key, values
+                    with paused_gc():  # the first call traces and compiles
+                        return call(*args, **kwargs)
                 if True in key[0]:
                     values = [v.T if t else v for v, t in zip(values, key[0])]
             for k in stage_positions:
@@ -452,12 +455,20 @@ def _rebuild(spec):
     return function(**spec)
 
 
-def _only_column_sliced(var, nodes, outputs):
+def _consumers(nodes):
+    """{variable: the nodes that read it}."""
+    readers = {}
+    for node in nodes:
+        for var in node.inputs:
+            readers.setdefault(var, []).append(node)
+    return readers
+
+
+def _only_column_sliced(var, consumers, outputs):
     """True for a matrix that the graph reads only as ``var[:, a:b]``."""
     from symgraph.tensor.subtensor import Subtensor
     if var.ndim != 2 or var in outputs:
         return False
-    consumers = [node for node in nodes if var in node.inputs]
     return bool(consumers) and all(
         isinstance(node.op, Subtensor) and node.inputs[0] is var and
         var not in node.inputs[1:] and len(node.op.idx_list) == 2 and
@@ -545,10 +556,17 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     all computed from the values before the call. ``givens`` substitutes variables in the
     graph (typically minibatch slices of shared datasets). Returns a callable Function.
     """
+    name = name or _caller_name()
+    with paused_gc():
+        return _compile(inputs, outputs, mode, updates, givens, no_default_updates, name,
+                        rebuild_strict, allow_input_downcast, on_unused_input)
+
+
+def _compile(inputs, outputs, mode, updates, givens, no_default_updates, name, rebuild_strict,
+             allow_input_downcast, on_unused_input):
     if isinstance(inputs, Variable) or isinstance(inputs, In):
         raise TypeError('Input variables of a symgraph function should be contained in a '
                         'list, even when there is a single input: use function([x], ...)')
-    name = name or _caller_name()
     spec = dict(inputs=inputs, outputs=outputs, mode=mode, updates=updates, givens=givens,
                 no_default_updates=no_default_updates, name=name,
                 rebuild_strict=rebuild_strict, allow_input_downcast=allow_input_downcast,

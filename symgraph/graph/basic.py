@@ -4,9 +4,11 @@ A graph is a DAG of Apply nodes (an Op applied to input Variables, producing out
 Variables). Every walk here is iterative, so a chain 10,000 nodes deep is as easy as a
 short one. Nothing in this module knows about tensors, numpy or JAX.
 """
+import contextlib
+import gc
+import linecache
 import os
 import sys
-import linecache
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _SKIP_PREFIXES = (_PACKAGE_DIR, '<frozen ')
@@ -24,6 +26,22 @@ def user_frame():
     if frame is None:
         return None
     return (frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Python's cyclic garbage collector paused while a large graph is built or transformed.
+
+    Its full collections scan every live object, and a graph pass creates objects by the
+    thousand, so with the collector running graph passes become quadratic in graph size.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def format_trace(trace):

@@ -8,7 +8,7 @@ once plus the nodes rewrites create, so the pass is linear in the size of the gr
 """
 import collections
 
-from symgraph.graph.basic import Constant, toposort
+from symgraph.graph.basic import Constant, paused_gc, toposort
 
 Rewrite = collections.namedtuple('Rewrite', 'name doc fn tags')
 
@@ -55,9 +55,10 @@ class Rewriter:
         self.applied = collections.Counter()
 
     def __call__(self, outputs):
-        for node in toposort(outputs):
-            self._visit(node)
-        return [self._value(o) for o in outputs]
+        with paused_gc():
+            for node in toposort(outputs):
+                self._visit(node)
+            return [self._value(o) for o in outputs]
 
     def _value(self, var):
         if var in self.memo:
