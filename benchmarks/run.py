@@ -32,17 +32,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 EPOCHS = int(os.environ.get('SYMGRAPH_BENCH_EPOCHS', '7'))
 
 
-def best_of(run, rounds=EPOCHS, warmup=1):
-    for _ in range(warmup):
-        run()
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times)
-
-
 def round_robin(variants, rounds=EPOCHS):
     """{name: (best, median)} seconds, running the variants in turn each round."""
     for run in variants.values():
@@ -168,7 +157,7 @@ def pytensor_epoch(slices):
     def epoch():
         for xb, yb in slices:
             update(xb, yb)
-    return best_of(epoch)
+    return _seconds(jb.time_epochs(epoch, EPOCHS))
 
 
 def dispatch():

@@ -4,14 +4,15 @@
 """
 from symgraph.config import config, configure_jax_backend
 
-configure_jax_backend()
+configure_jax_backend()  # before anything creates JAX's CPU client
 
-from symgraph import printing, tensor  # noqa: E402
-from symgraph.tensor.sharedvar import shared, SharedVariable  # noqa: E402
-from symgraph.compile.function import function, Function  # noqa: E402
-from symgraph.compile.io import In, Out, Mode  # noqa: E402
-from symgraph.compile import io as compile  # noqa: E402,F401
+from symgraph import gradient, printing, tensor  # noqa: E402
+from symgraph.compile import io as compile  # noqa: E402
+from symgraph.compile.function import Function, function  # noqa: E402
+from symgraph.compile.io import In, Mode, Out  # noqa: E402
+from symgraph.gradient import grad  # noqa: E402
+from symgraph.tensor.sharedvar import SharedVariable, shared  # noqa: E402
 
 __version__ = '0.1.0'
-from symgraph.gradient import grad  # noqa: E402,F401
-from symgraph import gradient  # noqa: E402,F401
+__all__ = ['config', 'gradient', 'printing', 'tensor', 'compile', 'Function', 'function', 'In',
+           'Mode', 'Out', 'grad', 'SharedVariable', 'shared']
