@@ -140,6 +140,15 @@ def _float_out(*dtypes):
     return upcast_to_float(*dtypes)
 
 
+def _float_only_out(*dtypes):
+    """Rounding is defined on floats only, as in Theano."""
+    for dtype in dtypes:
+        if dtype not in FLOAT_DTYPES:
+            raise TypeError('round works on floats only, not on dtype %s; its input is '
+                            'already whole: drop the round, or cast to a float first' % dtype)
+    return upcast(*dtypes)
+
+
 def _true_div_out(*dtypes):
     """int / int is floatX in Theano (even int8 / int8); otherwise the float upcast."""
     if all(d in DISCRETE_DTYPES for d in dtypes):
@@ -295,9 +304,10 @@ scalar_sqrt = _scalar('sqrt', 1, jnp.sqrt, _float_out, grad=_g_sqrt)
 scalar_sqr = _scalar('sqr', 1, jnp.square, grad=_g_sqr)
 scalar_tanh = _scalar('tanh', 1, jnp.tanh, _float_out, grad=_g_tanh)
 scalar_sgn = _scalar('sgn', 1, _jax_sgn, grad=_g_piecewise_constant)
-scalar_round = _scalar('round_half_away_from_zero', 1, _jax_round_half_away,
+scalar_round = _scalar('round_half_away_from_zero', 1, _jax_round_half_away, _float_only_out,
                        grad=_g_piecewise_constant)
-scalar_round_even = _scalar('round_half_to_even', 1, jnp.round, grad=_g_piecewise_constant)
+scalar_round_even = _scalar('round_half_to_even', 1, jnp.round, _float_only_out,
+                            grad=_g_piecewise_constant)
 scalar_floor = _scalar('floor', 1, jnp.floor, _float_out, grad=_g_piecewise_constant)
 scalar_ceil = _scalar('ceil', 1, jnp.ceil, _float_out, grad=_g_piecewise_constant)
 scalar_maximum = _scalar('maximum', 2, jnp.maximum, grad=_g_maximum)
