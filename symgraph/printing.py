@@ -168,8 +168,3 @@ def pprint(var):
     if var.owner is None:
         return str(var)
     return texts[var]
-
-
-def pydotprint(*args, **kwargs):
-    raise NotImplementedError('pydotprint needs graphviz; use debugprint for a text tree')
-

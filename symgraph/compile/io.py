@@ -40,12 +40,6 @@ class Mode:
             raise ValueError("Mode optimizer must be 'fast_run', 'fast_compile' or None, not %r"
                              % (optimizer,))
 
-    def including(self, *tags):
-        return self
-
-    def excluding(self, *tags):
-        return self
-
     def __repr__(self):
         return 'Mode(linker=%r, optimizer=%r)' % (self.linker, self.optimizer)
 
