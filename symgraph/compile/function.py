@@ -25,7 +25,6 @@ import jax
 import numpy as np
 
 from symgraph.compile import host
-from symgraph.compile.errors import node_error
 from symgraph.compile.interpreter import run_nodes
 from symgraph.compile.io import In, MissingInputError, Out, UnusedInputError, get_mode
 from symgraph.config import config

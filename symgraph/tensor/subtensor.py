@@ -260,7 +260,7 @@ class IncSubtensor(Op):
         return _index_update(x, index, y.astype(x.dtype), self.set_instead_of_inc)
 
     def grad(self, node, output_grads):
-        x, y, bounds = node.inputs[0], node.inputs[1], node.inputs[2:]
+        y, bounds = node.inputs[1], node.inputs[2:]
         (gout,) = output_grads
         if self.set_instead_of_inc:
             gx = IncSubtensor(self.idx_list, True)(gout, ew.zeros_like(y), *bounds)
@@ -457,7 +457,7 @@ class AdvancedIncSubtensor(Op):
         return ref.set(y) if self.set_instead_of_inc else ref.add(y)
 
     def grad(self, node, output_grads):
-        x, y, arrays = node.inputs[0], node.inputs[1], node.inputs[2:]
+        y, arrays = node.inputs[1], node.inputs[2:]
         (gout,) = output_grads
         gx = AdvancedIncSubtensor(self.idx_list, True)(gout, ew.zeros_like(y), *arrays) \
             if self.set_instead_of_inc else gout
