@@ -110,10 +110,10 @@ class Function:
         self._input_index = {v: k for k, v in enumerate(self.input_vars)}
         self._names = {i.name: k for k, i in enumerate(inputs) if i.name}
         self._converters = [self._make_converter(k, i) for k, i in enumerate(inputs)]
+        self._dynamic_slices = host.dynamic_slices(self._nodes,
+                                                   _traced(self._nodes, self.input_vars))
         self._resolve_lengths = host.make_length_resolver(
-            host.dynamic_slices(self._nodes, set(self.input_vars) | _traced(self._nodes,
-                                                                             self.input_vars)),
-            self._input_index, self._shape_getter)
+            self._dynamic_slices, self._input_index, self._shape_getter)
         self._device = jax.devices(config.jax_platform)[0]
         self._on_default_device = self._device == jax.devices()[0]
         # Precomputed for the call path.
@@ -262,8 +262,8 @@ class Function:
         donated, kept, inputs = self._donated, self._kept, self.input_vars
         kept_layout = self._kept_layout
         outputs, update_exprs = self.outputs, self.update_exprs
-        dynamic = host.dynamic_slices(nodes, set(inputs) | _traced(nodes, inputs))
-        length_map = {(node, dim): length for (node, dim, _, _), length in zip(dynamic, lengths)}
+        length_map = {(node, dim): length
+                      for (node, dim, _, _), length in zip(self._dynamic_slices, lengths)}
 
         def run(donated_values, kept_values, input_values):
             values = {c: c.data for c in constants}

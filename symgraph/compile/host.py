@@ -12,7 +12,7 @@ import numpy as np
 
 from symgraph.graph.basic import Constant, toposort
 from symgraph.tensor.basic import Shape
-from symgraph.tensor.elemwise import Cast, DimShuffle, Elemwise
+from symgraph.tensor.elemwise import Cast, Elemwise
 from symgraph.tensor.subtensor import IncSubtensor, ScalarFromTensor, Subtensor
 
 _PY_SCALAR_FNS = {'add': operator.add, 'sub': operator.sub, 'mul': operator.mul,
@@ -44,8 +44,6 @@ class HostEvaluator:
         if isinstance(op, Subtensor) and len(op.idx_list) == 1 and \
                 not isinstance(op.idx_list[0], slice) and node.inputs[0].ndim == 1:
             return lambda shape, i: shape[i]
-        if isinstance(op, DimShuffle):
-            return None
         raise _Unsupported(node)
 
     def __call__(self, args):

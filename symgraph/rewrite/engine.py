@@ -144,6 +144,3 @@ class _SeenView:
     def __contains__(self, var):
         owner = var.owner
         return owner is None or owner in self.rewriter.done or var in self.rewriter.memo
-
-    def __iter__(self):
-        return iter(())
