@@ -16,6 +16,18 @@ _CHOICES = {
 }
 
 
+# Flags that hold a truth value; SYMGRAPH_FLAGS spells them True/False (or 1/0).
+_BOOLEANS = ('check_indices',)
+
+
+def _as_bool(name, value):
+    if isinstance(value, str) and value.lower() in ('true', '1', 'false', '0'):
+        return value.lower() in ('true', '1')
+    if isinstance(value, bool):
+        return value
+    raise ValueError('symgraph.config.%s must be True or False, not %r' % (name, value))
+
+
 class _FlagGroup:
     """A namespace that accepts any attribute: stands for Theano's flag groups we ignore."""
 
@@ -33,7 +45,8 @@ class Config:
     def __init__(self):
         defaults = dict(floatX='float64', device='cpu', mode='FAST_RUN', optimizer='fast_run',
                         on_unused_input='raise', optimizer_excluding='', optimizer_including='',
-                        exception_verbosity='low', compute_test_value='off', cpu_threads='auto')
+                        exception_verbosity='low', compute_test_value='off', cpu_threads='auto',
+                        check_indices=True)
         for name, value in defaults.items():
             object.__setattr__(self, name, value)
         object.__setattr__(self, 'warn', _FlagGroup())
@@ -48,6 +61,8 @@ class Config:
                              % (name, ', '.join(allowed), value))
         if name == 'optimizer' and value is None:
             value = 'None'
+        if name in _BOOLEANS:
+            value = _as_bool(name, value)
         object.__setattr__(self, name, value)
 
     def cpu_thread_count(self):

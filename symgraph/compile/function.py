@@ -19,19 +19,19 @@ Two call-path details matter for speed on CPU:
   LXMLS minibatch of a features x examples dataset) is passed as a cached transposed copy,
   so a minibatch is a block of contiguous rows instead of a strided gather.
 """
+import contextlib
 import warnings
 
 import jax
 import numpy as np
 
 from symgraph.compile import host
-from symgraph.compile.interpreter import run_nodes
+from symgraph.compile.lower import Lowering, raise_index_error, run_nodes
 from symgraph.compile.io import In, MissingInputError, Out, UnusedInputError, get_mode
 from symgraph.config import config
 from symgraph.graph.basic import (Constant, Variable, ancestors, clone_replace, format_trace,
                                   paused_gc, toposort, user_frame)
 from symgraph.tensor.sharedvar import SharedVariable, shared as make_shared
-from symgraph.tensor.subtensor import slice_lengths
 
 
 def _caller_name():
@@ -125,7 +125,11 @@ class Function:
         self._staging = {}
         self._donated_containers = [v.container for v in self._donated]
         self._kept_containers = [v.container for v in self._kept]
+        self._locks = [c.lock for c in sorted(
+            set(self._donated_containers + self._kept_containers), key=lambda c: c.order)]
         self._kept_transposed = any(self._kept_layout)
+        self._check_indices = config.check_indices
+        self._index_checks = {}  # slice lengths -> (node, axis, size) of each index check
         self._programs = {}
         self._loop_programs = {}
         self._last_key = self._last_values = None
@@ -264,17 +268,21 @@ class Function:
         outputs, update_exprs = self.outputs, self.update_exprs
         length_map = {(node, dim): length
                       for (node, dim, _, _), length in zip(self._dynamic_slices, lengths)}
+        check_indices, index_checks = self._check_indices, self._index_checks
 
         def run(donated_values, kept_values, input_values):
+            """(outputs, new shared values, index verdict or None), as traced values."""
             values = {c: c.data for c in constants}
             values.update(zip(donated, donated_values))
             values.update((var, value.T if transposed else value)
                           for var, value, transposed in zip(kept, kept_values, kept_layout))
             values.update((var, value.T if transposed else value)
                           for var, value, transposed in zip(inputs, input_values, layout))
-            with slice_lengths(length_map):
-                run_nodes(nodes, values)
-            return (tuple(values[o] for o in outputs), tuple(values[e] for e in update_exprs))
+            lowering = Lowering(length_map, check_indices)
+            run_nodes(nodes, values, lowering)
+            verdict, index_checks[lengths] = lowering.checked()
+            return (tuple(values[o] for o in outputs), tuple(values[e] for e in update_exprs),
+                    verdict)
         return run
 
     def _program(self, key):
@@ -286,9 +294,16 @@ class Function:
             n_donated, n_kept = len(self._donated), len(self._kept)
 
             def flat(*args):
-                outs, new_values = run(args[:n_donated], args[n_donated:n_donated + n_kept],
-                                       args[n_donated + n_kept:])
-                return outs + new_values
+                old_values = args[:n_donated]
+                outs, new_values, verdict = run(old_values, args[n_donated:n_donated + n_kept],
+                                                args[n_donated + n_kept:])
+                if verdict is None:
+                    return outs + new_values
+                # An index out of range leaves the (donated) shared values as they were.
+                in_range = verdict[0]
+                new_values = tuple(jax.numpy.where(in_range, new, old)
+                                   for new, old in zip(new_values, old_values))
+                return outs + new_values + verdict
             program = jax.jit(flat, donate_argnums=tuple(range(n_donated)))
             self._programs[key] = program
         return program
@@ -310,12 +325,15 @@ class Function:
     def _make_call(self):
         """The call path as a closure over everything decided at compile time."""
         if self.mode.linker == 'py':
-            return lambda *args, **kwargs: self._call_py(self._bind_and_convert(args, kwargs))
+            return self._locked(
+                lambda *args, **kwargs: self._call_py(self._bind_and_convert(args, kwargs)))
         n_inputs, converters, bind = self._n_inputs, self._converters, self._bind
         program_key, program_for = self._program_key, self._program
         stage_positions, staged = self._stage_positions, self._staged
         donated_containers, kept_values = self._donated_containers, self._kept_values
         n_outputs = len(self.outputs)
+        n_results = n_outputs + len(donated_containers)
+        index_checks = self._index_checks
         single, borrow = self._single_output, self._output_borrow
         device = None if self._on_default_device else self._device
         # With no matrix inputs and no input-dependent slices, one program serves every call.
@@ -332,17 +350,16 @@ class Function:
             values = args if trust_input else [
                 convert(v) for convert, v in zip(converters, args)]
             if fixed_key is not None and last[1] is not None:
-                program = last[1]
+                key, program = last
             else:
                 key = fixed_key or program_key(values)
                 if key == last[0]:
                     program = last[1]
                 else:
-                    program = program_for(key)
-                    last[0], last[1] = key, program
+                    last[0], last[1] = key, program_for(key)
                     self._last_key, self._last_values = key, values
                     with paused_gc():  # the first call traces and compiles
-                        return call(*args, **kwargs)
+                        return self._first_run(call, args)
                 if True in key[0]:
                     values = [v.T if t else v for v, t in zip(values, key[0])]
             for k in stage_positions:
@@ -358,15 +375,61 @@ class Function:
             else:
                 with jax.default_device(device):
                     results = program(*flat_args)
-            for container, value in zip(donated_containers, results[n_outputs:]):
+            for container, value in zip(donated_containers, results[n_outputs:n_results]):
                 container.value = value
+            if len(results) > n_results and not results[n_results]:
+                raise_index_error(index_checks[key[1]], results[n_results + 1])
             if single:
                 return np.asarray(results[0]) if borrow[0] else np.array(results[0])
             if not n_outputs and stage_positions:
                 jax.block_until_ready(results)  # the staging buffers are reused next call
             return self._format(results[:n_outputs])
-        return call
+        return self._locked(call)
 
+    def _locked(self, call):
+        """``call`` holding the locks of the function's shared variables (see holding_state)."""
+        locks = self._locks
+        if not locks:
+            return call
+        if len(locks) == 1:
+            lock = locks[0]
+
+            def call_locked(*args, **kwargs):
+                with lock:
+                    return call(*args, **kwargs)
+            return call_locked
+
+        def call_locked(*args, **kwargs):
+            with self.holding_state():
+                return call(*args, **kwargs)
+        return call_locked
+
+    @contextlib.contextmanager
+    def holding_state(self):
+        """Hold the locks of every shared variable the function reads or writes, so that
+        calls from several threads touching the same state serialize (each sees the
+        others' updates, and no buffer is donated while another call reads it), while
+        functions with disjoint state run in parallel."""
+        for lock in self._locks:  # always in the same order, so no two calls deadlock
+            lock.acquire()
+        try:
+            yield
+        finally:
+            for lock in self._locks:
+                lock.release()
+
+    def _first_run(self, call, args):
+        """The first call of a new program: XLA donates the updated shared buffers as
+        soon as the program starts, so if it fails (out of memory, say) they are restored
+        from copies taken just before."""
+        saved = [(c, c.value, jax.numpy.copy(c.value)) for c in self._donated_containers]
+        try:
+            return call(*args)
+        except BaseException:
+            for container, value, copy in saved:
+                if container.value is value and value.is_deleted():
+                    container.value = copy
+            raise
     def _kept_values(self):
         """Current values of the shared variables read but not updated (column-sliced
         matrices as their cached transpose)."""

@@ -4,7 +4,7 @@ Serves ``var.eval()`` and the 'py' mode: slow, but an error points at the exact 
 """
 import numpy as np
 
-from symgraph.compile.errors import node_error
+from symgraph.compile.lower import run_nodes
 from symgraph.graph.basic import Constant, format_trace, toposort
 
 
@@ -18,20 +18,6 @@ def leaf_value(var, given):
     if container is not None:
         return container.value
     raise KeyError(var)
-
-
-def run_nodes(nodes, values):
-    """Run ``nodes`` in order, reading and filling the ``values`` dict {variable: array}."""
-    for node in nodes:
-        args = [values[i] for i in node.inputs]
-        try:
-            result = node.op.jax_impl(node, *args)
-        except Exception as err:
-            raise node_error(node, args, err) from err
-        outputs = result if len(node.outputs) > 1 else (result,)
-        for var, value in zip(node.outputs, outputs):
-            values[var] = value
-    return values
 
 
 def evaluate(outputs, given):

@@ -5,10 +5,14 @@ shared values are the scan's carry, so they never leave the device between steps
 the per-call Python and dispatch overhead is paid once per epoch. Steps whose slice
 lengths differ (a short last minibatch) run as a separate scan, so the results are
 exactly those of the separate calls.
+
+A loop is all or nothing, like a single call: if any step fails (an index out of range,
+a program that cannot run), every shared variable is left as it was before the loop.
 """
 import jax
 import numpy as np
 
+from symgraph.compile.lower import raise_index_error
 from symgraph.tensor.type import TensorType
 
 
@@ -49,8 +53,8 @@ def _scan_program(fn, lengths):
 
         def epoch(donated_values, kept_values, sequences, n_steps):
             def step(carry, inputs):
-                outputs, new_values = run(carry, kept_values, inputs)
-                return new_values, outputs
+                outputs, new_values, verdict = run(carry, kept_values, inputs)
+                return new_values, (outputs, verdict)
             return jax.lax.scan(step, tuple(donated_values), tuple(sequences), length=n_steps)
 
         program = jax.jit(epoch, donate_argnums=(0,), static_argnums=(3,))
@@ -71,15 +75,33 @@ def run_loop(fn, values, n_steps=None):
         if seq.shape[0] != n_steps:
             raise ValueError('loop(): the sequences have different numbers of steps (%d for '
                              'input %d, %d for input 0)' % (seq.shape[0], k, n_steps))
-    collected = []
-    for lengths, start, stop in _groups(fn, sequences, n_steps):
-        program = _scan_program(fn, lengths)
-        carry, outputs = program([v.container.value for v in fn._donated],
-                                 fn._kept_values(),
-                                 [seq[start:stop] for seq in sequences], stop - start)
-        for var, value in zip(fn._donated, carry):
-            var.container.value = value
-        collected.append(outputs)
+    with fn.holding_state():
+        collected = _run_groups(fn, sequences, n_steps)
     stacked = [np.concatenate([np.asarray(run[i]) for run in collected])
                for i in range(len(fn.outputs))]
     return stacked[0] if fn._single_output else stacked
+
+
+def _run_groups(fn, sequences, n_steps):
+    """Run every group of steps; on any failure restore the shared values saved first."""
+    containers = [v.container for v in fn._donated]
+    saved = [jax.numpy.copy(c.value) for c in containers]  # the scans donate the originals
+    try:
+        collected = []
+        for lengths, start, stop in _groups(fn, sequences, n_steps):
+            program = _scan_program(fn, lengths)
+            carry, (outputs, verdict) = program([c.value for c in containers],
+                                                fn._kept_values(),
+                                                [seq[start:stop] for seq in sequences],
+                                                stop - start)
+            for container, value in zip(containers, carry):
+                container.value = value
+            if verdict is not None and not np.all(verdict[0]):
+                failed = int(np.argmin(np.asarray(verdict[0])))
+                raise_index_error(fn._index_checks[lengths], verdict[1][failed])
+            collected.append(outputs)
+        return collected
+    except BaseException:
+        for container, value in zip(containers, saved):
+            container.value = value
+        raise

@@ -192,9 +192,13 @@ class Op:
     * ``jax_impl(node, *values)``: the JAX implementation (a single output, or a tuple);
     * ``grad(inputs, output_grads)``: symbolic gradients, as graph variables;
     * ``__props__``: the parameters that define equality and the printed name.
+
+    An op whose implementation needs the lowering context (host-resolved slice lengths,
+    index checks) sets ``wants_lowering``; ``jax_impl`` then gets it as ``lowering=``.
     """
 
     __props__ = ()
+    wants_lowering = False
 
     def _props(self):
         return tuple(_hashable(getattr(self, p)) for p in self.__props__)

@@ -1,4 +1,7 @@
 """Shared variables: graph inputs with a value that lives on the device between calls."""
+import itertools
+import threading
+
 import numpy as np
 
 from symgraph.config import config
@@ -13,9 +16,15 @@ def _device():
 
 
 def to_device(array):
-    """Put a numpy array on the configured device as a JAX array."""
+    """Put a numpy array on the configured device as a JAX array (on the CPU, an aligned
+    array may be used in place)."""
     import jax
     return jax.device_put(array, _device())
+
+
+def _to_device(array, borrow):
+    """``to_device`` of ``array``, or of a private copy of it unless ``borrow``."""
+    return to_device(array if borrow else np.array(array, copy=True))
 
 
 class SharedVariable(TensorVariable):
@@ -23,41 +32,55 @@ class SharedVariable(TensorVariable):
 
     The value is held as a JAX array on the configured device; ``get_value`` returns numpy.
     ``default_update``, when set, is applied by every function that uses the variable.
+    Unless ``borrow=True``, the value given is copied: the variable never shares memory
+    with the caller's array.
     """
 
-    def __init__(self, type, value, name=None, strict=False, allow_downcast=None, trace=None):
+    def __init__(self, type, value, name=None, strict=False, allow_downcast=None, trace=None,
+                 borrow=False):
+        self.container = _Container(_to_device(value, borrow))
         super().__init__(type, name=name, trace=trace)
         self.strict = strict
         self.allow_downcast = allow_downcast
-        self.static_shape = tuple(value.shape)
-        self.container = _Container(to_device(value))
+
+    @property
+    def static_shape(self):
+        """The current value's shape, a hint for build-time checks that follows set_value."""
+        return self.container.value.shape
+
+    @static_shape.setter
+    def static_shape(self, _):
+        """The hint is always the current value's shape; the variable's own pattern (set by
+        TensorVariable) is not needed."""
 
     def get_value(self, borrow=False, return_internal_type=False):
         """The current value as numpy (the device array itself with return_internal_type)."""
-        data = self.container.value
-        if return_internal_type:
-            return data
-        array = np.asarray(data)
-        return array if borrow else array.copy()
+        with self.container.lock:
+            data = self.container.value
+            if return_internal_type:
+                return data
+            array = np.asarray(data)
+            return array if borrow else array.copy()
 
     def set_value(self, value, borrow=False):
         """Replace the value after checking it against the variable's type, as Theano does."""
-        array = self._filter(value)
-        self.container.value = to_device(array)
+        data = _to_device(self._filter(value), borrow)
+        with self.container.lock:
+            self.container.value = data
 
     def _filter(self, value):
         try:
             return self.type.filter(value, strict=self.strict, allow_downcast=self.allow_downcast,
                                     owner='shared variable %s' % self.describe())
-        except TypeError as err:
-            raise TypeError('%s\nThe shared variable was created at:\n%s'
+        except (TypeError, ValueError) as err:
+            raise type(err)('%s\nThe shared variable was created at:\n%s'
                             % (err, format_trace(self.trace))) from None
 
     def describe(self):
         return '%r (%s)' % (self.name or '<unnamed>', self.type)
 
     def zero(self, borrow=False):
-        self.container.value = to_device(np.zeros_like(self.get_value()))
+        self.set_value(np.zeros_like(self.get_value()))
 
     def clone(self):
         cp = SharedVariable.__new__(SharedVariable)
@@ -80,15 +103,20 @@ class SharedVariable(TensorVariable):
 class _Container:
     """Holds the current device value; compiled functions read and write it.
 
+    ``lock`` is held by every call that reads or writes the value, and by get/set_value;
+    functions take the locks of several containers in ``order``, the same for all.
     ``transposed`` caches (value, its transpose) for functions that only read column
     slices of the value (see compile/function.py).
     """
 
-    __slots__ = ('value', 'transposed')
+    __slots__ = ('value', 'transposed', 'lock', 'order')
+    _created = itertools.count()
 
     def __init__(self, value):
         self.value = value
         self.transposed = None
+        self.lock = threading.Lock()
+        self.order = next(self._created)
 
 
 def shared(value, name=None, strict=False, allow_downcast=None, borrow=False,
@@ -132,4 +160,4 @@ def shared(value, name=None, strict=False, allow_downcast=None, borrow=False,
                                format_trace(trace)))
     type_ = TensorType(array.dtype.name, broadcastable)
     return SharedVariable(type_, array, name=name, strict=strict, allow_downcast=allow_downcast,
-                          trace=trace)
+                          trace=trace, borrow=borrow)

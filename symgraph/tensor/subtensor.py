@@ -4,11 +4,11 @@ their set/increment counterparts.
 Basic indices become scalar inputs of the Subtensor node, so ``X[i*bs:(i+1)*bs]`` is one
 node whose bounds are computed from ``i``. Under ``jax.jit`` a slice's length must be known
 when tracing; when its bounds depend on a function input, the compiler works the length out
-on the host for each call and hands it over through ``slice_lengths`` (see compile/), while
-the start stays a traced value, so one compiled program serves every index.
+on the host for each call and hands it over through the lowering context (see
+compile/lower.py), while the start stays a traced value, so one compiled program serves
+every index. An index known only inside the program is checked through the same context:
+XLA would clamp it, where Theano raises ``IndexError``.
 """
-import contextlib
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -18,24 +18,6 @@ from symgraph.tensor import elemwise as ew
 from symgraph.tensor.type import (DISCRETE_DTYPES, INT_DTYPES, IndexScalarType, TensorType,
                                   user_line)
 from symgraph.tensor.var import TensorConstant, TensorVariable, as_tensor_variable, constant
-
-# Lengths of slices with traced bounds, keyed by (node, entry position); set by the compiler
-# around tracing.
-_slice_lengths = {}
-
-
-@contextlib.contextmanager
-def slice_lengths(lengths):
-    """Make ``{(node, position): length}`` visible to the ops being traced."""
-    saved = dict(_slice_lengths)
-    _slice_lengths.clear()
-    _slice_lengths.update(lengths)
-    try:
-        yield
-    finally:
-        _slice_lengths.clear()
-        _slice_lengths.update(saved)
-
 
 class ScalarConstant(TensorConstant):
     """An index constant, printed ``Constant{0}`` as Theano prints scalar constants."""
@@ -96,6 +78,7 @@ class Subtensor(Op):
     """
 
     __props__ = ('idx_list',)
+    wants_lowering = True
 
     def __init__(self, idx_list):
         self.idx_list = tuple(idx_list)
@@ -143,19 +126,16 @@ class Subtensor(Op):
                 next(values)
         return tuple(shape) + x.static_shape[len(self.idx_list):]
 
-    def python_index(self, node, x, bounds):
+    def python_index(self, node, x, bounds, lowering):
         """The index as Python/JAX objects, with traced slices resolved through their length."""
         values = iter(bounds)
         index = []
         for dim, entry in enumerate(self.idx_list):
             if not isinstance(entry, slice):
                 value = next(values)
+                _check_bounds(node, value, x.shape[dim], dim, lowering)
                 if _is_concrete(value):
                     value = int(value)
-                    if not -x.shape[dim] <= value < x.shape[dim]:
-                        raise IndexError('index %d is out of bounds for dimension %d of %s, '
-                                         'which has length %d' % (value, dim, node.inputs[0],
-                                                                  x.shape[dim]))
                 else:
                     value = jnp.where(value < 0, value + x.shape[dim], value)
                 index.append(value)
@@ -167,7 +147,7 @@ class Subtensor(Op):
                 continue
             step = 1 if parts[2] is None else parts[2]
             step = int(step) if _is_concrete(step) else step
-            length = _slice_lengths.get((node, dim))
+            length = lowering.slice_length(node, dim) if lowering is not None else None
             if length is None:
                 raise TypeError('The slice bounds of %s depend on a function input and its '
                                 'length was not worked out when compiling' % node.outputs[0])
@@ -177,8 +157,8 @@ class Subtensor(Op):
             index.append(('dynamic', start, length, step))
         return index
 
-    def jax_impl(self, node, x, *bounds):
-        return apply_index(x, self.python_index(node, x, bounds))
+    def jax_impl(self, node, x, *bounds, lowering=None):
+        return apply_index(x, self.python_index(node, x, bounds, lowering))
 
     def grad(self, node, output_grads):
         x, bounds = node.inputs[0], node.inputs[1:]
@@ -239,6 +219,7 @@ class IncSubtensor(Op):
     """``set_subtensor``/``inc_subtensor`` of a basic index: printed ``IncSubtensor{Set;::}``."""
 
     __props__ = ('idx_list', 'set_instead_of_inc')
+    wants_lowering = True
 
     def __init__(self, idx_list, set_instead_of_inc):
         self.idx_list = tuple(idx_list)
@@ -254,9 +235,8 @@ class IncSubtensor(Op):
         _check_increment(x, y, target, self)
         return Apply(self, [x, y] + list(bounds), [x.type])
 
-    def jax_impl(self, node, x, y, *bounds):
-        sub = Subtensor(self.idx_list)
-        index = sub.python_index(node, x, bounds)
+    def jax_impl(self, node, x, y, *bounds, lowering=None):
+        index = Subtensor(self.idx_list).python_index(node, x, bounds, lowering)
         return _index_update(x, index, y.astype(x.dtype), self.set_instead_of_inc)
 
     def grad(self, node, output_grads):
@@ -297,14 +277,16 @@ def _sum_to(g, y):
 class AdvancedSubtensor1(Op):
     """``x[ivector]``: rows picked by an integer vector (gradient: scatter-add)."""
 
+    wants_lowering = True
+
     def make_node(self, x, idx):
         x, idx = as_tensor_variable(x), as_tensor_variable(idx)
         _check_int_index(idx)
         return Apply(self, [x, idx], [TensorType(x.dtype, (False,) + x.broadcastable[1:])])
 
-    def jax_impl(self, node, x, idx):
-        _check_bounds(node, idx, x.shape[0], 0)
-        return x[idx]
+    def jax_impl(self, node, x, idx, lowering=None):
+        _check_bounds(node, idx, x.shape[0], 0, lowering)
+        return jnp.asarray(x)[idx]
 
     def grad(self, node, output_grads):
         x, idx = node.inputs
@@ -315,6 +297,7 @@ class AdvancedIncSubtensor1(Op):
     """Set/increment ``x[ivector]``; repeated indices accumulate when incrementing."""
 
     __props__ = ('set_instead_of_inc',)
+    wants_lowering = True
 
     def __init__(self, set_instead_of_inc):
         self.set_instead_of_inc = set_instead_of_inc
@@ -329,8 +312,8 @@ class AdvancedIncSubtensor1(Op):
         _check_increment(x, y, TensorType(x.dtype, (False,) + x.broadcastable[1:]), self)
         return Apply(self, [x, y, idx], [x.type])
 
-    def jax_impl(self, node, x, y, idx):
-        _check_bounds(node, idx, x.shape[0], 0)
+    def jax_impl(self, node, x, y, idx, lowering=None):
+        _check_bounds(node, idx, x.shape[0], 0, lowering)
         ref = jnp.asarray(x).at[idx]
         y = y.astype(x.dtype)
         return ref.set(y) if self.set_instead_of_inc else ref.add(y)
@@ -349,16 +332,19 @@ def _check_int_index(idx):
                         'integers.%s' % (idx, idx.type, user_line('The index was used')))
 
 
-def _check_bounds(node, value, length, dim):
-    """Raise IndexError for out-of-range entries whenever the index is known (a constant,
-    or any value under eval()); JAX would silently clamp them."""
-    if _is_concrete(value) and np.size(value):
+def _check_bounds(node, value, length, dim, lowering):
+    """Raise IndexError for out-of-range entries of an index known now (a constant, or any
+    value under eval()); have the program check one known only when it runs. JAX would
+    silently clamp either."""
+    if not _is_concrete(value):
+        if lowering is not None:
+            lowering.check_index(node, dim, value, length)
+    elif np.size(value):
         value = np.asarray(value)
         lo, hi = int(value.min()), int(value.max())
         if lo < -length or hi >= length:
-            raise IndexError('index %d is out of bounds for dimension %d of %s, which has '
-                             'length %d' % (hi if hi >= length else lo, dim, node.inputs[0],
-                                            length))
+            raise IndexError('index %d is out of bounds for axis %d with size %d'
+                             % (hi if hi >= length else lo, dim, length))
 
 
 class AdvancedSubtensor(Op):
@@ -368,6 +354,7 @@ class AdvancedSubtensor(Op):
     """
 
     __props__ = ('idx_list',)
+    wants_lowering = True
 
     def __init__(self, idx_list):
         self.idx_list = tuple(idx_list)
@@ -385,20 +372,20 @@ class AdvancedSubtensor(Op):
             _check_int_index(a)
         return Apply(self, [x] + arrays, [self.out_type(x, arrays)])
 
-    def numpy_index(self, node, x, arrays):
+    def numpy_index(self, node, x, arrays, lowering):
         values = iter(arrays)
         index = []
         for dim, entry in enumerate(self.idx_list):
             if entry == 'array':
                 value = next(values)
-                _check_bounds(node, value, x.shape[dim], dim)
+                _check_bounds(node, value, x.shape[dim], dim, lowering)
                 index.append(value)
             else:
                 index.append(entry)
         return tuple(index)
 
-    def jax_impl(self, node, x, *arrays):
-        return x[self.numpy_index(node, x, arrays)]
+    def jax_impl(self, node, x, *arrays, lowering=None):
+        return jnp.asarray(x)[self.numpy_index(node, x, arrays, lowering)]
 
     def grad(self, node, output_grads):
         x, arrays = node.inputs[0], node.inputs[1:]
@@ -435,6 +422,7 @@ class AdvancedIncSubtensor(Op):
     """Set/increment ``x[arrays...]``; repeated positions accumulate when incrementing."""
 
     __props__ = ('idx_list', 'set_instead_of_inc')
+    wants_lowering = True
 
     def __init__(self, idx_list, set_instead_of_inc):
         self.idx_list = tuple(idx_list)
@@ -450,8 +438,8 @@ class AdvancedIncSubtensor(Op):
         _check_increment(x, y, _advanced_out_type(x, self.idx_list, arrays), self)
         return Apply(self, [x, y] + arrays, [x.type])
 
-    def jax_impl(self, node, x, y, *arrays):
-        index = AdvancedSubtensor(self.idx_list).numpy_index(node, x, arrays)
+    def jax_impl(self, node, x, y, *arrays, lowering=None):
+        index = AdvancedSubtensor(self.idx_list).numpy_index(node, x, arrays, lowering)
         ref = jnp.asarray(x).at[index]
         y = y.astype(x.dtype)
         return ref.set(y) if self.set_instead_of_inc else ref.add(y)
