@@ -32,6 +32,7 @@ from symgraph.config import config
 from symgraph.graph.basic import (Constant, Variable, ancestors, clone_replace, format_trace,
                                   paused_gc, toposort, user_frame)
 from symgraph.tensor.sharedvar import SharedVariable, shared as make_shared
+from symgraph.tensor.type import short_repr
 
 
 def _caller_name():
@@ -60,7 +61,13 @@ def _check_update(target, expr):
                         'shared variables keep values between calls.\nIt was created at:\n%s'
                         % (target, getattr(target, 'type', type(target).__name__),
                            format_trace(getattr(target, 'creation_trace', None))))
-    expr = as_tensor_variable(expr)
+    try:
+        expr = as_tensor_variable(expr)
+    except (TypeError, ValueError) as err:
+        raise TypeError('The update of shared variable %s must be a symbolic expression or a '
+                        'numeric value of its type %s; got %s: %s\nThe shared variable was '
+                        'created at:\n%s' % (target, target.type, short_repr(expr), err,
+                                              format_trace(target.creation_trace))) from None
     if expr.type != target.type:
         raise TypeError(
             'An update must have the same type as the original shared variable '
@@ -195,13 +202,12 @@ class Function:
                 return value
             try:
                 return vtype.filter(value, strict=spec.strict, allow_downcast=allow_downcast)
-            except TypeError as err:
-                raise TypeError(
+            except (TypeError, ValueError) as err:
+                raise type(err)(
                     'Bad input argument to function "%s" at index %d (0-based), input %s of '
                     'type %s: %s\nThe value has %s.\nThe variable was created at:\n%s'
                     % (self.name, position, var.name or '<unnamed>', vtype, err,
-                       vtype.describe_value(np.asarray(value) if not isinstance(value, Variable)
-                                            else value), format_trace(var.creation_trace))) \
+                       vtype.describe_value(value), format_trace(var.creation_trace))) \
                     from None
         return convert
 
@@ -359,7 +365,7 @@ class Function:
                     last[0], last[1] = key, program_for(key)
                     self._last_key, self._last_values = key, values
                     with paused_gc():  # the first call traces and compiles
-                        return self._first_run(call, args)
+                        return self._guarded(call, *args)
                 if True in key[0]:
                     values = [v.T if t else v for v, t in zip(values, key[0])]
             for k in stage_positions:
@@ -384,6 +390,8 @@ class Function:
             if not n_outputs and stage_positions:
                 jax.block_until_ready(results)  # the staging buffers are reused next call
             return self._format(results[:n_outputs])
+        if any(node.op.calls_host for node in self._nodes):
+            return self._locked(lambda *args, **kwargs: self._guarded(call, *args, **kwargs))
         return self._locked(call)
 
     def _locked(self, call):
@@ -418,13 +426,14 @@ class Function:
             for lock in self._locks:
                 lock.release()
 
-    def _first_run(self, call, args):
-        """The first call of a new program: XLA donates the updated shared buffers as
-        soon as the program starts, so if it fails (out of memory, say) they are restored
-        from copies taken just before."""
+    def _guarded(self, call, *args, **kwargs):
+        """``call`` with the donated buffers restored if it fails. XLA donates them as
+        soon as a program starts, so a program that fails (out of memory on its first
+        run, say, or an op calling back into Python) would lose them; copies are taken
+        just before. Used for a program's first run and for programs that call the host."""
         saved = [(c, c.value, jax.numpy.copy(c.value)) for c in self._donated_containers]
         try:
-            return call(*args)
+            return call(*args, **kwargs)
         except BaseException:
             for container, value, copy in saved:
                 if container.value is value and value.is_deleted():

@@ -195,10 +195,13 @@ class Op:
 
     An op whose implementation needs the lowering context (host-resolved slice lengths,
     index checks) sets ``wants_lowering``; ``jax_impl`` then gets it as ``lowering=``.
+    An op that calls back into Python while the program runs sets ``calls_host``: such a
+    program can fail on any call, so its calls keep copies of the buffers they donate.
     """
 
     __props__ = ()
     wants_lowering = False
+    calls_host = False
 
     def _props(self):
         return tuple(_hashable(getattr(self, p)) for p in self.__props__)

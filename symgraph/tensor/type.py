@@ -133,9 +133,14 @@ class TensorType(Type):
                           self.broadcastable if broadcastable is None else broadcastable)
 
     def describe_value(self, value):
-        """'dtype float32 and shape (3, 5)' for error messages."""
+        """'dtype float32 and shape (3, 5)' for error messages, of any value."""
+        if not hasattr(value, 'shape'):
+            try:
+                value = np.asarray(value)
+            except ValueError:  # a ragged list
+                return 'type %s and no regular shape' % type(value).__name__
         return 'dtype %s and shape %s' % (getattr(value, 'dtype', type(value).__name__),
-                                          tuple(getattr(value, 'shape', ())))
+                                          tuple(value.shape))
 
     def filter(self, value, strict=False, allow_downcast=None, owner=None):
         """Check ``value`` against this type and return it as a numpy array (Theano's filter).
@@ -155,7 +160,11 @@ class TensorType(Type):
                                 % (_who(owner), self, self.dtype, type(value).__name__))
             arr = value
         else:
-            arr = self._convert(value, allow_downcast, owner)
+            try:
+                arr = self._convert(value, allow_downcast, owner)
+            except ValueError as err:  # numpy's, for ragged lists and text
+                raise ValueError('%sCannot convert %s to %s: %s'
+                                 % (_who(owner), short_repr(value), self, err)) from None
         if arr.ndim != self.ndim:
             raise TypeError('%sWrong number of dimensions: expected %d, got %d with shape %s.'
                             % (_who(owner), self.ndim, arr.ndim, arr.shape))
@@ -201,7 +210,7 @@ class TensorType(Type):
         raise TypeError('%s%s cannot store a value of dtype %s without risking loss of precision. '
                         'If you do not mind this loss, you can: 1) explicitly cast your data to '
                         '%s, or 2) set "allow_input_downcast=True" when calling "function". '
-                        'Value: "%s"' % (_who(owner), self, arr.dtype, self.dtype, _short(arr)))
+                        'Value: "%s"' % (_who(owner), self, arr.dtype, self.dtype, short_repr(arr)))
 
     def value_error_context(self, var):
         return format_trace(var.creation_trace)
@@ -223,7 +232,7 @@ def _who(owner):
     return '%s: ' % owner
 
 
-def _short(arr):
+def short_repr(arr):
     text = repr(arr)
     return text if len(text) <= 120 else text[:117] + '...'
 
