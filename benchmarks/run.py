@@ -108,20 +108,28 @@ def lxmls_epochs():
     seed = build_seed_update()
     givens = build_givens_update(train_x, train_y)
     loop = build_givens_update(train_x, train_y)
+    theano.config.check_indices = False
+    seed_unchecked = build_seed_update()
+    loop_unchecked = build_givens_update(train_x, train_y)
+    theano.config.check_indices = True
     indices = np.arange(jb.N_STEPS)
 
-    def seed_epoch():
-        for x, y in slices:
-            seed(x, y)
+    def seed_epoch(update):
+        def epoch():
+            for x, y in slices:
+                update(x, y)
+        return epoch
 
     def givens_epoch():
         for i in range(jb.N_STEPS):
             givens(i)
 
     figures = round_robin({
-        'symgraph seed loop': seed_epoch,
+        'symgraph seed loop': seed_epoch(seed),
         'symgraph givens': givens_epoch,
         'symgraph loop (one call)': lambda: loop.loop(index=indices),
+        'seed loop, check_indices=False': seed_epoch(seed_unchecked),
+        'loop, check_indices=False': lambda: loop_unchecked.loop(index=indices),
     })
     figures['B-same'] = _seconds(jb.bench_default(EPOCHS, sync_cost=True))
     figures['B-device'] = _seconds(jb.bench_device(EPOCHS))
@@ -245,6 +253,10 @@ def main():
             epochs['symgraph givens'][0] / epochs['B-device'][0],
         'loop / B-scan (target <= 1.1)':
             epochs['symgraph loop (one call)'][0] / epochs['B-scan'][0],
+        'seed loop, index checks on / off (target <= 1.03)':
+            epochs['symgraph seed loop'][0] / epochs['seed loop, check_indices=False'][0],
+        'loop, index checks on / off (target <= 1.03)':
+            epochs['symgraph loop (one call)'][0] / epochs['loop, check_indices=False'][0],
     }
     results['ratios'] = ratios
     for name, value in ratios.items():

@@ -122,7 +122,6 @@ class Function:
         self._resolve_lengths = host.make_length_resolver(
             self._dynamic_slices, self._input_index, self._shape_getter)
         self._device = jax.devices(config.jax_platform)[0]
-        self._on_default_device = self._device == jax.devices()[0]
         # Precomputed for the call path.
         self._n_inputs = len(inputs)
         self._c_layout = (False,) * self._n_inputs
@@ -291,27 +290,36 @@ class Function:
                     verdict)
         return run
 
-    def _program(self, key):
+    def _jitted(self, key):
         """The jitted program for a key: flat arguments (donated shared values, other
-        shared values, inputs) and a flat result (outputs, new shared values)."""
-        program = self._programs.get(key)
-        if program is None:
-            run = self._graph_fn(key)
-            n_donated, n_kept = len(self._donated), len(self._kept)
+        shared values, inputs) and a flat result (outputs, new shared values, and the
+        index verdict when the program checks indices)."""
+        run = self._graph_fn(key)
+        n_donated, n_kept = len(self._donated), len(self._kept)
 
-            def flat(*args):
-                old_values = args[:n_donated]
-                outs, new_values, verdict = run(old_values, args[n_donated:n_donated + n_kept],
-                                                args[n_donated + n_kept:])
-                if verdict is None:
-                    return outs + new_values
-                # An index out of range leaves the (donated) shared values as they were.
-                in_range = verdict[0]
-                new_values = tuple(jax.numpy.where(in_range, new, old)
-                                   for new, old in zip(new_values, old_values))
-                return outs + new_values + verdict
-            program = jax.jit(flat, donate_argnums=tuple(range(n_donated)))
-            self._programs[key] = program
+        def flat(*args):
+            old_values = args[:n_donated]
+            outs, new_values, verdict = run(old_values, args[n_donated:n_donated + n_kept],
+                                            args[n_donated + n_kept:])
+            if verdict is None:
+                return outs + new_values
+            # An index out of range leaves the (donated) shared values as they were.
+            in_range = verdict[0]
+            new_values = tuple(jax.numpy.where(in_range, new, old)
+                               for new, old in zip(new_values, old_values))
+            return outs + new_values + verdict
+        return jax.jit(flat, donate_argnums=tuple(range(n_donated)))
+
+    def _compiled(self, key, flat_args):
+        """The executable for a key and the shapes of ``flat_args``, compiled ahead of time
+        so that only the executable stays alive: a ``jax.jit`` kept for calling would also
+        keep its traced jaxpr and lowered module, four times the executable's memory."""
+        by_shape = self._programs.setdefault(key, {})
+        signature = tuple((a.shape, a.dtype) for a in flat_args)
+        program = by_shape.get(signature)
+        if program is None:
+            with jax.default_device(self._device):
+                program = by_shape[signature] = self._jitted(key).lower(*flat_args).compile()
         return program
 
     # -- calling ----------------------------------------------------------------------
@@ -334,18 +342,18 @@ class Function:
             return self._locked(
                 lambda *args, **kwargs: self._call_py(self._bind_and_convert(args, kwargs)))
         n_inputs, converters, bind = self._n_inputs, self._converters, self._bind
-        program_key, program_for = self._program_key, self._program
+        program_key, compiled, guarded = self._program_key, self._compiled, self._guarded
         stage_positions, staged = self._stage_positions, self._staged
         donated_containers, kept_values = self._donated_containers, self._kept_values
         n_outputs = len(self.outputs)
         n_results = n_outputs + len(donated_containers)
         index_checks = self._index_checks
         single, borrow = self._single_output, self._output_borrow
-        device = None if self._on_default_device else self._device
-        # With no matrix inputs and no input-dependent slices, one program serves every call.
+        # With no matrix inputs and no input-dependent slices, one key serves every call.
         fixed_key = (self._c_layout, ()) if not self._matrix_positions and \
             self._resolve_lengths is None else None
         kept_containers = None if self._kept_transposed else self._kept_containers
+        always_guarded = any(node.op.calls_host for node in self._nodes)
         last = [None, None]  # key and program of the previous call
 
         trust_input = self._trust_input
@@ -359,13 +367,7 @@ class Function:
                 key, program = last
             else:
                 key = fixed_key or program_key(values)
-                if key == last[0]:
-                    program = last[1]
-                else:
-                    last[0], last[1] = key, program_for(key)
-                    self._last_key, self._last_values = key, values
-                    with paused_gc():  # the first call traces and compiles
-                        return self._guarded(call, *args)
+                program = last[1] if key == last[0] else None
                 if True in key[0]:
                     values = [v.T if t else v for v, t in zip(values, key[0])]
             for k in stage_positions:
@@ -376,11 +378,17 @@ class Function:
             flat_args += [c.value for c in kept_containers] if kept_containers is not None \
                 else kept_values()
             flat_args += values
-            if device is None:
-                results = program(*flat_args)
-            else:
-                with jax.default_device(device):
+            if program is not None and not always_guarded:
+                try:
                     results = program(*flat_args)
+                except TypeError:  # argument shapes other than those it was compiled for
+                    program = None
+            if program is None or always_guarded:
+                with paused_gc():  # a new program is traced and compiled
+                    program = compiled(key, flat_args)
+                last[0], last[1] = key, program
+                self._last_key, self._last_values = key, values
+                results = guarded(program, flat_args)
             for container, value in zip(donated_containers, results[n_outputs:n_results]):
                 container.value = value
             if len(results) > n_results and not results[n_results]:
@@ -390,8 +398,6 @@ class Function:
             if not n_outputs and stage_positions:
                 jax.block_until_ready(results)  # the staging buffers are reused next call
             return self._format(results[:n_outputs])
-        if any(node.op.calls_host for node in self._nodes):
-            return self._locked(lambda *args, **kwargs: self._guarded(call, *args, **kwargs))
         return self._locked(call)
 
     def _locked(self, call):
@@ -426,19 +432,22 @@ class Function:
             for lock in self._locks:
                 lock.release()
 
-    def _guarded(self, call, *args, **kwargs):
-        """``call`` with the donated buffers restored if it fails. XLA donates them as
-        soon as a program starts, so a program that fails (out of memory on its first
-        run, say, or an op calling back into Python) would lose them; copies are taken
-        just before. Used for a program's first run and for programs that call the host."""
-        saved = [(c, c.value, jax.numpy.copy(c.value)) for c in self._donated_containers]
+    def _guarded(self, program, flat_args):
+        """``program(*flat_args)`` with the donated buffers restored if it fails. XLA
+        donates them as soon as a program starts, so a program that fails (out of memory
+        on its first run, say, or an op calling back into Python) would lose them; copies
+        are taken just before. Used for a program's first run and for programs that call
+        the host."""
+        donated = flat_args[:len(self._donated_containers)]
+        saved = [jax.numpy.copy(value) for value in donated]
         try:
-            return call(*args, **kwargs)
+            return program(*flat_args)
         except BaseException:
-            for container, value, copy in saved:
+            for container, value, copy in zip(self._donated_containers, donated, saved):
                 if container.value is value and value.is_deleted():
                     container.value = copy
             raise
+
     def _kept_values(self):
         """Current values of the shared variables read but not updated (column-sliced
         matrices as their cached transpose)."""
@@ -496,8 +505,8 @@ class Function:
         if self._last_key is None:
             raise RuntimeError('Function "%s" has not been called yet, so no program has been '
                                'compiled; call it once first' % self.name)
-        program = self._programs[self._last_key]
-        return program.lower(*self._abstract_args(self._last_key)).as_text()
+        return self._jitted(self._last_key).lower(
+            *self._abstract_args(self._last_key)).as_text()
 
     def _abstract_args(self, key):
         def spec(value):
