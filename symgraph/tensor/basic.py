@@ -160,7 +160,12 @@ class Rebroadcast(Op):
         self.axis = tuple(sorted(axis))
 
     def __str__(self):
-        return 'Rebroadcast{%s}' % ','.join('%d' % a if b else '?' for a, b in self.axis)
+        """Theano's text: per dimension up to the last one changed, 1 (broadcastable),
+        0 (not) or ? (unchanged)."""
+        changes = dict(self.axis)
+        return 'Rebroadcast{%s}' % ','.join(
+            str(int(changes[d])) if d in changes else '?'
+            for d in range(max(changes, default=-1) + 1))
 
     def make_node(self, x):
         x = as_tensor_variable(x)
