@@ -117,10 +117,10 @@ class Function:
         self._input_index = {v: k for k, v in enumerate(self.input_vars)}
         self._names = {i.name: k for k, i in enumerate(inputs) if i.name}
         self._converters = [self._make_converter(k, i) for k, i in enumerate(inputs)]
-        self._dynamic_slices = host.dynamic_slices(self._nodes,
-                                                   _traced(self._nodes, self.input_vars))
-        self._resolve_lengths = host.make_length_resolver(
-            self._dynamic_slices, self._input_index, self._shape_getter)
+        self._dynamic_slices = host.dynamic_slices(
+            self._nodes, _traced(self._nodes, self.input_vars + self._donated + self._kept))
+        self._resolve_lengths = host.make_length_resolver(self._dynamic_slices,
+                                                          self._input_index)
         self._device = jax.devices(config.jax_platform)[0]
         # Precomputed for the call path.
         self._n_inputs = len(inputs)
@@ -209,22 +209,6 @@ class Function:
                        vtype.describe_value(value), format_trace(var.creation_trace))) \
                     from None
         return convert
-
-    def _shape_getter(self, var):
-        """A function (converted arguments) -> shape of ``var``, for slice-length arithmetic."""
-        if var in self._input_index:
-            pos = self._input_index[var]
-            return lambda args: args[pos].shape
-        if isinstance(var, SharedVariable):
-            return lambda args: var.container.value.shape
-        node = var.owner
-        from symgraph.tensor.elemwise import Elemwise
-        if node is not None and isinstance(node.op, Elemwise):
-            getters = [self._shape_getter(i) for i in node.inputs]
-            return lambda args: np.broadcast_shapes(*[g(args) for g in getters])
-        raise TypeError('Cannot work out the shape of %s before the call, which the slice of it '
-                        'with symbolic bounds needs; slice an input or a shared variable '
-                        'instead' % var)
 
     def _bind(self, args, kwargs):
         n = len(self.inputs)
@@ -579,7 +563,7 @@ def _leaves(nodes, outputs):
 
 
 def _traced(nodes, inputs):
-    """Variables whose values depend on explicit inputs (known only at call time).
+    """Variables whose values depend on inputs or shared variables (known only at call time).
 
     Shapes are not: under jit every shape is known when the program is traced.
     """

@@ -1,18 +1,25 @@
-"""Host-side arithmetic for slice bounds that depend on function inputs.
+"""Host-side arithmetic for slice bounds that depend on function inputs or shared values.
 
 ``X[i*bs:(i+1)*bs]`` has a length that depends on ``i`` only at the end of the data (a
 short last batch). XLA needs every length at compile time, so before each call the
-function computes the lengths in plain Python from the call's arguments, and picks the
-compiled program for them: one program for the full batches, one for a short last batch,
-never one per index. The starts stay traced values computed on the device.
+function computes the lengths in plain Python from the call's arguments and the current
+values of shared variables, and picks the compiled program for them: one program for the
+full batches, one for a short last batch, never one per index. The starts stay traced
+values computed on the device. A length also needs the length of the sliced dimension:
+read directly for an input or a shared variable, worked out once per shape signature for
+a computed expression such as ``(x + 1)[i:]``.
 """
+import functools
 import operator
 
+import jax
 import numpy as np
 
-from symgraph.graph.basic import Constant, toposort
+from symgraph.compile.lower import Lowering, run_nodes
+from symgraph.graph.basic import Constant, ancestors, toposort
 from symgraph.tensor.basic import Shape
 from symgraph.tensor.elemwise import Cast, Elemwise
+from symgraph.tensor.sharedvar import SharedVariable
 from symgraph.tensor.subtensor import IncSubtensor, ScalarFromTensor, Subtensor
 
 _PY_SCALAR_FNS = {'add': operator.add, 'sub': operator.sub, 'mul': operator.mul,
@@ -46,10 +53,10 @@ class HostEvaluator:
             return lambda shape, i: shape[i]
         raise _Unsupported(node)
 
-    def __call__(self, args):
+    def __call__(self, args, lengths):
         values = {}
         for var, getter in self.leaf_getters.items():
-            values[var] = getter(args)
+            values[var] = getter(args, lengths)
         for node, fn in self.steps:
             inputs = []
             for inp in node.inputs:
@@ -88,40 +95,118 @@ def dynamic_slices(nodes, traced):
     return found
 
 
-def make_length_resolver(slices, input_positions, shape_of):
+def make_length_resolver(slices, input_positions):
     """A function (call arguments) -> tuple of slice lengths, one per dynamic slice.
 
     ``input_positions`` maps explicit input variables to their position in the arguments;
-    ``shape_of(var)`` returns a function (args) -> shape of ``var`` for the sliced arrays.
-    Raises TypeError when a bound uses an operation that cannot be evaluated on the host.
+    shared variables are read as they are at the call (``resolve.shared_bounds`` lists
+    those whose values the bounds read). Raises TypeError when a bound uses an operation
+    that cannot be evaluated on the host.
     """
     if not slices:
         return None
-    getters = {var: (lambda pos: lambda args: _as_python(args[pos]))(pos)
-               for var, pos in input_positions.items()}
-    plans = []
+    shapes = _ShapeReaders(input_positions, slices)
+    plans, shared_bounds = [], set()
     for node, dim, parts, sliced in slices:
         bound_vars = [p for p in parts if p is not None]
-        leaf_getters = dict(getters)
-        for shape_var, of in _shape_reads(bound_vars):
-            leaf_getters[shape_var] = shape_of(of)
+        shape_reads = _shape_reads(bound_vars)
+        leaf_getters = {var: _value_getter(var, input_positions) for var in ancestors(
+            bound_vars, stop=[v for v, _ in shape_reads]) if _is_leaf(var)}
+        shared_bounds.update(v for v in leaf_getters if isinstance(v, SharedVariable))
+        for shape_var, of in shape_reads:
+            leaf_getters[shape_var] = shapes.of(of)
         try:
             evaluator = HostEvaluator(bound_vars, leaf_getters)
         except _Unsupported as err:
             raise TypeError('The slice bounds of %s use %s, which cannot be worked out before '
                             'the call; slice bounds may use +, -, *, //, %%, shapes and '
                             'constants' % (node.outputs[0], err.args[0].op)) from None
-        length_of = shape_of(sliced)
-        plans.append((evaluator, [p is not None for p in parts], length_of, dim))
+        plans.append((evaluator, [p is not None for p in parts], shapes.of(sliced), dim))
 
     def resolve(args):
         lengths = []
-        for evaluator, present, length_of, dim in plans:
-            values = iter(evaluator(args))
+        for evaluator, present, shape_of, dim in plans:
+            values = iter(evaluator(args, lengths))
             start, stop, step = (next(values) if p else None for p in present)
-            lengths.append(len(range(length_of(args)[dim])[slice(start, stop, step)]))
+            lengths.append(len(range(shape_of(args, lengths)[dim])[slice(start, stop, step)]))
         return tuple(lengths)
+    resolve.shared_bounds = frozenset(shared_bounds)
     return resolve
+
+
+def _value_getter(var, input_positions):
+    """(args, lengths) -> the value of an input or shared variable, as a Python scalar when
+    it is one."""
+    if var in input_positions:
+        pos = input_positions[var]
+        return lambda args, lengths: _as_python(args[pos])
+    container = var.container  # every other leaf of a function's graph is shared
+    return lambda args, lengths: _as_python(np.asarray(container.value))
+
+
+class _ShapeReaders:
+    """Functions (args, lengths so far) -> the shape of a variable before the call.
+
+    Inputs, shared variables and constants are read directly. Any other variable's shape
+    is worked out by ``jax.eval_shape`` of its subgraph, once per signature: the shapes of
+    the inputs and shared variables it depends on, and the lengths of the dynamic slices
+    inside it (the only shapes that depend on values, resolved earlier in the same call).
+    """
+
+    def __init__(self, input_positions, slices):
+        self.input_positions = input_positions
+        self.slice_keys = [(node, dim) for node, dim, _, _ in slices]
+        self.readers = {}
+
+    def of(self, var):
+        reader = self.readers.get(var)
+        if reader is None:
+            reader = self.readers[var] = self._reader(var)
+        return reader
+
+    def _reader(self, var):
+        if var in self.input_positions:
+            pos = self.input_positions[var]
+            return lambda args, lengths: args[pos].shape
+        if isinstance(var, SharedVariable):
+            container = var.container
+            return lambda args, lengths: container.value.shape
+        if isinstance(var, Constant):
+            shape = np.shape(var.data)
+            return lambda args, lengths: shape
+        return self._traced_reader(var)
+
+    def _traced_reader(self, var):
+        nodes = toposort([var])
+        leaves = [v for v in ancestors([var]) if _is_leaf(v)]
+        constants = [v for v in ancestors([var]) if isinstance(v, Constant)]
+        leaf_shapes = [self.of(v) for v in leaves]
+        inside = set(nodes)
+        inner = [k for k, (node, _) in enumerate(self.slice_keys) if node in inside]
+        cache = {}
+
+        def run(lengths, *leaf_values):
+            values = {c: c.data for c in constants}
+            values.update(zip(leaves, leaf_values))
+            slice_lengths = {self.slice_keys[k]: lengths[k] for k in inner}
+            run_nodes(nodes, values, Lowering(slice_lengths, check_indices=False))
+            return values[var]
+
+        def read(args, lengths):
+            shapes = tuple(shape_of(args, lengths) for shape_of in leaf_shapes)
+            key = shapes, tuple(lengths[k] for k in inner)
+            shape = cache.get(key)
+            if shape is None:
+                specs = [jax.ShapeDtypeStruct(s, v.dtype) for s, v in zip(shapes, leaves)]
+                shape = cache[key] = jax.eval_shape(
+                    functools.partial(run, list(lengths)), *specs).shape
+            return shape
+        return read
+
+
+def _is_leaf(var):
+    """An input or a shared variable: a value that the call provides."""
+    return var.owner is None and not isinstance(var, Constant)
 
 
 def _shape_reads(outputs):

@@ -36,6 +36,11 @@ def _groups(fn, sequences, n_steps):
     """Runs of consecutive steps that share slice lengths: [(lengths, start, stop)]."""
     if fn._resolve_lengths is None:
         return [((), 0, n_steps)]
+    updated = [v for v in fn.update_targets if v in fn._resolve_lengths.shared_bounds]
+    if updated:  # the lengths of later steps depend on values only the device will know
+        raise NotImplementedError('loop(): the slice bounds of function "%s" read the shared '
+                                  'variable %s, which the function updates; call it step by '
+                                  'step instead' % (fn.name, updated[0]))
     runs = []
     for k in range(n_steps):
         lengths = fn._resolve_lengths([seq[k] for seq in sequences])

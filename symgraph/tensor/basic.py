@@ -160,7 +160,12 @@ class Rebroadcast(Op):
         self.axis = tuple(sorted(axis))
 
     def __str__(self):
-        return 'Rebroadcast{%s}' % ','.join('%d' % a if b else '?' for a, b in self.axis)
+        """Theano's text: per dimension up to the last one changed, 1 (broadcastable),
+        0 (not) or ? (unchanged)."""
+        changes = dict(self.axis)
+        return 'Rebroadcast{%s}' % ','.join(
+            str(int(changes[d])) if d in changes else '?'
+            for d in range(max(changes, default=-1) + 1))
 
     def make_node(self, x):
         x = as_tensor_variable(x)
@@ -365,8 +370,9 @@ class Join(Op):
             raise TypeError('join: the axis must be a constant integer')
         ax %= ndim
         dtype = upcast(*[t.dtype for t in tensors])
-        bcast = [all(t.broadcastable[d] for t in tensors) for d in range(ndim)]
-        bcast[ax] = False
+        # As in Theano: joined tensors must have equal lengths off the axis, so one
+        # broadcastable input (of length 1) makes that dimension broadcastable.
+        bcast = [any(t.broadcastable[d] for t in tensors) and d != ax for d in range(ndim)]
         return Apply(self, [axis] + tensors, [TensorType(dtype, bcast)])
 
     def jax_impl(self, node, axis, *values):
@@ -426,7 +432,8 @@ class Split(Op):
 
 
 def join(axis, *tensors):
-    return _join(axis, *tensors)
+    """Concatenate ``tensors`` along ``axis``; a single tensor is returned as it is."""
+    return tensors[0] if len(tensors) == 1 else _join(axis, *tensors)
 
 
 def concatenate(tensors, axis=0):
@@ -465,7 +472,7 @@ class MakeVector(Op):
 def stack(tensors, axis=0):
     """Stack tensors along a new axis (scalars become a vector through MakeVector)."""
     tensors = [as_tensor_variable(t) for t in tensors]
-    if axis == 0 and all(t.ndim == 0 for t in tensors):
+    if all(t.ndim == 0 for t in tensors):  # whatever the axis, as in Theano
         return MakeVector(upcast(*[t.dtype for t in tensors]))(*tensors)
     axis = axis % (tensors[0].ndim + 1)
     expanded = [ew.DimShuffle(t.broadcastable,

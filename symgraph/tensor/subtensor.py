@@ -63,6 +63,11 @@ def _is_concrete(value):
     return not isinstance(value, jax.core.Tracer)
 
 
+def _constant_value(bound):
+    """The value of a constant index input, else None."""
+    return bound.data.item() if isinstance(bound, TensorConstant) else None
+
+
 def _normalize_start(start, n, step):
     """Python's slice rule for a traced start (and step): negative counts from the end,
     then clamp."""
@@ -93,11 +98,26 @@ class Subtensor(Op):
                 parts.append(str(entry))
         return '%s{%s}' % (type(self).__name__, ', '.join(parts))
 
-    def _out_type(self, x):
-        bcast = []
+    def _slices(self, bounds):
+        """(dimension, [start, stop, step]) of each slice, with its bound inputs or None."""
+        values = iter(bounds)
         for dim, entry in enumerate(self.idx_list):
             if isinstance(entry, slice):
-                bcast.append(x.broadcastable[dim])
+                yield dim, [None if p is None else next(values)
+                            for p in (entry.start, entry.stop, entry.step)]
+            else:
+                next(values)
+
+    def out_type(self, x, bounds):
+        """Theano's rule: a slice keeps a broadcastable dimension broadcastable only when it
+        starts at None or a constant 0 and stops at None or a constant beyond its start
+        (``row[1:]`` and ``row[:i]`` may be empty, so they are not broadcastable)."""
+        bcast = []
+        for dim, (start, stop, _) in self._slices(bounds):
+            start = 0 if start is None else _constant_value(start)
+            bcast.append(x.broadcastable[dim] and start == 0 and (
+                stop is None or _constant_value(stop) is not None and
+                _constant_value(stop) > start))
         bcast.extend(x.broadcastable[len(self.idx_list):])
         return TensorType(x.dtype, bcast)
 
@@ -106,24 +126,20 @@ class Subtensor(Op):
         if len(self.idx_list) > x.ndim:
             raise IndexError('too many indices for %s: it has %d dimensions, indexed with %d'
                              % (x, x.ndim, len(self.idx_list)))
-        node = Apply(self, [x] + list(bounds), [self._out_type(x)])
-        node.outputs[0].static_shape = self._static_shape(x, bounds)
+        out_type = self.out_type(x, bounds)
+        node = Apply(self, [x] + list(bounds), [out_type])
+        node.outputs[0].static_shape = self._static_shape(x, bounds, out_type)
         return node
 
-    def _static_shape(self, x, bounds):
-        shape, values = [], iter(bounds)
-        for dim, entry in enumerate(self.idx_list):
-            if isinstance(entry, slice):
-                parts = [None if p is None else next(values) for p in
-                         (entry.start, entry.stop, entry.step)]
-                n = x.static_shape[dim]
-                consts = [p.data.item() if isinstance(p, TensorConstant) else p for p in parts]
-                if n is not None and not any(isinstance(c, TensorVariable) for c in consts):
-                    shape.append(len(range(n)[slice(*consts)]))
-                else:
-                    shape.append(1 if x.broadcastable[dim] else None)
+    def _static_shape(self, x, bounds, out_type):
+        shape = []
+        for (dim, parts), bcast in zip(self._slices(bounds), out_type.broadcastable):
+            n = x.static_shape[dim]
+            consts = [_constant_value(p) for p in parts]
+            if n is not None and all(c is not None or p is None for c, p in zip(consts, parts)):
+                shape.append(len(range(n)[slice(*consts)]))
             else:
-                next(values)
+                shape.append(1 if bcast else None)
         return tuple(shape) + x.static_shape[len(self.idx_list):]
 
     def python_index(self, node, x, bounds, lowering):
@@ -167,52 +183,99 @@ class Subtensor(Op):
         return [g] + [None] * len(bounds)
 
 
+def _span(start, length, step):
+    """(first index, size) of the block of entries a slice with a known constant step visits."""
+    span = (length - 1) * abs(step) + 1 if length else 0
+    return (start if step > 0 else start - span + 1), span
+
+
 def _dynamic_slice(x, dim, start, length, step):
     if not _is_concrete(step):  # a traced step: gather the entries
         return jnp.take(x, start + jnp.arange(length) * step, axis=dim)
-    span = (length - 1) * abs(step) + 1 if length else 0
-    lo = start if step > 0 else start - span + 1
+    lo, span = _span(start, length, step)
     piece = jax.lax.dynamic_slice_in_dim(x, lo, span, axis=dim)
     if step == 1:
         return piece
     index = [slice(None)] * x.ndim
-    index[dim] = slice(None, None, step) if step > 0 else slice(None, None, step)
+    index[dim] = slice(None, None, step)
     return piece[tuple(index)]
+
+
+def _is_dynamic(entry):
+    return isinstance(entry, tuple) and entry[0] == 'dynamic'
 
 
 def apply_index(x, index):
     """x[index] where entries may be ('dynamic', start, length, step) for traced slices."""
     static = []
     for dim, entry in enumerate(index):
-        if isinstance(entry, tuple) and entry[0] == 'dynamic':
+        if _is_dynamic(entry):
             _, start, length, step = entry
             x = _dynamic_slice(x, dim, start, length, step)
             static.append(slice(None))
         else:
             static.append(entry)
-    return x[tuple(static)] if static else x
+    if not all(_is_concrete(e) for e in static):
+        x = jnp.asarray(x)  # a numpy constant cannot be indexed by a traced integer
+    return x[tuple(static)]
 
 
 def _index_update(x, index, y, set_instead_of_inc):
     """Set or add ``y`` into ``x[index]`` (index entries as produced by python_index).
 
-    Traced slices are handled by cutting out the box they span, updating it, and writing
-    it back with ``dynamic_update_slice``.
+    Traced slices with constant steps are handled by cutting out the box they span,
+    updating it (with a strided slice), and writing it back with ``dynamic_update_slice``;
+    a traced step scatters into the entries it picks.
     """
     x = jnp.asarray(x)  # eval() hands numpy inputs, which have no .at
-    dynamic = {d: e for d, e in enumerate(index) if isinstance(e, tuple) and e[0] == 'dynamic'}
+    dynamic = {d: e[1:] for d, e in enumerate(index) if _is_dynamic(e)}
     if not dynamic:
         ref = x.at[tuple(index)]
-        return ref.set(y) if set_instead_of_inc else ref.add(y)
-    if any(not _is_concrete(step) or step != 1 for _, _, _, step in dynamic.values()):
-        raise NotImplementedError('set/inc_subtensor of a strided slice with symbolic bounds')
-    starts = [dynamic[d][1] if d in dynamic else 0 for d in range(x.ndim)]
-    sizes = [dynamic[d][2] if d in dynamic else x.shape[d] for d in range(x.ndim)]
-    box = jax.lax.dynamic_slice(x, starts, sizes)
-    inner = tuple(slice(None) if d in dynamic else e for d, e in enumerate(index))
-    ref = box.at[inner]
-    box = ref.set(y) if set_instead_of_inc else ref.add(y)
-    return jax.lax.dynamic_update_slice(x, box, starts)
+    elif not all(_is_concrete(step) for _, _, step in dynamic.values()):
+        ref = x.at[_scatter_index(x, index)]
+    else:
+        starts, sizes, inner = [], [], []
+        for d in range(x.ndim):
+            if d in dynamic:
+                start, length, step = dynamic[d]
+                lo, span = _span(start, length, step)
+                starts.append(lo)
+                sizes.append(span)
+                inner.append(slice(None, None, step))
+            else:
+                starts.append(0)
+                sizes.append(x.shape[d])
+                inner.append(index[d] if d < len(index) else slice(None))
+        dtype = jnp.result_type(*starts)  # dynamic_slice wants one index dtype
+        starts = [jnp.asarray(s, dtype) for s in starts]
+        box = jax.lax.dynamic_slice(x, starts, sizes)
+        ref = box.at[tuple(inner)]
+        box = ref.set(y) if set_instead_of_inc else ref.add(y)
+        return jax.lax.dynamic_update_slice(x, box, starts)
+    return ref.set(y) if set_instead_of_inc else ref.add(y)
+
+
+def _scatter_index(x, index):
+    """``index`` as integer arrays, each non-scalar one along its own axis, so that
+    ``x[result]`` has the entries and the shape of ``x[index]``."""
+    arrays = []
+    for d, entry in enumerate(index):
+        if _is_dynamic(entry):
+            _, start, length, step = entry
+            arrays.append(start + jnp.arange(length) * step)
+        elif isinstance(entry, slice):
+            arrays.append(np.arange(x.shape[d])[entry])
+        else:
+            arrays.append(entry)
+    n_axes = sum(np.ndim(a) for a in arrays)
+    axis, result = 0, []
+    for a in arrays:
+        if np.ndim(a):
+            result.append(a.reshape((1,) * axis + (-1,) + (1,) * (n_axes - axis - 1)))
+            axis += 1
+        else:
+            result.append(a)
+    return tuple(result)
 
 
 class IncSubtensor(Op):
@@ -231,8 +294,7 @@ class IncSubtensor(Op):
 
     def make_node(self, x, y, *bounds):
         x, y = as_tensor_variable(x), as_tensor_variable(y)
-        target = Subtensor(self.idx_list)._out_type(x)
-        _check_increment(x, y, target, self)
+        _check_increment(x, y, Subtensor(self.idx_list).out_type(x, bounds), self)
         return Apply(self, [x, y] + list(bounds), [x.type])
 
     def jax_impl(self, node, x, y, *bounds, lowering=None):
@@ -251,12 +313,14 @@ class IncSubtensor(Op):
 
 
 def _check_increment(x, y, target, op):
+    """Setting casts ``y`` to the dtype of ``x`` as numpy assignment does (float into int
+    truncates); adding may not downcast, as numpy's ``+=`` may not."""
     if y.ndim > target.ndim:
         raise TypeError('%s: the value %s has %d dimensions, more than the %d of the indexed '
                         'part of %s' % (op, y, y.ndim, target.ndim, x))
-    if y.dtype != x.dtype and not np.can_cast(y.dtype, x.dtype, 'same_kind'):
-        raise TypeError('%s: cannot put values of dtype %s into %s of dtype %s'
-                        % (op, y.dtype, x, x.dtype))
+    if not op.set_instead_of_inc and not np.can_cast(y.dtype, x.dtype, 'same_kind'):
+        raise TypeError('%s: cannot add values of dtype %s to %s of dtype %s (set_subtensor '
+                        'would cast them)' % (op, y.dtype, x, x.dtype))
 
 
 def _sum_to(g, y):
@@ -282,7 +346,7 @@ class AdvancedSubtensor1(Op):
     def make_node(self, x, idx):
         x, idx = as_tensor_variable(x), as_tensor_variable(idx)
         _check_int_index(idx)
-        return Apply(self, [x, idx], [TensorType(x.dtype, (False,) + x.broadcastable[1:])])
+        return Apply(self, [x, idx], [_take_type(x, idx)])
 
     def jax_impl(self, node, x, idx, lowering=None):
         _check_bounds(node, idx, x.shape[0], 0, lowering)
@@ -309,7 +373,7 @@ class AdvancedIncSubtensor1(Op):
     def make_node(self, x, y, idx):
         x, y, idx = (as_tensor_variable(v) for v in (x, y, idx))
         _check_int_index(idx)
-        _check_increment(x, y, TensorType(x.dtype, (False,) + x.broadcastable[1:]), self)
+        _check_increment(x, y, _take_type(x, idx), self)
         return Apply(self, [x, y, idx], [x.type])
 
     def jax_impl(self, node, x, y, idx, lowering=None):
@@ -324,6 +388,11 @@ class AdvancedIncSubtensor1(Op):
         gx = AdvancedIncSubtensor1(True)(gout, ew.zeros_like(y), idx) \
             if self.set_instead_of_inc else gout
         return [gx, _sum_to(AdvancedSubtensor1()(gout, idx), y), None]
+
+
+def _take_type(x, idx):
+    """The rows picked by ``idx`` are broadcastable when ``idx`` is (a constant ``[k]``)."""
+    return TensorType(x.dtype, idx.broadcastable[:1] + x.broadcastable[1:])
 
 
 def _check_int_index(idx):
@@ -394,28 +463,14 @@ class AdvancedSubtensor(Op):
 
 
 def _advanced_out_type(x, idx_list, arrays):
-    """Numpy's rule: the broadcast index dims replace adjacent array indices, else go first."""
-    adv_positions = [d for d, e in enumerate(idx_list) if e == 'array']
-    adv_ndim = max(a.ndim for a in arrays)
-    adv_bcast = [all(a.broadcastable[a.ndim - adv_ndim + k] for a in arrays
-                     if a.ndim - adv_ndim + k >= 0) for k in range(adv_ndim)]
-    rest = []
-    for dim in range(x.ndim):
-        if dim < len(idx_list) and idx_list[dim] == 'array':
-            rest.append('adv')
-        elif dim < len(idx_list):
-            rest.append(x.broadcastable[dim])
-        else:
-            rest.append(x.broadcastable[dim])
-    contiguous = adv_positions == list(range(adv_positions[0], adv_positions[-1] + 1))
-    others = [b for b in rest if b != 'adv']
-    if contiguous:
-        first = adv_positions[0]
-        before = [b for b in rest[:first] if b != 'adv']
-        bcast = before + adv_bcast + others[len(before):]
-    else:
-        bcast = adv_bcast + others
-    return TensorType(x.dtype, bcast)
+    """Theano's rule: index x, with a length-1 dimension where it is broadcastable and
+    length 2 elsewhere, by arrays of 2s (so index arrays never give broadcastable
+    dimensions) and full slices; the length-1 dimensions of the result are broadcastable."""
+    values = iter(arrays)
+    fake_index = tuple(np.zeros((2,) * next(values).ndim, int) if entry == 'array'
+                       else slice(None) for entry in idx_list)
+    shape = np.empty([1 if b else 2 for b in x.broadcastable])[fake_index].shape
+    return TensorType(x.dtype, [n == 1 for n in shape])
 
 
 class AdvancedIncSubtensor(Op):
@@ -486,6 +541,8 @@ def getitem(x, index):
                 dim += 1
         pattern.extend(range(dim, x.ndim))
         x = ew.DimShuffle(x.broadcastable, pattern)(x)
+        if all(e == slice(None) for e in new_index):
+            return x
         index = tuple(new_index)
     for pos, e in enumerate(index):
         _check_index_entry(x, e, pos)
@@ -495,11 +552,7 @@ def getitem(x, index):
     if any(_is_array_index(e) for e in index):
         return _advanced_getitem(x, index)
     idx_list, inputs = _basic_index(index)
-    while idx_list and idx_list[-1] == slice(None, None, None):
-        idx_list.pop()
-    if not idx_list:
-        return x
-    return Subtensor(idx_list)(x, *inputs)
+    return Subtensor(idx_list)(x, *inputs)  # x[:] too, as in Theano: Subtensor{::}
 
 
 def _check_index_entry(x, entry, pos):
@@ -581,6 +634,13 @@ _INDEXING_OPS = (Subtensor, AdvancedSubtensor1, AdvancedSubtensor)
 
 
 def _inc_or_set(x, y, set_instead_of_inc):
+    from symgraph.tensor.basic import addbroadcast
+    y = as_tensor_variable(y)
+    if isinstance(x, TensorVariable) and y.ndim <= x.ndim:
+        # As in Theano: y must have length 1 where the indexed part is broadcastable.
+        offset = x.ndim - y.ndim
+        y = addbroadcast(y, *[d for d in range(y.ndim)
+                              if x.broadcastable[offset + d] and not y.broadcastable[d]])
     owner = getattr(x, 'owner', None)
     if owner is not None and isinstance(owner.op, ew.DimShuffle) and not owner.op.drop and \
             'x' not in owner.op.new_order and owner.inputs[0].owner is not None and \
@@ -605,7 +665,6 @@ def _inc_or_set_permuted(x, y, set_instead_of_inc):
     part with ``y`` permuted the same way, then permute the result back."""
     inner = x.owner.inputs[0]
     order = x.owner.op.new_order
-    y = as_tensor_variable(y)
     offset = x.ndim - y.ndim
     y_order = [order.index(j) - offset if order.index(j) >= offset else 'x'
                for j in range(inner.ndim)]
