@@ -249,7 +249,7 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs='raise
     The rows are built symbolically, one gradient per element, so the length of the
     expression must be known when the graph is built.
     """
-    from symgraph.tensor.basic import stack
+    from symgraph.tensor.basic import specify_shape, stack
     expression = as_tensor_variable(expression)
     single = not isinstance(wrt, (list, tuple))
     wrt_list = [wrt] if single else list(wrt)
@@ -260,6 +260,8 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs='raise
         raise TypeError('jacobian needs a scalar or a vector of statically known length; %s '
                         'has type %s and shape %s' % (expression, expression.type,
                                                      ew.shape_text(expression.static_shape)))
+    # One row per entry: the graph holds only for values of the length known now.
+    expression = specify_shape(expression, expression.static_shape)
     rows = [grad(expression[i], wrt_list, consider_constant, disconnected_inputs)
             for i in range(expression.static_shape[0])]
     result = [stack([row[k] for row in rows]) for k in range(len(wrt_list))]

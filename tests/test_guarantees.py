@@ -99,6 +99,10 @@ def test_shape_hint_follows_set_value():
     s.set_value(np.arange(5.))
     J = theano.gradient.jacobian(s ** 2, s)
     np.testing.assert_allclose(J.eval(), np.diag(2 * np.arange(5.)))
+    jacobian = theano.function([], J)
+    s.set_value(np.arange(7.))  # the graph has five rows: it must refuse, not truncate
+    with pytest.raises(AssertionError, match='dim 0 of input has shape 7, expected 5'):
+        jacobian()
     S = theano.shared(np.ones((2, 3)), name='S')
     S.set_value(np.ones((2, 4)))
     V = theano.shared(np.ones(4), name='V')

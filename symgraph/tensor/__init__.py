@@ -5,7 +5,7 @@ from symgraph.tensor.basic import (CONSTRUCTORS, tensor, shape, reshape, flatten
                                    ones, eye, identity_like, arange, join, concatenate, stack, dot,
                                    outer, tensordot, patternbroadcast, unbroadcast, addbroadcast,
                                    Shape, Reshape, MakeVector, Alloc, ARange, Join, Dot,
-                                   Rebroadcast)
+                                   Rebroadcast, SpecifyShape, specify_shape)
 from symgraph.tensor.elemwise import (Elemwise, DimShuffle, BroadcastError, add, sub, mul,
                                       true_div, int_div, floor_div, mod, pow, neg, abs_, exp, log,
                                       log1p, sqrt, sqr, tanh, sgn, floor, ceil, round, maximum,

@@ -192,6 +192,41 @@ def patternbroadcast(x, broadcastable):
     return Rebroadcast(*changes)(x) if changes else x
 
 
+class SpecifyShape(Op):
+    """``x`` unchanged, with its shape asserted. A graph whose structure was built for a
+    shape known then (a jacobian's rows, one per entry) refuses a value of another shape
+    instead of computing the wrong thing. Shapes are known when a program is traced, so
+    the check costs nothing when it runs."""
+
+    def make_node(self, x, shape):
+        x = as_tensor_variable(x)
+        shape = as_tensor_variable(shape, ndim=1)
+        if not isinstance(shape, TensorConstant) or shape.dtype not in DISCRETE_DTYPES:
+            raise TypeError('specify_shape needs a shape of constant integers, got %s of type %s'
+                            % (shape, shape.type))
+        if len(shape.data) != x.ndim:
+            raise TypeError('specify_shape: %s has %d dimensions, but the shape %s has %d '
+                            'entries' % (x, x.ndim, tuple(shape.data), len(shape.data)))
+        node = Apply(self, [x, shape], [x.type])
+        node.outputs[0].static_shape = tuple(int(n) for n in shape.data)
+        return node
+
+    def jax_impl(self, node, x, shape):
+        for dim, (length, expected) in enumerate(zip(x.shape, shape)):
+            if length != expected:
+                raise AssertionError('SpecifyShape: dim %d of input has shape %d, expected %d.'
+                                     % (dim, length, expected))
+        return x
+
+    def grad(self, node, output_grads):
+        return [output_grads[0], None]
+
+
+def specify_shape(x, shape):
+    """``x``, asserted to have the constant ``shape`` whenever the graph runs."""
+    return SpecifyShape()(x, constant(np.asarray(shape, dtype='int64')))
+
+
 def unbroadcast(x, *axes):
     x = as_tensor_variable(x)
     changes = tuple((a, False) for a in axes if x.broadcastable[a])
