@@ -7,9 +7,8 @@ from symgraph.config import config, configure_jax_backend
 configure_jax_backend()  # before anything creates JAX's CPU client
 
 from symgraph import gradient, printing, tensor  # noqa: E402
-from symgraph.compile import io as compile  # noqa: E402
-from symgraph.compile.function import Function, function  # noqa: E402
-from symgraph.compile.io import In, Mode, Out  # noqa: E402
+from symgraph import compile  # noqa: E402
+from symgraph.compile import Function, In, Mode, Out, function  # noqa: E402
 from symgraph.gradient import grad  # noqa: E402
 from symgraph.tensor.sharedvar import SharedVariable, shared  # noqa: E402
 

@@ -21,7 +21,7 @@ def _stacked(fn, position, value, n_steps):
     var = fn.input_vars[position]
     seq_type = TensorType(var.dtype, (False,) + var.broadcastable)
     try:
-        array = seq_type.filter(value, allow_downcast=fn._spec['allow_input_downcast'])
+        array = seq_type.filter(value, allow_downcast=fn.allow_input_downcast)
     except TypeError as err:
         raise TypeError('Bad sequence for input %d (%s) of function "%s" in loop(): %s (a '
                         'sequence has one more dimension than the input, the step axis first)'
@@ -34,16 +34,16 @@ def _stacked(fn, position, value, n_steps):
 
 def _groups(fn, sequences, n_steps):
     """Runs of consecutive steps that share slice lengths: [(lengths, start, stop)]."""
-    if fn._resolve_lengths is None:
+    if not fn.has_dynamic_slices:
         return [((), 0, n_steps)]
-    updated = [v for v in fn.update_targets if v in fn._resolve_lengths.shared_bounds]
+    updated = [v for v in fn.update_targets if v in fn.shared_slice_bounds]
     if updated:  # the lengths of later steps depend on values only the device will know
         raise NotImplementedError('loop(): the slice bounds of function "%s" read the shared '
                                   'variable %s, which the function updates; call it step by '
                                   'step instead' % (fn.name, updated[0]))
     runs = []
     for k in range(n_steps):
-        lengths = fn._resolve_lengths([seq[k] for seq in sequences])
+        lengths = fn.slice_lengths([seq[k] for seq in sequences])
         if runs and runs[-1][0] == lengths:
             runs[-1][2] = k + 1
         else:
@@ -52,9 +52,9 @@ def _groups(fn, sequences, n_steps):
 
 
 def _scan_program(fn, lengths):
-    program = fn._loop_programs.get(lengths)
+    program = fn.loop_programs.get(lengths)
     if program is None:
-        run = fn._graph_fn(((False,) * len(fn.input_vars), lengths))
+        run = fn.step(lengths)
 
         def epoch(donated_values, kept_values, sequences, n_steps):
             def step(carry, inputs):
@@ -63,7 +63,7 @@ def _scan_program(fn, lengths):
             return jax.lax.scan(step, tuple(donated_values), tuple(sequences), length=n_steps)
 
         program = jax.jit(epoch, donate_argnums=(0,), static_argnums=(3,))
-        fn._loop_programs[lengths] = program
+        fn.loop_programs[lengths] = program
     return program
 
 
@@ -84,26 +84,26 @@ def run_loop(fn, values, n_steps=None):
         collected = _run_groups(fn, sequences, n_steps)
     stacked = [np.concatenate([np.asarray(run[i]) for run in collected])
                for i in range(len(fn.outputs))]
-    return stacked[0] if fn._single_output else stacked
+    return stacked[0] if fn.single_output else stacked
 
 
 def _run_groups(fn, sequences, n_steps):
     """Run every group of steps; on any failure restore the shared values saved first."""
-    containers = [v.container for v in fn._donated]
+    containers = fn.updated_containers
     saved = [jax.numpy.copy(c.value) for c in containers]  # the scans donate the originals
     try:
         collected = []
         for lengths, start, stop in _groups(fn, sequences, n_steps):
             program = _scan_program(fn, lengths)
             carry, (outputs, verdict) = program([c.value for c in containers],
-                                                fn._kept_values(),
+                                                fn.read_only_values(),
                                                 [seq[start:stop] for seq in sequences],
                                                 stop - start)
             for container, value in zip(containers, carry):
                 container.value = value
             if verdict is not None and not np.all(verdict[0]):
                 failed = int(np.argmin(np.asarray(verdict[0])))
-                raise_index_error(fn._index_checks[lengths], verdict[1][failed])
+                raise_index_error(fn.index_checks(lengths), verdict[1][failed])
             collected.append(outputs)
         return collected
     except BaseException:

@@ -5,7 +5,7 @@
 op cannot know from its inputs alone:
 
 * the lengths of slices whose bounds depend on the call's arguments, worked out on the
-  host before the call (see compile/host.py), since XLA needs every length when tracing;
+  host before the call (see compile/slices.py), since XLA needs every length when tracing;
 * the index checks: an index that is only known inside the program cannot raise there,
   so each indexing op records the smallest and largest entry it uses; the program
   returns them with its results and the host raises Theano's ``IndexError`` for them,

@@ -4,22 +4,10 @@ import threading
 
 import numpy as np
 
-from symgraph.config import config
 from symgraph.graph.basic import Variable, format_trace, user_frame
+from symgraph.placement import to_device
 from symgraph.tensor.type import TensorType, check_dtype
 from symgraph.tensor.var import TensorVariable
-
-
-def _device():
-    import jax
-    return jax.devices(config.jax_platform)[0]
-
-
-def to_device(array):
-    """Put a numpy array on the configured device as a JAX array (on the CPU, an aligned
-    array may be used in place)."""
-    import jax
-    return jax.device_put(array, _device())
 
 
 def _to_device(array, borrow):
@@ -105,16 +93,13 @@ class _Container:
 
     ``lock`` is held by every call that reads or writes the value, and by get/set_value;
     functions take the locks of several containers in ``order``, the same for all.
-    ``transposed`` caches (value, its transpose) for functions that only read column
-    slices of the value (see compile/function.py).
     """
 
-    __slots__ = ('value', 'transposed', 'lock', 'order')
+    __slots__ = ('value', 'lock', 'order', '__weakref__')
     _created = itertools.count()
 
     def __init__(self, value):
         self.value = value
-        self.transposed = None
         self.lock = threading.Lock()
         self.order = next(self._created)
 

@@ -1,0 +1,473 @@
+"""The compiled function: binding and converting arguments, the program cache, the call.
+
+Everything that can be decided once is decided when the function is made: the order of
+inputs and shared variables, which shared buffers are updated (and donated), the input
+converters, the host-side arithmetic for slice lengths, the arguments' layout (see
+layout.py). ``Function.__call__`` then only converts the arguments, picks the compiled
+program for their layout and slice lengths, makes one XLA call and stores the new shared
+values.
+"""
+import contextlib
+import warnings
+
+import jax
+import numpy as np
+
+from symgraph.compile import slices
+from symgraph.compile.io import MissingInputError, UnusedInputError
+from symgraph.compile.layout import ArgumentLayout, restore
+from symgraph.compile.loop import run_loop
+from symgraph.compile.lower import Lowering, raise_index_error, run_nodes
+from symgraph.config import config
+from symgraph.graph.basic import Constant, format_trace, paused_gc, toposort
+from symgraph.placement import default_device
+from symgraph.tensor.basic import Shape
+from symgraph.tensor.sharedvar import SharedVariable
+
+
+class Function:
+    """A compiled graph. Call it with one value per input (positionally or by name)."""
+
+    def __init__(self, spec, inputs, outputs, output_borrow, single_output, updates, mode, name,
+                 builder):
+        self._spec = spec
+        self._builder = builder
+        self.name = name
+        self.mode = mode
+        self.inputs = inputs
+        self.input_vars = [i.variable for i in inputs]
+        self.single_output = single_output
+        self._output_borrow = output_borrow
+        self.outputs = outputs
+        self.update_targets = [t for t, _ in updates]
+        self.update_exprs = [e for _, e in updates]
+        all_outputs = self.outputs + self.update_exprs
+        self._nodes = toposort(all_outputs)
+        leaves = _leaves(self._nodes, all_outputs)
+        self._check_missing(leaves)
+        self._check_unused(leaves, spec['on_unused_input'])
+        updated = set(self.update_targets)
+        self._donated = list(self.update_targets)
+        self._kept = [v for v in leaves if isinstance(v, SharedVariable) and v not in updated]
+        self._constants = [v for v in leaves if isinstance(v, Constant)]
+        self._input_index = {v: k for k, v in enumerate(self.input_vars)}
+        self._names = {i.name: k for k, i in enumerate(inputs) if i.name}
+        self._converters = [self._make_converter(k, i) for k, i in enumerate(inputs)]
+        self._dynamic_slices = slices.dynamic_slices(
+            self._nodes, _traced(self._nodes, self.input_vars + self._donated + self._kept))
+        self._resolve_lengths = slices.make_length_resolver(self._dynamic_slices,
+                                                          self._input_index)
+        self._device = default_device()
+        self._layout = ArgumentLayout(self.input_vars, self._kept, self._nodes, all_outputs,
+                                      self._device)
+        # Precomputed for the call path.
+        self._n_inputs = len(inputs)
+        self.updated_containers = [v.container for v in self._donated]
+        self._kept_containers = [v.container for v in self._kept]
+        self._locks = [c.lock for c in sorted(
+            set(self.updated_containers + self._kept_containers), key=lambda c: c.order)]
+        self._check_indices = config.check_indices
+        self._index_checks = {}  # slice lengths -> (node, axis, size) of each index check
+        self._programs = {}
+        self.loop_programs = {}  # loop()'s compiled epochs, by slice lengths
+        self._last_key = self._last_values = None
+        self._trust_input = False
+        self._call = self._make_call()
+
+    # -- compile-time checks ------------------------------------------------------------
+    def _check_missing(self, leaves):
+        provided = set(self.input_vars)
+        for node in self._nodes:
+            for pos, var in enumerate(node.inputs):
+                if var.owner is None and var not in provided and not isinstance(
+                        var, (Constant, SharedVariable)):
+                    raise MissingInputError(
+                        'Input %d of the graph (indices start from 0), used to compute %s, was '
+                        'not provided and not given a value: the variable %s of type %s is '
+                        'needed but is not in the inputs list of function %s.\nThe variable '
+                        'was created at:\n%s\nThe node that needs it was created at:\n%s'
+                        % (pos, node, var, var.type, self.name,
+                           format_trace(var.creation_trace), format_trace(node.trace)))
+        for out in self.outputs + self.update_exprs:
+            if out.owner is None and out not in provided and not isinstance(
+                    out, (Constant, SharedVariable)):
+                raise MissingInputError('The output %s of type %s is an input that was not '
+                                        'provided to function %s' % (out, out.type, self.name))
+
+    def _check_unused(self, leaves, policy):
+        used = set(leaves)
+        for k, var in enumerate(self.input_vars):
+            if var in used:
+                continue
+            message = ('symgraph.function was asked to create a function computing outputs '
+                       'given certain inputs, but the provided input variable at index %d is '
+                       'not part of the computational graph needed to compute the outputs: %s.'
+                       % (k, var))
+            if policy == 'raise':
+                raise UnusedInputError(
+                    message + "\nTo make this error into a warning, you can pass the parameter "
+                    "on_unused_input='warn' to symgraph.function. To disable it completely, "
+                    "use on_unused_input='ignore'.")
+            if policy == 'warn':
+                warnings.warn(message + "\nTo make this warning into an error, you can pass "
+                              "the parameter on_unused_input='raise' to symgraph.function. To "
+                              "disable it completely, use on_unused_input='ignore'.",
+                              stacklevel=4)
+
+    # -- argument conversion --------------------------------------------------------------
+    def _make_converter(self, position, spec):
+        var = spec.variable
+        vtype = var.type
+        dtype, ndim = vtype.numpy_dtype, vtype.ndim
+        bcast_dims = [d for d, b in enumerate(vtype.broadcastable) if b]
+        allow_downcast = spec.allow_downcast if spec.allow_downcast is not None else \
+            self._spec['allow_input_downcast']
+
+        scalar_type = dtype.type if ndim == 0 else None
+
+        def convert(value):
+            if type(value) is np.ndarray and value.dtype is dtype and value.ndim == ndim and \
+                    (not bcast_dims or all(value.shape[d] == 1 for d in bcast_dims)):
+                return value
+            if type(value) is scalar_type:
+                return value
+            try:
+                return vtype.filter(value, strict=spec.strict, allow_downcast=allow_downcast)
+            except (TypeError, ValueError) as err:
+                raise type(err)(
+                    'Bad input argument to function "%s" at index %d (0-based), input %s of '
+                    'type %s: %s\nThe value has %s.\nThe variable was created at:\n%s'
+                    % (self.name, position, var.name or '<unnamed>', vtype, err,
+                       vtype.describe_value(value), format_trace(var.creation_trace))) \
+                    from None
+        return convert
+
+    def _bind(self, args, kwargs):
+        n = len(self.inputs)
+        if len(args) > n:
+            raise TypeError('Too many parameters passed to function "%s": it takes %d inputs '
+                            '(%s), got %d' % (self.name, n, ', '.join(
+                                str(v) for v in self.input_vars), len(args)))
+        values = list(args) + [_MISSING] * (n - len(args))
+        for key, value in kwargs.items():
+            pos = self._names.get(key)
+            if pos is None:
+                raise TypeError('Unknown input or state: %s. The function "%s" has %d named '
+                                'inputs (%s).' % (key, self.name, len(self._names),
+                                                  ', '.join(self._names)))
+            if values[pos] is not _MISSING:
+                raise TypeError('Input %s of function "%s" was given twice' % (key, self.name))
+            values[pos] = value
+        for pos, value in enumerate(values):
+            if value is _MISSING:
+                spec = self.inputs[pos]
+                if not spec.has_default:
+                    raise TypeError('Missing required input: %s (input %d of function "%s")'
+                                    % (spec.name or self.input_vars[pos], pos, self.name))
+                values[pos] = spec.value
+        return values
+
+    # -- compiled programs ----------------------------------------------------------------
+    def _program_key(self, args):
+        """(which matrix arguments come Fortran-ordered, lengths of input-dependent slices)."""
+        return self._layout.order(args), self.slice_lengths(args)
+
+    def _graph_fn(self, key):
+        """The Python function traced by jit for one (layout, slice lengths) key."""
+        layout, lengths = key
+        nodes, constants = self._nodes, self._constants
+        donated, kept, inputs = self._donated, self._kept, self.input_vars
+        kept_transposed = self._layout.kept_transposed
+        outputs, update_exprs = self.outputs, self.update_exprs
+        length_map = {(node, dim): length
+                      for (node, dim, _, _), length in zip(self._dynamic_slices, lengths)}
+        check_indices, index_checks = self._check_indices, self._index_checks
+
+        def run(donated_values, kept_values, input_values):
+            """(outputs, new shared values, index verdict or None), as traced values."""
+            values = {c: c.data for c in constants}
+            values.update(zip(donated, donated_values))
+            values.update(zip(kept, restore(kept_values, kept_transposed)))
+            values.update(zip(inputs, restore(input_values, layout)))
+            lowering = Lowering(length_map, check_indices)
+            run_nodes(nodes, values, lowering)
+            verdict, index_checks[lengths] = lowering.checked()
+            return (tuple(values[o] for o in outputs), tuple(values[e] for e in update_exprs),
+                    verdict)
+        return run
+
+    def _jitted(self, key):
+        """The jitted program for a key: flat arguments (donated shared values, other
+        shared values, inputs) and a flat result (outputs, new shared values, and the
+        index verdict when the program checks indices)."""
+        run = self._graph_fn(key)
+        n_donated, n_kept = len(self._donated), len(self._kept)
+
+        def flat(*args):
+            old_values = args[:n_donated]
+            outs, new_values, verdict = run(old_values, args[n_donated:n_donated + n_kept],
+                                            args[n_donated + n_kept:])
+            if verdict is None:
+                return outs + new_values
+            # An index out of range leaves the (donated) shared values as they were.
+            in_range = verdict[0]
+            new_values = tuple(jax.numpy.where(in_range, new, old)
+                               for new, old in zip(new_values, old_values))
+            return outs + new_values + verdict
+        return jax.jit(flat, donate_argnums=tuple(range(n_donated)))
+
+    def _compiled(self, key, flat_args):
+        """The executable for a key and the shapes of ``flat_args``, compiled ahead of time
+        so that only the executable stays alive: a ``jax.jit`` kept for calling would also
+        keep its traced jaxpr and lowered module, four times the executable's memory."""
+        by_shape = self._programs.setdefault(key, {})
+        signature = tuple((a.shape, a.dtype) for a in flat_args)
+        program = by_shape.get(signature)
+        if program is None:
+            with jax.default_device(self._device):
+                program = by_shape[signature] = self._jitted(key).lower(*flat_args).compile()
+        return program
+
+    # -- calling ----------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        return self._call(*args, **kwargs)
+
+    @property
+    def trust_input(self):
+        """When True, arguments are passed on unchecked (Theano's ``f.trust_input``)."""
+        return self._trust_input
+
+    @trust_input.setter
+    def trust_input(self, value):
+        self._trust_input = bool(value)
+        self._call = self._make_call()
+
+    def _make_call(self):
+        """The call path as a closure over everything decided at compile time."""
+        if self.mode.linker == 'py':
+            return self._locked(
+                lambda *args, **kwargs: self._call_py(self._bind_and_convert(args, kwargs)))
+        n_inputs, converters, bind = self._n_inputs, self._converters, self._bind
+        program_key, compiled, guarded = self._program_key, self._compiled, self._guarded
+        stage, stage_positions = self._layout.stage, self._layout.stage_positions
+        donated_containers, kept_values = self.updated_containers, self._kept_values
+        n_outputs = len(self.outputs)
+        n_results = n_outputs + len(donated_containers)
+        index_checks = self._index_checks
+        single, borrow = self.single_output, self._output_borrow
+        # With no matrix inputs and no input-dependent slices, one key serves every call.
+        fixed_key = (self._layout.c_order, ()) if not self._layout.matrix_positions and \
+            self._resolve_lengths is None else None
+        kept_containers = None if self._layout.any_kept_transposed else self._kept_containers
+        always_guarded = any(node.op.calls_host for node in self._nodes)
+        last = [None, None]  # key and program of the previous call
+
+        trust_input = self._trust_input
+
+        def call(*args, **kwargs):
+            if kwargs or len(args) != n_inputs:
+                args = bind(args, kwargs)
+            values = args if trust_input else [
+                convert(v) for convert, v in zip(converters, args)]
+            if fixed_key is not None and last[1] is not None:
+                key, program = last
+            else:
+                key = fixed_key or program_key(values)
+                program = last[1] if key == last[0] else None
+                if True in key[0]:
+                    values = [v.T if t else v for v, t in zip(values, key[0])]
+            if stage_positions:
+                values = stage(values)
+            flat_args = [c.value for c in donated_containers]
+            flat_args += [c.value for c in kept_containers] if kept_containers is not None \
+                else kept_values()
+            flat_args += values
+            if program is not None and not always_guarded:
+                try:
+                    results = program(*flat_args)
+                except TypeError:  # argument shapes other than those it was compiled for
+                    program = None
+            if program is None or always_guarded:
+                with paused_gc():  # a new program is traced and compiled
+                    program = compiled(key, flat_args)
+                last[0], last[1] = key, program
+                self._last_key, self._last_values = key, values
+                results = guarded(program, flat_args)
+            for container, value in zip(donated_containers, results[n_outputs:n_results]):
+                container.value = value
+            if len(results) > n_results and not results[n_results]:
+                raise_index_error(index_checks[key[1]], results[n_results + 1])
+            if single:
+                return np.asarray(results[0]) if borrow[0] else np.array(results[0])
+            if not n_outputs and stage_positions:
+                jax.block_until_ready(results)  # the staging buffers are reused next call
+            return self._format(results[:n_outputs])
+        return self._locked(call)
+
+    def _locked(self, call):
+        """``call`` holding the locks of the function's shared variables (see holding_state)."""
+        locks = self._locks
+        if not locks:
+            return call
+        if len(locks) == 1:
+            lock = locks[0]
+
+            def call_locked(*args, **kwargs):
+                with lock:
+                    return call(*args, **kwargs)
+            return call_locked
+
+        def call_locked(*args, **kwargs):
+            with self.holding_state():
+                return call(*args, **kwargs)
+        return call_locked
+
+    @contextlib.contextmanager
+    def holding_state(self):
+        """Hold the locks of every shared variable the function reads or writes, so that
+        calls from several threads touching the same state serialize (each sees the
+        others' updates, and no buffer is donated while another call reads it), while
+        functions with disjoint state run in parallel."""
+        for lock in self._locks:  # always in the same order, so no two calls deadlock
+            lock.acquire()
+        try:
+            yield
+        finally:
+            for lock in self._locks:
+                lock.release()
+
+    def _guarded(self, program, flat_args):
+        """``program(*flat_args)`` with the donated buffers restored if it fails. XLA
+        donates them as soon as a program starts, so a program that fails (out of memory
+        on its first run, say, or an op calling back into Python) would lose them; copies
+        are taken just before. Used for a program's first run and for programs that call
+        the host."""
+        donated = flat_args[:len(self.updated_containers)]
+        saved = [jax.numpy.copy(value) for value in donated]
+        try:
+            return program(*flat_args)
+        except BaseException:
+            for container, value, copy in zip(self.updated_containers, donated, saved):
+                if container.value is value and value.is_deleted():
+                    container.value = copy
+            raise
+
+    def _kept_values(self):
+        """Current values of the shared variables read but not updated, as passed."""
+        return self._layout.kept_values(self._kept_containers)
+
+    def _bind_and_convert(self, args, kwargs):
+        return [convert(v) for convert, v in zip(self._converters, self._bind(args, kwargs))]
+
+    def _call_py(self, values):
+        """Node by node without jit: slow, but errors name the failing node."""
+        state = {c: c.data for c in self._constants}
+        state.update((v, v.container.value) for v in self._donated + self._kept)
+        state.update(zip(self.input_vars, values))
+        run_nodes(self._nodes, state)
+        outs = [state[o] for o in self.outputs]
+        for var, expr in zip(self._donated, self.update_exprs):
+            var.container.value = jax.numpy.asarray(state[expr])
+        return self._format(outs)
+
+    def _format(self, outs):
+        results = [np.asarray(o) if borrow else np.array(o)
+                   for o, borrow in zip(outs, self._output_borrow)]
+        return results[0] if self.single_output else results
+
+    # -- what loop() needs ---------------------------------------------------------------
+    @property
+    def allow_input_downcast(self):
+        return self._spec['allow_input_downcast']
+
+    @property
+    def has_dynamic_slices(self):
+        return self._resolve_lengths is not None
+
+    @property
+    def shared_slice_bounds(self):
+        """The shared variables that slice bounds read (on the host, before each call)."""
+        return self._resolve_lengths.shared_bounds if self._resolve_lengths else ()
+
+    def slice_lengths(self, args):
+        """The lengths of the input-dependent slices for converted arguments ``args``."""
+        return self._resolve_lengths(args) if self._resolve_lengths else ()
+
+    def step(self, lengths):
+        """The traced function of one call with C-ordered arguments (see _graph_fn)."""
+        return self._graph_fn((self._layout.c_order, lengths))
+
+    def read_only_values(self):
+        return self._kept_values()
+
+    def index_checks(self, lengths):
+        """(node, axis, size) of each index check of the program for ``lengths``."""
+        return self._index_checks[lengths]
+
+    def loop(self, *sequences, n_steps=None, **kw_sequences):
+        """Run the function once per row of its inputs, in one XLA call.
+
+        Each argument is the sequence of values of one input (stacked along a new first
+        axis, e.g. ``train.loop(index=np.arange(n_batches))``). Updates are applied in
+        order, exactly as that many separate calls would; outputs come back stacked.
+        """
+        return run_loop(self, self._bind(sequences, kw_sequences), n_steps)
+
+    # -- inspection -------------------------------------------------------------------
+    def printable_outputs(self):
+        """Outputs then update expressions, and the node order, for debugprint."""
+        return self.outputs + self.update_exprs, self._nodes
+
+    def xla_text(self):
+        """The XLA (StableHLO) text of the program compiled most recently."""
+        if self._last_key is None:
+            raise RuntimeError('Function "%s" has not been called yet, so no program has been '
+                               'compiled; call it once first' % self.name)
+        return self._jitted(self._last_key).lower(
+            *self._abstract_args(self._last_key)).as_text()
+
+    def _abstract_args(self, key):
+        def spec(value):
+            return jax.ShapeDtypeStruct(value.shape, value.dtype)
+        shared = [spec(v.container.value) for v in self._donated]
+        shared += [spec(v) for v in self._kept_values()]
+        return shared + [spec(v.T if t else v) for v, t in zip(self._last_values, key[0])]
+
+    def __reduce__(self):
+        return (_call_with_keywords, (self._builder, self._spec))
+
+
+_MISSING = object()
+
+
+def _call_with_keywords(builder, keywords):
+    """Unpickling: make the function again from what it was made from."""
+    return builder(**keywords)
+
+
+def _leaves(nodes, outputs):
+    seen, leaves = set(), []
+    for node in nodes:
+        for var in node.inputs:
+            if var.owner is None and var not in seen:
+                seen.add(var)
+                leaves.append(var)
+    for var in outputs:
+        if var.owner is None and var not in seen:
+            seen.add(var)
+            leaves.append(var)
+    return leaves
+
+
+def _traced(nodes, inputs):
+    """Variables whose values depend on inputs or shared variables (known only at call time).
+
+    Shapes are not: under jit every shape is known when the program is traced.
+    """
+    traced = set(inputs)
+    for node in nodes:
+        if not isinstance(node.op, Shape) and any(i in traced for i in node.inputs):
+            traced.update(node.outputs)
+    return traced
+
+
