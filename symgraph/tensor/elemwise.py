@@ -12,8 +12,8 @@ import numpy as np
 
 from symgraph.config import config
 from symgraph.graph.basic import Apply, Op, format_trace
-from symgraph.tensor.type import (DISCRETE_DTYPES, FLOAT_DTYPES, TensorType, check_dtype, upcast,
-                                  upcast_to_float, user_line)
+from symgraph.tensor.type import (DISCRETE_DTYPES, FLOAT_DTYPES, INT_DTYPES, TensorType,
+                                  check_dtype, upcast, upcast_to_float, user_line)
 from symgraph.tensor.var import as_tensor_variable
 
 
@@ -101,7 +101,10 @@ def _cast_grad(inputs, out, gout):
 
 
 def _jax_round_half_away(x):
-    return jnp.where(x >= 0, jnp.floor(x + 0.5), jnp.ceil(x - 0.5)).astype(x.dtype)
+    """Exact: ``floor(x + 0.5)`` rounds 0.49999999999999994 up and 2**52 + 1 to 2**52 + 2,
+    because the addition itself rounds. ``x - trunc(x)`` is exact for every float."""
+    whole = jnp.trunc(x)
+    return jnp.where(jnp.abs(x - whole) >= 0.5, whole + jnp.sign(x), whole)
 
 
 def _jax_xlogx(x):
@@ -147,6 +150,24 @@ def _float_only_out(*dtypes):
             raise TypeError('round works on floats only, not on dtype %s; its input is '
                             'already whole: drop the round, or cast to a float first' % dtype)
     return upcast(*dtypes)
+
+
+def _bit_out(*dtypes):
+    """&, |, ^ work on integers, or on booleans only (bool & int8 is refused, as in Theano)."""
+    if all(d == 'bool' for d in dtypes):
+        return 'bool'
+    for dtype in dtypes:
+        if dtype not in INT_DTYPES:
+            raise TypeError('input to a BitOp must have type (u)int8, (u)int16, (u)int32 or '
+                            '(u)int64 or be all bools not %s' % dtype)
+    return upcast(*dtypes)
+
+
+def _invert_out(dtype):
+    if dtype not in DISCRETE_DTYPES:
+        raise TypeError('input to a BitOp must have type (u)int8, (u)int16, (u)int32 or '
+                        '(u)int64 or bool not %s' % dtype)
+    return dtype
 
 
 def _true_div_out(*dtypes):
@@ -319,10 +340,10 @@ scalar_lt = _scalar('lt', 2, jnp.less, _to_bool, grad=_no_grads(2))
 scalar_le = _scalar('le', 2, jnp.less_equal, _to_bool, grad=_no_grads(2))
 scalar_gt = _scalar('gt', 2, jnp.greater, _to_bool, grad=_no_grads(2))
 scalar_ge = _scalar('ge', 2, jnp.greater_equal, _to_bool, grad=_no_grads(2))
-scalar_and = _scalar('and_', 2, jnp.bitwise_and, grad=_no_grads(2))
-scalar_or = _scalar('or_', 2, jnp.bitwise_or, grad=_no_grads(2))
-scalar_xor = _scalar('xor', 2, jnp.bitwise_xor, grad=_no_grads(2))
-scalar_invert = _scalar('invert', 1, jnp.invert, grad=_no_grads(1))
+scalar_and = _scalar('and_', 2, jnp.bitwise_and, _bit_out, grad=_no_grads(2))
+scalar_or = _scalar('or_', 2, jnp.bitwise_or, _bit_out, grad=_no_grads(2))
+scalar_xor = _scalar('xor', 2, jnp.bitwise_xor, _bit_out, grad=_no_grads(2))
+scalar_invert = _scalar('invert', 1, jnp.invert, _invert_out, grad=_no_grads(1))
 scalar_sigmoid = _scalar('scalar_sigmoid', 1, jsp.expit, _float_out, grad=_g_sigmoid)
 scalar_softplus = _scalar('scalar_softplus', 1, _jax_softplus, _float_out, grad=_g_softplus)
 scalar_xlogx = _scalar('xlogx', 1, _jax_xlogx, _float_out, grad=_g_xlogx)
