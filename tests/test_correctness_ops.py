@@ -1,15 +1,18 @@
-"""Exact rounding, bit operators and truth values.
+"""Exact rounding, bit operators, truth values and pickling.
 
 Expected values come from independent references (``decimal``, numpy, finite reasoning)
 or from Theano 1.0.5 itself, whose outputs are quoted where a test checks them.
 """
 import decimal
+import pickle
+import sys
 
 import numpy as np
 import pytest
 
 import symgraph as theano
 import symgraph.tensor as T
+from symgraph.graph.basic import ancestors
 
 
 # ---------------------------------------------------------------------------------------
@@ -112,3 +115,56 @@ def test_variables_are_true_except_comparison_results():
     with pytest.raises(TypeError, match='^Variables do not support boolean operations'):
         a < b < c
     assert (W or None) is W and (a or None) is a  # ``if not W: W = shared(...)`` works
+
+
+# ---------------------------------------------------------------------------------------
+# Pickling
+# ---------------------------------------------------------------------------------------
+
+def _graph():
+    x = T.vector('x')
+    W = theano.shared(np.arange(3.0), name='W')
+    h = T.tanh(x * W)
+    return x, W, h, [h.sum(), (h * 2).max(), W + 1]
+
+
+@pytest.mark.parametrize('protocol', range(pickle.HIGHEST_PROTOCOL + 1))
+def test_graphs_and_functions_pickle_with_every_protocol(protocol):
+    x, W, h, outs = _graph()
+    f = theano.function([x], outs[:2], updates=[(W, outs[2])])
+    x2, W2, h2, outs2, f2 = pickle.loads(pickle.dumps((x, W, h, outs, f), protocol=protocol))
+    # one graph: the inputs, the shared variable and the shared subexpression are the same
+    # objects in every variable that uses them
+    product = h2.owner.inputs[0].owner
+    assert product.inputs[0] is x2 and product.inputs[1] is W2
+    assert outs2[0].owner.inputs[0] is h2 and outs2[2].owner.inputs[0] is W2
+    assert h2 in ancestors([outs2[1]]) and x2 in ancestors([outs2[1]])
+    assert str(outs2[0].type) == str(outs[0].type) and h2.static_shape == h.static_shape
+    assert theano.printing.debugprint(outs2, file='str') == \
+        theano.printing.debugprint(outs, file='str')
+    xv = np.array([0.5, -1.0, 2.0])
+    np.testing.assert_allclose(theano.function([x2], outs2[:2])(xv),
+                               [np.tanh(xv * np.arange(3.0)).sum(),
+                                (np.tanh(xv * np.arange(3.0)) * 2).max()])
+    np.testing.assert_allclose(f2(xv), f(xv))
+    f2(xv)  # f2 updates its own W
+    np.testing.assert_allclose(W2.get_value(), np.arange(3.0) + 2)
+    np.testing.assert_allclose(W.get_value(), np.arange(3.0) + 1)
+
+
+def test_a_deep_graph_pickles_without_recursion():
+    """A 10,000-node chain (Theano 1.0.5 raises RecursionError here)."""
+    x = T.scalar('x')
+    out = x
+    for k in range(10000):
+        out = out * 1.0001 + 1 if k % 2 else T.tanh(out)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        data = pickle.dumps([x, out], protocol=2)
+        x2, out2 = pickle.loads(data)
+    finally:
+        sys.setrecursionlimit(limit)
+    inputs = [v for v in ancestors([out2]) if v.owner is None and v.name == 'x']
+    assert inputs == [x2]
+    np.testing.assert_allclose(out2.eval({x2: 0.3}), out.eval({x: 0.3}), rtol=1e-12)
