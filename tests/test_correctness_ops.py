@@ -1,4 +1,4 @@
-"""Exact rounding, bit operators, truth values and pickling.
+"""Exact rounding, bit operators, truth values, pickling and zero gradients.
 
 Expected values come from independent references (``decimal``, numpy, finite reasoning)
 or from Theano 1.0.5 itself, whose outputs are quoted where a test checks them.
@@ -12,7 +12,9 @@ import pytest
 
 import symgraph as theano
 import symgraph.tensor as T
-from symgraph.graph.basic import ancestors
+from symgraph.gradient import DisconnectedInputError
+from symgraph.graph.basic import ancestors, toposort
+from symgraph.tensor.elemwise import Elemwise
 
 
 # ---------------------------------------------------------------------------------------
@@ -168,3 +170,128 @@ def test_a_deep_graph_pickles_without_recursion():
     inputs = [v for v in ancestors([out2]) if v.owner is None and v.name == 'x']
     assert inputs == [x2]
     np.testing.assert_allclose(out2.eval({x2: 0.3}), out.eval({x: 0.3}), rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------
+# Zero gradients
+# ---------------------------------------------------------------------------------------
+
+def _grad_value(cost, wrt, value):
+    return theano.function([wrt], T.grad(cost, wrt))(value)
+
+
+ZERO_GRADIENT_COSTS = {  # Theano 1.0.5 gives [0, 0] for each at x = [1.5, -2]
+    'int_div': lambda x: T.sum(x ** 2) // 2,
+    'floor': lambda x: T.sum(T.floor(x)),
+    'ceil': lambda x: T.sum(T.ceil(x)),
+    'round': lambda x: T.sum(T.round(x)),
+    'round_away': lambda x: T.sum(T.round(x, 'half_away_from_zero')),
+    'sgn': lambda x: T.sum(T.sgn(x)),
+    'lt': lambda x: T.sum(T.lt(x, 0)) * 1.0,
+    'eq': lambda x: T.sum(T.eq(x, 0)) * 1.0,
+    'int_cast': lambda x: T.cast(x, 'int32').sum() * 1.0,
+    'argmax': lambda x: T.argmax(x) * 1.0,
+    'switch_condition': lambda x: T.sum(T.switch(x > 0, 1.0, 2.0)),
+    'zero_grad': lambda x: T.sum(theano.gradient.zero_grad(x)),
+    'times_zero': lambda x: T.sum(T.exp(x)) * 0,
+}
+
+
+@pytest.mark.parametrize('name', sorted(ZERO_GRADIENT_COSTS))
+def test_zero_gradients_compile_to_zeros(name):
+    x = T.vector('x')
+    g = T.grad(ZERO_GRADIENT_COSTS[name](x), x)
+    f = theano.function([x], g)
+    np.testing.assert_array_equal(f(np.array([1.5, -2.0])), [0, 0])
+    # Theano 1.0.5 compiles Alloc(TensorConstant{(1,) of 0.0}, Shape_i{0}(x)): the same
+    # zeros shaped like x, with nothing of the cost left
+    assert theano.printing.debugprint(f, file='str') == (
+        "Elemwise{second,no_inplace} [id A] ''   0\n"
+        " |x [id B]\n"
+        " |TensorConstant{(1,) of 0.0} [id C]\n")
+
+
+def test_zero_times_infinity_in_a_gradient_is_zero():
+    """Theano 1.0.5 gives [0, 0]; multiplying the backward pass by zeros gave [0, nan]."""
+    x = T.vector('x')
+    np.testing.assert_array_equal(_grad_value(T.sum(x ** 2) // 2, x, np.array([1.0, np.inf])),
+                                  [0, 0])
+
+
+def test_nonzero_gradients_next_to_zero_ones():
+    x = T.vector('x')
+    v = np.array([1.5, -2.0, 0.25])
+    np.testing.assert_array_equal(_grad_value(T.sum(x % 2), x, v), [1, 1, 1])  # as Theano
+    np.testing.assert_array_equal(_grad_value(T.sum((x < 0) * x), x, v), [0, 1, 0])
+    np.testing.assert_allclose(_grad_value(T.sum(T.floor(x) * x ** 2) + T.sum(x) // 3, x, v),
+                               2 * np.floor(v) * v)
+    np.testing.assert_array_equal(_grad_value(T.max(x) + T.argmax(x), x, v), [1, 0, 0])
+    # a zero-gradient path does not make a variable connected when it is used by a shape only
+    with pytest.raises(DisconnectedInputError):
+        T.grad(T.cast(x.shape[0], 'float64') // 2, x)
+
+
+def test_grad_clip_of_a_zero_gradient_is_clipped():
+    """grad_clip is not linear: a zero gradient below its range comes out as its lower bound."""
+    x = T.vector('x')
+    cost = T.sum(theano.gradient.grad_clip(x, 0.5, 2.0) // 1)
+    np.testing.assert_array_equal(_grad_value(cost, x, np.array([1.0, 3.0])), [0.5, 0.5])
+
+
+def test_products_with_zeros_are_rewritten_to_zeros():
+    x, y = T.vector('x'), T.vector('y')
+    outs = [T.exp(x) * 0, 0 / x, T.cast(T.zeros_like(x), 'float32'), T.zeros_like(x) * x,
+            x // 1 * 0]
+    f = theano.function([x], outs)
+    # Theano 1.0.5 gives these zeros too, for 0 * inf, 0 / 0 and 0 * nan
+    for g, dtype in zip(f(np.array([0.0, np.inf, -np.inf, np.nan])),
+                        ['float64', 'float64', 'float32', 'float64', 'float64']):
+        assert g.dtype == dtype
+        np.testing.assert_array_equal(g, np.zeros(4))
+    for out in f.outputs:  # zeros shaped like x: the product and exp(x) are gone
+        assert out.owner.op == T.fill and not np.any(out.owner.inputs[1].data), out
+        names = [n.op.scalar_op.name for n in toposort([out]) if isinstance(n.op, Elemwise)]
+        assert not {'mul', 'true_div', 'exp', 'Cast{float32}'} & set(names), out
+    # An input needed only for its shape is never dropped (function() would call it unused).
+    g = theano.function([x, y], T.zeros_like(x) / y)
+    np.testing.assert_array_equal(g(np.ones(2), np.array([3.0, 2.0])), [0, 0])
+
+
+def _contractive_autoencoder(n_visible=6, n_hidden=4, batch=5):
+    """The DeepLearningTutorials cA cost, whose ``// batch`` makes the Jacobian term's
+    gradient zero in Theano."""
+    rng = np.random.RandomState(0)
+    x = T.matrix('x')
+    W = theano.shared(rng.uniform(-0.5, 0.5, (n_visible, n_hidden)), name='W')
+    b = theano.shared(np.zeros(n_hidden), name='b')
+    b_prime = theano.shared(np.zeros(n_visible), name='b_prime')
+    y = T.nnet.sigmoid(T.dot(x, W) + b)
+    z = T.nnet.sigmoid(T.dot(y, W.T) + b_prime)
+    J = T.reshape(y * (1 - y), (batch, 1, n_hidden)) * T.reshape(W, (1, n_visible, n_hidden))
+    L_rec = -T.sum(x * T.log(z) + (1 - x) * T.log(1 - z), axis=1)
+    L_jacob = T.sum(J ** 2) // batch
+    cost = T.mean(L_rec) + 0.1 * T.mean(L_jacob)
+    return x, [W, b, b_prime], cost, rng.rand(batch, n_visible)
+
+
+def test_contractive_autoencoder_gradient_has_no_jacobian_backward_pass():
+    x, params, cost, data = _contractive_autoencoder()
+    f = theano.function([x], [cost] + T.grad(cost, params))
+    # numpy: the reconstruction term alone (the Jacobian term's gradient is zero)
+    W, b, bp = [p.get_value() for p in params]
+    y = 1 / (1 + np.exp(-(data @ W + b)))
+    z = 1 / (1 + np.exp(-(y @ W.T + bp)))
+    dz = (z - data) / len(data)
+    dy = dz @ W * y * (1 - y)
+    got = f(data)
+    J = (y * (1 - y))[:, None, :] * W[None]
+    np.testing.assert_allclose(got[0], np.mean(-np.sum(data * np.log(z) + (1 - data) *
+                                                       np.log(1 - z), axis=1))
+                               + 0.1 * (np.sum(J ** 2) // len(data)), rtol=1e-12)
+    for g, want in zip(got[1:], [data.T @ dy + dz.T @ y, dy.sum(0), dz.sum(0)]):
+        np.testing.assert_allclose(g, want, rtol=1e-10)
+    # Only the forward pass of the Jacobian term is 3-d: two reshapes, the product, the
+    # square (a backward pass would add its gradient's 3-d products, fills and sums).
+    three_d = sorted(str(n.op) for n in f._nodes if n.outputs[0].ndim == 3)
+    assert three_d == ['Elemwise{mul,no_inplace}', 'Elemwise{pow,no_inplace}', 'Reshape{3}',
+                       'Reshape{3}']

@@ -234,6 +234,11 @@ class Op:
 
     __props__ = ()
 
+    #: Whether ``grad`` is linear in the output gradients, as every derivative is: zero
+    #: output gradients then give zero input gradients, which the gradient walk records
+    #: without building them.
+    linear_grad = True
+
     def _props(self):
         return tuple(_hashable(getattr(self, p)) for p in self.__props__)
 

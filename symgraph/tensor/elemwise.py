@@ -95,9 +95,7 @@ def _identity(x):
 
 def _cast_grad(inputs, out, gout):
     (x,) = inputs
-    if x.dtype in DISCRETE_DTYPES:
-        return [None]
-    return [cast(gout, x.dtype)]
+    return [gout if x.dtype in DISCRETE_DTYPES else cast(gout, x.dtype)]
 
 
 def _jax_round_half_away(x):
@@ -177,13 +175,9 @@ def _true_div_out(*dtypes):
     return upcast_to_float(*dtypes)
 
 
-def _no_grads(n):
-    """Discrete results carry no gradient: their inputs are disconnected through them."""
-    return lambda inputs, out, gout: [None] * n
-
-
 def _g_piecewise_constant(inputs, out, gout):
-    """floor, round, sgn, //: connected, with derivative zero almost everywhere (as Theano)."""
+    """floor, round, sgn, //, comparisons, bit operations: connected, with derivative zero
+    almost everywhere (as in Theano)."""
     return [zeros_like(gout) for _ in inputs]
 
 
@@ -264,7 +258,7 @@ def _g_maximum(inputs, out, gout):
 def _g_switch(inputs, out, gout):
     cond, a, b = inputs
     zeros = zeros_like(gout)
-    return [None, g_switch(cond, gout, zeros), g_switch(cond, zeros, gout)]
+    return [zeros, g_switch(cond, gout, zeros), g_switch(cond, zeros, gout)]
 
 
 def _g_clip(inputs, out, gout):
@@ -334,16 +328,16 @@ scalar_ceil = _scalar('ceil', 1, jnp.ceil, _float_out, grad=_g_piecewise_constan
 scalar_maximum = _scalar('maximum', 2, jnp.maximum, grad=_g_maximum)
 scalar_minimum = _scalar('minimum', 2, jnp.minimum, grad=_g_maximum)
 scalar_clip = _scalar('clip', 3, _jax_clip, grad=_g_clip)
-scalar_eq = _scalar('eq', 2, jnp.equal, _to_bool, grad=_no_grads(2))
-scalar_neq = _scalar('neq', 2, jnp.not_equal, _to_bool, grad=_no_grads(2))
-scalar_lt = _scalar('lt', 2, jnp.less, _to_bool, grad=_no_grads(2))
-scalar_le = _scalar('le', 2, jnp.less_equal, _to_bool, grad=_no_grads(2))
-scalar_gt = _scalar('gt', 2, jnp.greater, _to_bool, grad=_no_grads(2))
-scalar_ge = _scalar('ge', 2, jnp.greater_equal, _to_bool, grad=_no_grads(2))
-scalar_and = _scalar('and_', 2, jnp.bitwise_and, _bit_out, grad=_no_grads(2))
-scalar_or = _scalar('or_', 2, jnp.bitwise_or, _bit_out, grad=_no_grads(2))
-scalar_xor = _scalar('xor', 2, jnp.bitwise_xor, _bit_out, grad=_no_grads(2))
-scalar_invert = _scalar('invert', 1, jnp.invert, _invert_out, grad=_no_grads(1))
+scalar_eq = _scalar('eq', 2, jnp.equal, _to_bool, grad=_g_piecewise_constant)
+scalar_neq = _scalar('neq', 2, jnp.not_equal, _to_bool, grad=_g_piecewise_constant)
+scalar_lt = _scalar('lt', 2, jnp.less, _to_bool, grad=_g_piecewise_constant)
+scalar_le = _scalar('le', 2, jnp.less_equal, _to_bool, grad=_g_piecewise_constant)
+scalar_gt = _scalar('gt', 2, jnp.greater, _to_bool, grad=_g_piecewise_constant)
+scalar_ge = _scalar('ge', 2, jnp.greater_equal, _to_bool, grad=_g_piecewise_constant)
+scalar_and = _scalar('and_', 2, jnp.bitwise_and, _bit_out, grad=_g_piecewise_constant)
+scalar_or = _scalar('or_', 2, jnp.bitwise_or, _bit_out, grad=_g_piecewise_constant)
+scalar_xor = _scalar('xor', 2, jnp.bitwise_xor, _bit_out, grad=_g_piecewise_constant)
+scalar_invert = _scalar('invert', 1, jnp.invert, _invert_out, grad=_g_piecewise_constant)
 scalar_sigmoid = _scalar('scalar_sigmoid', 1, jsp.expit, _float_out, grad=_g_sigmoid)
 scalar_softplus = _scalar('scalar_softplus', 1, _jax_softplus, _float_out, grad=_g_softplus)
 scalar_xlogx = _scalar('xlogx', 1, _jax_xlogx, _float_out, grad=_g_xlogx)
@@ -469,7 +463,7 @@ class Elemwise(Op):
         grads = []
         for inp, g in zip(node.inputs, self.scalar_op.grad(node.inputs, out, gout)):
             if g is None or inp.dtype in DISCRETE_DTYPES:
-                grads.append(None)
+                grads.append(g)  # a discrete input's gradient is zero: g only connects it
                 continue
             # An input broadcast along a dimension receives the sum over that dimension.
             axes = [d for d in range(out.ndim) if inp.broadcastable[d] and not g.broadcastable[d]]
