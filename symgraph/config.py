@@ -101,6 +101,13 @@ def configure_jax_backend():
     Synchronous CPU dispatch saves 20-50 µs on every call whose result is waited for,
     which a Theano-style function always does. Both settings are no-ops if the program
     used JAX before importing symgraph.
+
+    Subnormal numbers are not settable here: compiled functions on the CPU flush them to
+    zero (``2e-320`` computes as 0, ``log(1e-320)`` as -inf; numpy and Theano keep them).
+    XLA's CPU client sets the processor's flush-to-zero and denormals-are-zero modes
+    around every execution and in its worker threads (``tsl::port::ScopedFlushDenormal``
+    in xla/pjrt/cpu/cpu_client.cc), unconditionally in jax 0.10.2: ``--xla_cpu_ftz=false``
+    only changes what the code generator assumes, and the CPU client takes no such option.
     """
     import jax
     jax.config.update('jax_enable_x64', True)  # int64 and float64 mean what they say

@@ -7,9 +7,11 @@ be printed, rewritten and compiled like any other. No ``jax.grad`` is involved.
 import numpy as np
 
 from symgraph.config import config
-from symgraph.graph.basic import (Apply, Op, Variable, clone_replace, format_trace, paused_gc,
-                                  toposort)
+from symgraph.graph.basic import (Apply, Constant, Op, Variable, clone_replace, format_trace,
+                                  paused_gc, toposort)
 from symgraph.tensor import elemwise as ew
+from symgraph.tensor.basic import Alloc, Rebroadcast, Reshape
+from symgraph.tensor.reduction import Sum
 from symgraph.tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES, TensorType
 from symgraph.tensor.var import as_tensor_variable
 
@@ -123,11 +125,29 @@ def _float_ones_like(var):
     return ew.fill(var, constant(1.0, dtype=dtype))
 
 
+class _Zero:
+    """The gradient of a variable that is zero by construction: recorded instead of built.
+
+    A gradient is linear in the gradients of the outputs, so an op whose output
+    gradients are all zero passes zero to its inputs, and the graph behind it (the whole
+    backward pass of ``T.sum(J ** 2) // n``) is never built. Zero terms drop out of sums;
+    a ``wrt`` whose every term is zero gets ``zeros_like(wrt)``, also where the terms
+    would have multiplied a zero by an infinity (as Theano's optimized graphs give 0).
+    """
+
+    def __repr__(self):
+        return 'ZERO'
+
+
+ZERO = _Zero()
+
+
 def backpropagate(seeds, wrt, constants=()):
     """{variable: gradient} for the ``wrt`` variables, starting from ``seeds``.
 
     Only nodes on a path from a ``wrt`` variable to a seed are differentiated; variables
-    in ``constants`` block the flow.
+    in ``constants`` block the flow. As in Theano, a gradient reaching a discrete variable
+    is zero (integers do not vary infinitesimally), but still connects what it came from.
     """
     wrt_set = set(wrt)
     roots = list(seeds)
@@ -136,45 +156,123 @@ def backpropagate(seeds, wrt, constants=()):
     for node in nodes:
         if any(i in connected for i in node.inputs):
             connected.update(node.outputs)
-    terms = {var: [g] for var, g in seeds.items()}
+    zero_memo = {}
+    terms = {var: [_term(g, var, zero_memo)] for var, g in seeds.items()}
     grads = {}
     for node in reversed(nodes):
         if not any(out in terms for out in node.outputs):
             continue
-        output_grads = [_total(out, terms, grads) for out in node.outputs]
         if not any(i in connected and i not in constants for i in node.inputs):
             continue
-        if all(g is None for g in output_grads) or \
-                all(out.dtype in DISCRETE_DTYPES for out in node.outputs):
-            continue
-        input_grads = node.op.grad(node, output_grads)
+        output_grads = [_total(out, terms, grads) for out in node.outputs]
+        input_grads, all_zero = _node_grads(node, output_grads)
         if len(input_grads) != len(node.inputs):
             raise ValueError('%s.grad returned %d gradients for %d inputs'
                              % (node.op, len(input_grads), len(node.inputs)))
+        discrete_node = all(out.dtype in DISCRETE_DTYPES for out in node.outputs)
         for var, g in zip(node.inputs, input_grads):
-            if g is None or var not in connected or var in constants:
+            if var not in connected or var in constants:
                 continue
             if var.dtype in DISCRETE_DTYPES:
-                continue
-            terms.setdefault(var, []).append(_fit(as_tensor_variable(g), var))
+                # An integer computed from integers (a sum, a cast, an index) is connected
+                # to them, with gradient zero, whatever the op says.
+                if g is not None or discrete_node:
+                    terms.setdefault(var, []).append(ZERO)
+            elif g is not None:
+                terms.setdefault(var, []).append(ZERO if all_zero else _term(g, var, zero_memo))
     for var in wrt:
-        if var in terms:
-            _total(var, terms, grads)
+        if var in terms and _total(var, terms, grads) is ZERO:
+            grads[var] = ew.zeros_like(var)
     return grads
 
 
+def _node_grads(node, output_grads):
+    """(input gradients of ``node``, whether they are all known to be zero).
+
+    When every output gradient is zero the op's ``grad`` is still asked, with zeros, but
+    only which inputs it connects (None means disconnected) is used from its answer.
+    """
+    all_zero = all(g is None or g is ZERO for g in output_grads) and node.op.linear_grad
+    if all_zero:  # (zeros for every output: the argmax alone connects max_and_argmax)
+        passed = [ew.zeros_like(out) for out in node.outputs]
+    else:  # a discrete output's gradient is None, as op.grad expects it
+        passed = [ew.zeros_like(out) if g is ZERO and out.dtype in FLOAT_DTYPES
+                  else None if g is ZERO else g for out, g in zip(node.outputs, output_grads)]
+    return node.op.grad(node, passed), all_zero
+
+
+def _term(g, var, zero_memo):
+    """A gradient term for ``var``: ZERO when ``g`` is zero by construction."""
+    if g is ZERO or _is_zero(g, zero_memo):
+        return ZERO
+    g = as_tensor_variable(g)
+    return _fit(g, var) if var.dtype in FLOAT_DTYPES else g
+
+
 def _total(var, terms, grads):
-    """Sum of the gradient terms of ``var`` (computed once, then reused)."""
+    """Sum of the gradient terms of ``var`` (computed once, then reused); ZERO when every
+    term is zero, None when there is none (disconnected)."""
     if var in grads:
         return grads[var]
     parts = terms.get(var)
     if not parts:
         return None
-    total = parts[0]
-    for part in parts[1:]:
+    nonzero = [part for part in parts if part is not ZERO]
+    total = nonzero[0] if nonzero else ZERO
+    for part in nonzero[1:]:
         total = total + part
     grads[var] = total
     return total
+
+
+def _is_zero(var, memo=None):
+    """True when ``var`` is zero by construction: a zero constant, or ``fill``, ``alloc``,
+    reshape, view, cast, negation or sum of one, a product with one among its factors, a
+    quotient with one as numerator. (A zero factor wins over an infinite one, as in
+    Theano's rewrites.) ``memo`` caches answers across calls on one graph.
+    """
+    memo = {} if memo is None else memo
+    stack, visited, found = [var], [], False
+    while stack and not found:
+        v = stack.pop()
+        if v in memo:
+            found = memo[v]
+            continue
+        memo[v] = False
+        visited.append(v)
+        sources = _zero_if_any_is(v)
+        if sources is True:
+            found = True
+        else:
+            stack.extend(sources)
+    if found:
+        for v in visited:  # undecided: the walk stopped at the first zero it met
+            del memo[v]
+        memo[var] = True
+    return found
+
+
+def _zero_if_any_is(var):
+    """True if ``var`` is a zero constant, else the variables any zero of which makes it zero."""
+    if isinstance(var, Constant):
+        return True if np.size(var.data) and not np.any(var.data) else []
+    node = var.owner
+    if node is None:
+        return []
+    op = node.op
+    if isinstance(op, ew.Elemwise):
+        name = op.scalar_op.name
+        if name == 'mul':
+            return node.inputs
+        if name == 'second':
+            return [node.inputs[1]]
+        if name in ('neg', 'identity', 'true_div', 'int_div') or isinstance(op.scalar_op,
+                                                                           ew.Cast):
+            return [node.inputs[0]]
+        return []
+    if isinstance(op, (ew.DimShuffle, Rebroadcast, Reshape, Sum, Alloc)):
+        return [node.inputs[0]]
+    return []
 
 
 # ---------------------------------------------------------------------------------------
@@ -217,6 +315,11 @@ class GradClip(_ViewOp):
         if lower > upper:
             raise ValueError('grad_clip: lower bound %r is above upper bound %r' % (lower, upper))
         self.lower, self.upper = lower, upper
+
+    @property
+    def linear_grad(self):
+        """Clipping is not linear: bounds above (or below) zero turn a zero gradient into one."""
+        return self.lower <= 0 <= self.upper
 
     def grad(self, node, output_grads):
         return [ew.clip(output_grads[0], self.lower, self.upper)]

@@ -124,6 +124,18 @@ class Variable:
     def get_parents(self):
         return [self.owner] if self.owner is not None else []
 
+    def __reduce_ex__(self, protocol):
+        """A computed variable pickles as the flat, ordered list of the nodes it depends on.
+
+        Pickle would otherwise recurse once per node of depth (a 10,000-node chain exceeds
+        Python's recursion limit). Each node in the list refers only to nodes before it and
+        to leaves, which pickle records once, so a graph reached from several variables in
+        one pickle comes back as one graph, its inputs and shared variables included.
+        """
+        if self.owner is None:
+            return super().__reduce_ex__(protocol)
+        return (_output_of, (toposort([self]), self.owner, self.index))
+
 
 class _Tag:
     """Free-form annotations on a variable (Theano's ``var.tag``)."""
@@ -184,6 +196,32 @@ class Apply:
 
     __repr__ = __str__
 
+    def __reduce__(self):
+        """One node, without its ancestors: inputs computed by other nodes are recorded as
+        (node, output index), so pickling them does not descend further (see Variable)."""
+        inputs = [(i.owner, i.index) if i.owner is not None else i for i in self.inputs]
+        outputs = [(type(o), {k: v for k, v in vars(o).items() if k != 'owner'})
+                   for o in self.outputs]
+        return (_rebuild_apply, (self.op, inputs, outputs, self.trace, self.tag))
+
+
+def _rebuild_apply(op, inputs, outputs, trace, tag):
+    node = Apply.__new__(Apply)
+    node.op, node.trace, node.tag = op, trace, tag
+    node.inputs = [i[0].outputs[i[1]] if isinstance(i, tuple) else i for i in inputs]
+    node.outputs = []
+    for cls, state in outputs:
+        var = cls.__new__(cls)
+        var.__dict__.update(state)
+        var.owner = node
+        node.outputs.append(var)
+    return node
+
+
+def _output_of(nodes, owner, index):
+    """Unpickling a computed variable: ``nodes`` were rebuilt in order just before."""
+    return owner.outputs[index]
+
 
 class Op:
     """An operation. Subclasses put side by side, in one class:
@@ -202,6 +240,11 @@ class Op:
     __props__ = ()
     wants_lowering = False
     calls_host = False
+
+    #: Whether ``grad`` is linear in the output gradients, as every derivative is: zero
+    #: output gradients then give zero input gradients, which the gradient walk records
+    #: without building them.
+    linear_grad = True
 
     def _props(self):
         return tuple(_hashable(getattr(self, p)) for p in self.__props__)

@@ -14,7 +14,7 @@ from symgraph.tensor.nnet import LogSoftmax, Softmax, logsoftmax_op, softplus
 from symgraph.tensor.reduction import Sum
 from symgraph.tensor.subtensor import (AdvancedSubtensor, AdvancedSubtensor1, ScalarConstant,
                                        Subtensor)
-from symgraph.tensor.type import FLOAT_DTYPES, IndexScalarType
+from symgraph.tensor.type import FLOAT_DTYPES, IndexScalarType, TensorType
 from symgraph.tensor.var import TensorConstant
 
 _FOLD_MAX_SIZE = 10000  # larger constant results are left to XLA instead of stored
@@ -114,6 +114,62 @@ def mul_by_one(node, ctx):
 def add_zero(node, ctx):
     """x + 0 and x - 0 -> x (when the type is unchanged)."""
     return _drop_neutral(node, 'add', 0, (0, 1)) or _drop_neutral(node, 'sub', 0, (1,))
+
+
+@register('fast_run')
+def zero_product(node, ctx):
+    """x * 0, 0 / x and cast(0) -> zeros shaped like the result, without computing x.
+
+    As in Theano, 0 * inf and 0 / 0 give 0 rather than nan. Each input stays in the graph
+    for its shape (XLA drops its value), so the rewrite applies only where every input is
+    needed for that: dropping one would make ``function`` report it unused."""
+    name = _elemwise_name(node)
+    if name == 'mul':
+        found = any(_is_zeros(i) for i in node.inputs)
+    elif name in ('true_div', 'int_div', 'identity') or \
+            name is not None and isinstance(node.op.scalar_op, ew.Cast):
+        found = _is_zeros(node.inputs[0])
+    else:
+        return None
+    if not found or all(isinstance(i, Constant) for i in node.inputs):
+        return None  # (constant folding computes it)
+    sources = []
+    for inp in sorted(node.inputs, key=lambda i: -i.broadcastable.count(False)):
+        inp = _shape_source(inp)
+        if isinstance(inp, Constant) or any(inp is s for s in sources):
+            continue
+        if not any(not b and all(s.broadcastable[d] for s in sources)
+                   for d, b in enumerate(inp.broadcastable)):
+            return None  # its shape is given by the others
+        sources.append(inp)
+    out = node.outputs[0]
+    result = TensorConstant(TensorType(out.dtype, ()), np.zeros((), dtype=out.dtype))
+    for source in sources:
+        result = ew.fill(source, result)
+    return [result]
+
+
+def _shape_source(var):
+    """The variable ``var`` takes its shape from, through elementwise ops whose other inputs
+    are constants (``exp(x)``, ``x ** 2``, ``fill(x, 0)`` are shaped like ``x``)."""
+    while isinstance(var.owner and var.owner.op, ew.Elemwise):
+        same = [i for i in var.owner.inputs if i.broadcastable == var.broadcastable and
+                not isinstance(i, Constant)]
+        if len(same) != 1 or not all(isinstance(i, Constant) or i is same[0]
+                                     for i in var.owner.inputs):
+            break
+        var = same[0]
+    return var
+
+
+def _is_zeros(var):
+    """Whether every element of ``var`` is 0: a constant, ``fill(x, 0)`` or ``alloc(0, ...)``."""
+    while var.owner is not None and isinstance(var.owner.op, ew.DimShuffle):
+        var = var.owner.inputs[0]
+    if var.owner is not None and (isinstance(var.owner.op, Alloc) or
+                                  _elemwise_name(var.owner) == 'second'):
+        var = var.owner.inputs[0 if isinstance(var.owner.op, Alloc) else 1]
+    return scalar_value(var) == 0
 
 
 @register('fast_run')

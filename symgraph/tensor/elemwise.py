@@ -12,8 +12,8 @@ import numpy as np
 
 from symgraph.config import config
 from symgraph.graph.basic import Apply, Op, format_trace
-from symgraph.tensor.type import (DISCRETE_DTYPES, FLOAT_DTYPES, TensorType, check_dtype, upcast,
-                                  upcast_to_float, user_line)
+from symgraph.tensor.type import (DISCRETE_DTYPES, FLOAT_DTYPES, INT_DTYPES, TensorType,
+                                  check_dtype, upcast, upcast_to_float, user_line)
 from symgraph.tensor.var import as_tensor_variable
 
 
@@ -95,13 +95,14 @@ def _identity(x):
 
 def _cast_grad(inputs, out, gout):
     (x,) = inputs
-    if x.dtype in DISCRETE_DTYPES:
-        return [None]
-    return [cast(gout, x.dtype)]
+    return [gout if x.dtype in DISCRETE_DTYPES else cast(gout, x.dtype)]
 
 
 def _jax_round_half_away(x):
-    return jnp.where(x >= 0, jnp.floor(x + 0.5), jnp.ceil(x - 0.5)).astype(x.dtype)
+    """Exact: ``floor(x + 0.5)`` rounds 0.49999999999999994 up and 2**52 + 1 to 2**52 + 2,
+    because the addition itself rounds. ``x - trunc(x)`` is exact for every float."""
+    whole = jnp.trunc(x)
+    return jnp.where(jnp.abs(x - whole) >= 0.5, whole + jnp.sign(x), whole)
 
 
 def _jax_xlogx(x):
@@ -149,6 +150,24 @@ def _float_only_out(*dtypes):
     return upcast(*dtypes)
 
 
+def _bit_out(*dtypes):
+    """&, |, ^ work on integers, or on booleans only (bool & int8 is refused, as in Theano)."""
+    if all(d == 'bool' for d in dtypes):
+        return 'bool'
+    for dtype in dtypes:
+        if dtype not in INT_DTYPES:
+            raise TypeError('input to a BitOp must have type (u)int8, (u)int16, (u)int32 or '
+                            '(u)int64 or be all bools not %s' % dtype)
+    return upcast(*dtypes)
+
+
+def _invert_out(dtype):
+    if dtype not in DISCRETE_DTYPES:
+        raise TypeError('input to a BitOp must have type (u)int8, (u)int16, (u)int32 or '
+                        '(u)int64 or bool not %s' % dtype)
+    return dtype
+
+
 def _true_div_out(*dtypes):
     """int / int is floatX in Theano (even int8 / int8); otherwise the float upcast."""
     if all(d in DISCRETE_DTYPES for d in dtypes):
@@ -156,13 +175,9 @@ def _true_div_out(*dtypes):
     return upcast_to_float(*dtypes)
 
 
-def _no_grads(n):
-    """Discrete results carry no gradient: their inputs are disconnected through them."""
-    return lambda inputs, out, gout: [None] * n
-
-
 def _g_piecewise_constant(inputs, out, gout):
-    """floor, round, sgn, //: connected, with derivative zero almost everywhere (as Theano)."""
+    """floor, round, sgn, //, comparisons, bit operations: connected, with derivative zero
+    almost everywhere (as in Theano)."""
     return [zeros_like(gout) for _ in inputs]
 
 
@@ -243,7 +258,7 @@ def _g_maximum(inputs, out, gout):
 def _g_switch(inputs, out, gout):
     cond, a, b = inputs
     zeros = zeros_like(gout)
-    return [None, g_switch(cond, gout, zeros), g_switch(cond, zeros, gout)]
+    return [zeros, g_switch(cond, gout, zeros), g_switch(cond, zeros, gout)]
 
 
 def _g_clip(inputs, out, gout):
@@ -313,16 +328,16 @@ scalar_ceil = _scalar('ceil', 1, jnp.ceil, _float_out, grad=_g_piecewise_constan
 scalar_maximum = _scalar('maximum', 2, jnp.maximum, grad=_g_maximum)
 scalar_minimum = _scalar('minimum', 2, jnp.minimum, grad=_g_maximum)
 scalar_clip = _scalar('clip', 3, _jax_clip, grad=_g_clip)
-scalar_eq = _scalar('eq', 2, jnp.equal, _to_bool, grad=_no_grads(2))
-scalar_neq = _scalar('neq', 2, jnp.not_equal, _to_bool, grad=_no_grads(2))
-scalar_lt = _scalar('lt', 2, jnp.less, _to_bool, grad=_no_grads(2))
-scalar_le = _scalar('le', 2, jnp.less_equal, _to_bool, grad=_no_grads(2))
-scalar_gt = _scalar('gt', 2, jnp.greater, _to_bool, grad=_no_grads(2))
-scalar_ge = _scalar('ge', 2, jnp.greater_equal, _to_bool, grad=_no_grads(2))
-scalar_and = _scalar('and_', 2, jnp.bitwise_and, grad=_no_grads(2))
-scalar_or = _scalar('or_', 2, jnp.bitwise_or, grad=_no_grads(2))
-scalar_xor = _scalar('xor', 2, jnp.bitwise_xor, grad=_no_grads(2))
-scalar_invert = _scalar('invert', 1, jnp.invert, grad=_no_grads(1))
+scalar_eq = _scalar('eq', 2, jnp.equal, _to_bool, grad=_g_piecewise_constant)
+scalar_neq = _scalar('neq', 2, jnp.not_equal, _to_bool, grad=_g_piecewise_constant)
+scalar_lt = _scalar('lt', 2, jnp.less, _to_bool, grad=_g_piecewise_constant)
+scalar_le = _scalar('le', 2, jnp.less_equal, _to_bool, grad=_g_piecewise_constant)
+scalar_gt = _scalar('gt', 2, jnp.greater, _to_bool, grad=_g_piecewise_constant)
+scalar_ge = _scalar('ge', 2, jnp.greater_equal, _to_bool, grad=_g_piecewise_constant)
+scalar_and = _scalar('and_', 2, jnp.bitwise_and, _bit_out, grad=_g_piecewise_constant)
+scalar_or = _scalar('or_', 2, jnp.bitwise_or, _bit_out, grad=_g_piecewise_constant)
+scalar_xor = _scalar('xor', 2, jnp.bitwise_xor, _bit_out, grad=_g_piecewise_constant)
+scalar_invert = _scalar('invert', 1, jnp.invert, _invert_out, grad=_g_piecewise_constant)
 scalar_sigmoid = _scalar('scalar_sigmoid', 1, jsp.expit, _float_out, grad=_g_sigmoid)
 scalar_softplus = _scalar('scalar_softplus', 1, _jax_softplus, _float_out, grad=_g_softplus)
 scalar_xlogx = _scalar('xlogx', 1, _jax_xlogx, _float_out, grad=_g_xlogx)
@@ -448,7 +463,7 @@ class Elemwise(Op):
         grads = []
         for inp, g in zip(node.inputs, self.scalar_op.grad(node.inputs, out, gout)):
             if g is None or inp.dtype in DISCRETE_DTYPES:
-                grads.append(None)
+                grads.append(g)  # a discrete input's gradient is zero: g only connects it
                 continue
             # An input broadcast along a dimension receives the sum over that dimension.
             axes = [d for d in range(out.ndim) if inp.broadcastable[d] and not g.broadcastable[d]]

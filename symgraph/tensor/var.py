@@ -49,20 +49,33 @@ class TensorVariable(Variable):
     def __rpow__(self, other): return _elemwise('pow')(other, self)
     def __neg__(self): return _elemwise('neg')(self)
     def __abs__(self): return _elemwise('abs_')(self)
-    def __lt__(self, other): return _elemwise('lt')(self, other)
-    def __le__(self, other): return _elemwise('le')(self, other)
-    def __gt__(self, other): return _elemwise('gt')(self, other)
-    def __ge__(self, other): return _elemwise('ge')(self, other)
+    def __lt__(self, other): return _comparison('lt', self, other)
+    def __le__(self, other): return _comparison('le', self, other)
+    def __gt__(self, other): return _comparison('gt', self, other)
+    def __ge__(self, other): return _comparison('ge', self, other)
     def __and__(self, other): return _elemwise('and_')(self, other)
+    def __rand__(self, other): return _elemwise('and_')(other, self)
     def __or__(self, other): return _elemwise('or_')(self, other)
+    def __ror__(self, other): return _elemwise('or_')(other, self)
+    def __xor__(self, other): return _elemwise('xor')(self, other)
+    def __rxor__(self, other): return _elemwise('xor')(other, self)
     def __invert__(self): return _elemwise('invert')(self)
 
     # Comparisons build graphs, so variables are hashed by identity.
     __hash__ = Variable.__hash__
 
+    # As in Theano, ``if W:`` holds for every variable, so that code testing whether a
+    # parameter was given works; only the result of a comparison operator refuses, since
+    # ``a < b < c`` means ``(a < b) and (b < c)`` and would silently drop ``a < b``.
+    _refuses_truth = False
+
     def __bool__(self):
-        raise TypeError('The truth value of the symbolic variable %s is not known until it is '
-                        'computed; use T.switch or T.and_/T.or_ to combine conditions.' % self)
+        if self._refuses_truth:
+            raise TypeError('Variables do not support boolean operations. The truth value of '
+                            'the comparison %s is not known until it is computed: combine '
+                            'conditions with T.and_, T.or_ or T.switch (a < b < c is '
+                            'T.and_(a < b, b < c)).' % self)
+        return True
 
     def __iter__(self):
         """Iterate over the first dimension when its length is known (``tuple(x.shape)``)."""
@@ -155,6 +168,12 @@ class TensorVariable(Variable):
         """Compute this variable for the given ``{input: value}`` (for quick checks)."""
         from symgraph.compile.interpreter import evaluate
         return evaluate([self], inputs_to_values or {})[0]
+
+
+def _comparison(name, x, y):
+    out = _elemwise(name)(x, y)
+    out._refuses_truth = True
+    return out
 
 
 def _elemwise(name):
