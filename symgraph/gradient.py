@@ -183,6 +183,8 @@ def backpropagate(seeds, wrt, constants=()):
     for var in wrt:
         if var in terms and _total(var, terms, grads) is ZERO:
             grads[var] = ew.zeros_like(var)
+        if var in grads:  # what pruning left out still counts as used (see function())
+            grads[var].tag.differentiated = tuple(seeds)
     return grads
 
 

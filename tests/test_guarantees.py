@@ -254,3 +254,11 @@ def test_pickled_function_keeps_index_checks():
     f = pickle.loads(pickle.dumps(theano.function([v, iv], v[iv])))
     with pytest.raises(IndexError):
         f(np.arange(3.), [3])
+
+
+def test_unused_inputs_are_judged_before_rewrites():
+    x, y = T.vector('x'), T.vector('y')
+    np.testing.assert_array_equal(theano.function([x, y], T.fill(x, y))(
+        np.ones(2), np.full(2, 3.)), [3., 3.])
+    zero = theano.function([x, y], T.grad(T.sum(x * y) // 2, x))
+    np.testing.assert_array_equal(zero(np.ones(2), np.ones(2)), [0., 0.])

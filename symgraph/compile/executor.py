@@ -8,13 +8,12 @@ program for their layout and slice lengths, makes one XLA call and stores the ne
 values.
 """
 import contextlib
-import warnings
 
 import jax
 import numpy as np
 
 from symgraph.compile import slices
-from symgraph.compile.io import MissingInputError, UnusedInputError
+from symgraph.compile.io import MissingInputError
 from symgraph.compile.layout import ArgumentLayout, restore
 from symgraph.compile.loop import run_loop
 from symgraph.compile.lower import Lowering, raise_index_error, run_nodes
@@ -45,7 +44,6 @@ class Function:
         self._nodes = toposort(all_outputs)
         leaves = _leaves(self._nodes, all_outputs)
         self._check_missing(leaves)
-        self._check_unused(leaves, spec['on_unused_input'])
         updated = set(self.update_targets)
         self._donated = list(self.update_targets)
         self._kept = [v for v in leaves if isinstance(v, SharedVariable) and v not in updated]
@@ -93,26 +91,6 @@ class Function:
                     out, (Constant, SharedVariable)):
                 raise MissingInputError('The output %s of type %s is an input that was not '
                                         'provided to function %s' % (out, out.type, self.name))
-
-    def _check_unused(self, leaves, policy):
-        used = set(leaves)
-        for k, var in enumerate(self.input_vars):
-            if var in used:
-                continue
-            message = ('symgraph.function was asked to create a function computing outputs '
-                       'given certain inputs, but the provided input variable at index %d is '
-                       'not part of the computational graph needed to compute the outputs: %s.'
-                       % (k, var))
-            if policy == 'raise':
-                raise UnusedInputError(
-                    message + "\nTo make this error into a warning, you can pass the parameter "
-                    "on_unused_input='warn' to symgraph.function. To disable it completely, "
-                    "use on_unused_input='ignore'.")
-            if policy == 'warn':
-                warnings.warn(message + "\nTo make this warning into an error, you can pass "
-                              "the parameter on_unused_input='raise' to symgraph.function. To "
-                              "disable it completely, use on_unused_input='ignore'.",
-                              stacklevel=4)
 
     # -- argument conversion --------------------------------------------------------------
     def _make_converter(self, position, spec):

@@ -4,6 +4,8 @@ This is the entry point: it checks the inputs, outputs and updates as Theano doe
 substitutes ``givens``, adds the shared variables' default updates and rewrites the graph;
 compile/executor.py then owns the compiled Function and its call path.
 """
+import warnings
+
 import numpy as np
 
 from symgraph.compile.executor import Function
@@ -171,12 +173,40 @@ def _compile(inputs, outputs, mode, updates, givens, no_default_updates, name, r
                                     rebuild_strict)
     pairs = _with_default_updates(out_vars, pairs, no_default_updates)
 
+    graph = out_vars + [e for _, e in pairs]
+    _check_unused([s.variable for s in in_specs], graph, spec['on_unused_input'])
     run_mode = get_mode(mode)
-    rewritten = rewrite_graph(out_vars + [e for _, e in pairs], run_mode.optimizer)
+    rewritten = rewrite_graph(graph, run_mode.optimizer)
     out_vars, exprs = rewritten[:len(out_vars)], rewritten[len(out_vars):]
     pairs = [(t, e) for (t, _), e in zip(pairs, exprs)]
     return Function(spec, in_specs, out_vars, borrow, single, pairs, run_mode, name,
                     builder=function)
+
+
+def _check_unused(input_vars, graph, policy):
+    """Theano's check, made on the graph as written, before rewrites simplify it. A
+    gradient counts what it was taken of as used, also the parts whose zero contribution
+    was left out when the gradient was built (Theano builds them)."""
+    used = set(ancestors(graph))
+    differentiated = [cost for var in used for cost in getattr(var.tag, 'differentiated', ())]
+    used.update(ancestors(differentiated))
+    for k, var in enumerate(input_vars):
+        if var in used:
+            continue
+        message = ('symgraph.function was asked to create a function computing outputs '
+                   'given certain inputs, but the provided input variable at index %d is '
+                   'not part of the computational graph needed to compute the outputs: %s.'
+                   % (k, var))
+        if policy == 'raise':
+            raise UnusedInputError(
+                message + "\nTo make this error into a warning, you can pass the parameter "
+                "on_unused_input='warn' to symgraph.function. To disable it completely, "
+                "use on_unused_input='ignore'.")
+        if policy == 'warn':
+            warnings.warn(message + "\nTo make this warning into an error, you can pass "
+                          "the parameter on_unused_input='raise' to symgraph.function. To "
+                          "disable it completely, use on_unused_input='ignore'.",
+                          stacklevel=5)
 
 
 def _with_default_updates(outputs, pairs, no_default_updates):
