@@ -9,9 +9,10 @@ configure_jax_backend()  # before anything creates JAX's CPU client
 from symgraph import gradient, printing, tensor  # noqa: E402
 from symgraph import compile  # noqa: E402
 from symgraph.compile import Function, In, Mode, Out, function  # noqa: E402
+from symgraph.compile.builders import OpFromGraph  # noqa: E402
 from symgraph.gradient import grad  # noqa: E402
 from symgraph.tensor.sharedvar import SharedVariable, shared  # noqa: E402
 
 __version__ = '0.1.0'
 __all__ = ['config', 'gradient', 'printing', 'tensor', 'compile', 'Function', 'function', 'In',
-           'Mode', 'Out', 'grad', 'SharedVariable', 'shared']
+           'Mode', 'Out', 'OpFromGraph', 'grad', 'SharedVariable', 'shared']

@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from symgraph.compile.errors import describe_node, node_error
+from symgraph.graph.basic import Constant, graph_inputs
 
 
 class Lowering:
@@ -24,6 +25,15 @@ class Lowering:
         self.slice_lengths = slice_lengths or {}
         self.check_indices = check_indices
         self.index_checks = []  # (node, axis, size, smallest entry, largest entry)
+
+    def lower(self, inner, values):
+        """The values of an inner graph's outputs for ``values`` of its inputs, lowered in
+        this context, so that its index checks join the program's."""
+        env = dict(zip(inner.inputs, values))
+        env.update((var, var.data) for var in graph_inputs(inner.outputs)
+                   if isinstance(var, Constant))
+        run_nodes(inner.nodes, env, self)
+        return [env[var] for var in inner.outputs]
 
     def slice_length(self, node, dim):
         return self.slice_lengths.get((node, dim))

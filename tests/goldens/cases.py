@@ -331,6 +331,25 @@ DEBUGPRINT_CASES = {
         iv = T.ivector('iv')
         out = T.grad(iv.sum(), iv)
         """, print_type=True),
+    # OpFromGraph: a graph used as one op, applied twice, with two outputs, differentiated.
+    'op_from_graph': _case("""
+        x, y, z = T.dscalar('x'), T.dscalar('y'), T.dscalar('z')
+        op = theano.OpFromGraph([x, y, z], [x + y * z])
+        a, b, c = T.dscalar('a'), T.dscalar('b'), T.dscalar('c')
+        out = op(a, b, c) + op(c, b, a)
+        """),
+    'op_from_graph_two_outputs': _case("""
+        x, y = T.dmatrix('x'), T.dmatrix('y')
+        op = theano.OpFromGraph([x, y], [x + y, T.dot(x, y)])
+        m, n = T.dmatrix('m'), T.dmatrix('n')
+        out = op(m, n)
+        """, print_type=True),
+    'op_from_graph_grad': _case("""
+        x, y, z = T.dscalar('x'), T.dscalar('y'), T.dscalar('z')
+        op = theano.OpFromGraph([x, y, z], [x + y * z])
+        a, b, c = T.dscalar('a'), T.dscalar('b'), T.dscalar('c')
+        out = T.grad(op(a, b, c), b)
+        """),
 }
 
 
