@@ -262,3 +262,40 @@ def test_unused_inputs_are_judged_before_rewrites():
         np.ones(2), np.full(2, 3.)), [3., 3.])
     zero = theano.function([x, y], T.grad(T.sum(x * y) // 2, x))
     np.testing.assert_array_equal(zero(np.ones(2), np.ones(2)), [0., 0.])
+
+
+def _misaligned_copy(array):
+    """``array`` copied to memory 8 bytes past a 64-byte boundary."""
+    raw = np.empty(array.nbytes + 128, dtype=np.uint8)
+    start = -raw.ctypes.data % 64 + 8
+    out = raw[start:start + array.nbytes].view(array.dtype).reshape(array.shape)
+    out[...] = array
+    return out
+
+
+def test_threads_calling_a_function_without_state():
+    """Large unaligned arguments go through the function's staging buffers."""
+    x = T.matrix('x')
+    double = theano.function([x], x * 2)
+    errors = []
+
+    def work(k):
+        value = np.full((300, 300), float(k))
+        for _ in range(20):
+            if not np.array_equal(double(_misaligned_copy(value)), value * 2):
+                errors.append(k)
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+def test_new_argument_shapes_keep_donated_state():
+    W = theano.shared(np.zeros(2), name='W')
+    x = T.vector('x')
+    f = theano.function([x], x.sum(), updates=[(W, W + 1)])
+    for n in (3, 4, 3, 5):
+        assert f(np.ones(n)) == n
+    np.testing.assert_array_equal(W.get_value(), [4., 4.])

@@ -8,6 +8,7 @@ program for their layout and slice lengths, makes one XLA call and stores the ne
 values.
 """
 import contextlib
+import threading
 
 import jax
 import numpy as np
@@ -62,7 +63,9 @@ class Function:
         self._n_inputs = len(inputs)
         self.updated_containers = [v.container for v in self._donated]
         self._kept_containers = [v.container for v in self._kept]
-        self._locks = [c.lock for c in sorted(
+        # The function's own lock first (its caches and staging buffers are per function),
+        # then its shared variables' in their global order.
+        self._locks = [threading.Lock()] + [c.lock for c in sorted(
             set(self.updated_containers + self._kept_containers), key=lambda c: c.order)]
         self._check_indices = config.check_indices
         self._index_checks = {}  # slice lengths -> (node, axis, size) of each index check
@@ -283,10 +286,8 @@ class Function:
         return self._locked(call)
 
     def _locked(self, call):
-        """``call`` holding the locks of the function's shared variables (see holding_state)."""
+        """``call`` holding the function's locks (see holding_state)."""
         locks = self._locks
-        if not locks:
-            return call
         if len(locks) == 1:
             lock = locks[0]
 
@@ -302,10 +303,10 @@ class Function:
 
     @contextlib.contextmanager
     def holding_state(self):
-        """Hold the locks of every shared variable the function reads or writes, so that
-        calls from several threads touching the same state serialize (each sees the
-        others' updates, and no buffer is donated while another call reads it), while
-        functions with disjoint state run in parallel."""
+        """Hold the function's own lock and those of every shared variable it reads or
+        writes, so that calls from several threads touching the same state serialize
+        (each sees the others' updates, and no buffer is donated while another call reads
+        it), while functions with disjoint state run in parallel."""
         for lock in self._locks:  # always in the same order, so no two calls deadlock
             lock.acquire()
         try:
