@@ -4,16 +4,19 @@
 inputs (``Op.grad``, written next to the op), so the result is an ordinary graph: it can
 be printed, rewritten and compiled like any other. No ``jax.grad`` is involved.
 """
+import warnings
+
 import numpy as np
 
 from symgraph.config import config
 from symgraph.graph.basic import (Apply, Constant, Op, Variable, clone_replace, format_trace,
                                   paused_gc, toposort)
 from symgraph.tensor import elemwise as ew
-from symgraph.tensor.basic import Alloc, Rebroadcast, Reshape
-from symgraph.tensor.reduction import Sum
-from symgraph.tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES, TensorType
-from symgraph.tensor.var import as_tensor_variable
+from symgraph.tensor.basic import Alloc, Rebroadcast, patternbroadcast, specify_shape, stack
+from symgraph.tensor.reduction import Sum, sum as reduce_sum
+from symgraph.tensor.shape import Reshape
+from symgraph.tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES
+from symgraph.tensor.var import as_tensor_variable, constant
 
 
 class DisconnectedInputError(ValueError):
@@ -28,7 +31,6 @@ def _grad_name(cost, wrt):
 
 def _fit(g, var):
     """Make gradient ``g`` have exactly the type of ``var`` (dtype and broadcast pattern)."""
-    from symgraph.tensor.basic import patternbroadcast
     if g.dtype != var.dtype:
         g = ew.cast(g, var.dtype)
     if g.ndim < var.ndim or any(gb and not vb for gb, vb in zip(g.broadcastable,
@@ -62,7 +64,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs='raise', add_nam
     """
     if cost is None and not known_grads:
         raise ValueError('grad needs a cost, or known_grads to start from')
-    from symgraph.rewrite import stabilize
+    from symgraph.rewrite import stabilize  # upward call: rewrite/ is above gradient.py
     single = not isinstance(wrt, (list, tuple))
     wrt_list = [wrt] if single else list(wrt)
     _check_wrt(wrt_list)
@@ -103,7 +105,6 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs='raise', add_nam
                     "disconnected_inputs='ignore' (or 'warn') to grad."
                     % format_trace(var.creation_trace))
             if disconnected_inputs == 'warn':
-                import warnings
                 warnings.warn(message, stacklevel=2)
             elif disconnected_inputs != 'ignore':
                 raise ValueError("disconnected_inputs must be 'raise', 'warn' or 'ignore'")
@@ -121,7 +122,6 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs='raise', add_nam
 
 def _float_ones_like(var):
     dtype = var.dtype if var.dtype in FLOAT_DTYPES else 'float64'
-    from symgraph.tensor.var import constant
     return ew.fill(var, constant(1.0, dtype=dtype))
 
 
@@ -354,7 +354,6 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs='raise
     The rows are built symbolically, one gradient per element, so the length of the
     expression must be known when the graph is built.
     """
-    from symgraph.tensor.basic import specify_shape, stack
     expression = as_tensor_variable(expression)
     single = not isinstance(wrt, (list, tuple))
     wrt_list = [wrt] if single else list(wrt)
@@ -432,72 +431,22 @@ def Rop(f, wrt, eval_points):
 
 
 def sum_all(terms):
-    from symgraph.tensor.reduction import sum as reduce_sum
     total = reduce_sum(terms[0])
     for term in terms[1:]:
         total = total + reduce_sum(term)
     return total
 
 
-# ---------------------------------------------------------------------------------------
-# verify_grad
-# ---------------------------------------------------------------------------------------
+def __getattr__(name):
+    """``symgraph.gradient.verify_grad`` (and GradientError), where Theano users find them.
 
-class GradientError(AssertionError):
-    """Symbolic and numeric gradients disagree."""
-
-
-_DEFAULT_EPS = {'float64': 1e-7, 'float32': 3e-3, 'float16': 1e-1}
-_DEFAULT_TOL = {'float64': 1e-4, 'float32': 1e-2, 'float16': 5e-2}
-
-
-def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=None,
-                rel_tol=None, mode=None, cast_to_output_type=False, no_debug_ref=True):
-    """Check ``fun``'s symbolic gradient against central finite differences at ``pt``.
-
-    ``fun`` takes symbolic variables (one per array in ``pt``) and returns a variable; the
-    check projects it on random directions so any output shape works. Two functions are
-    compiled (the output, and the gradient of its projection on a direction given as an
-    input), whatever ``n_tests``. Raises GradientError naming the input and the largest
-    discrepancy.
+    They live in symgraph/testing.py: verify_grad compiles functions, so it sits above
+    compile/, which imports this module. A module ``__getattr__`` (PEP 562) resolves the
+    names when they are first asked for, once every module is loaded; an import at the top
+    would be a cycle, and setting the attribute from ``symgraph/__init__.py`` would hide
+    where the names come from.
     """
-    from symgraph.compile.function import function
-    from symgraph.tensor.reduction import sum as reduce_sum
-    rng = rng if rng is not None else np.random.RandomState(42)
-    pt = [np.array(p) for p in pt]
-    dtype = str(np.result_type(*[p.dtype for p in pt if p.dtype.kind == 'f'] or ['float64']))
-    eps = eps or _DEFAULT_EPS[dtype]
-    abs_tol = _DEFAULT_TOL[dtype] if abs_tol is None else abs_tol
-    rel_tol = _DEFAULT_TOL[dtype] if rel_tol is None else rel_tol
-    inputs = [TensorType(p.dtype, (False,) * p.ndim)('input_%d' % k) for k, p in enumerate(pt)]
-    output = as_tensor_variable(fun(*inputs))
-    direction = TensorType(output.dtype, (False,) * output.ndim)('random_projection')
-    projected = reduce_sum(ew.mul(output, direction))
-    output_fn = function(inputs, output, mode=mode)
-    grad_fn = function(inputs + [direction], grad(projected, inputs), mode=mode)
-    out_shape = output_fn(*pt).shape
-    for _ in range(n_tests):
-        d = np.asarray(rng.rand(*out_shape), dtype=output.dtype)
-        analytic = grad_fn(*(pt + [d]))
-        for k, p in enumerate(pt):
-            numeric = np.zeros(p.shape, dtype='float64')
-            flat = p.reshape(-1)
-            for j in range(flat.size):
-                old = flat[j]
-                flat[j] = old + eps
-                plus = np.sum(np.asarray(output_fn(*pt), dtype='float64') * d)
-                flat[j] = old - eps
-                minus = np.sum(np.asarray(output_fn(*pt), dtype='float64') * d)
-                flat[j] = old
-                numeric.reshape(-1)[j] = (plus - minus) / (2 * eps)
-            abs_err = np.abs(analytic[k] - numeric)
-            rel_err = abs_err / np.maximum(np.abs(analytic[k]) + np.abs(numeric), 1e-8)
-            bad = (abs_err > abs_tol) & (rel_err > rel_tol)
-            if np.any(bad):
-                j = int(np.argmax(np.where(bad, abs_err, 0)))
-                raise GradientError(
-                    'verify_grad: the gradient with respect to input %d (shape %s) disagrees '
-                    'with finite differences: at flat position %d the symbolic gradient is %r '
-                    'and the numeric one %r (abs error %.3g > %.3g, rel error %.3g > %.3g)'
-                    % (k, p.shape, j, analytic[k].reshape(-1)[j], numeric.reshape(-1)[j],
-                       abs_err.reshape(-1)[j], abs_tol, rel_err.reshape(-1)[j], rel_tol))
+    if name in ('verify_grad', 'GradientError'):
+        from symgraph import testing  # upward: testing.py compiles, so it is above compile/
+        return getattr(testing, name)
+    raise AttributeError('module %r has no attribute %r' % (__name__, name))

@@ -121,9 +121,6 @@ class Variable:
         cp.tag = self.tag
         return cp
 
-    def get_parents(self):
-        return [self.owner] if self.owner is not None else []
-
     def __reduce_ex__(self, protocol):
         """A computed variable pickles as the flat, ordered list of the nodes it depends on.
 
@@ -167,10 +164,6 @@ class Apply:
         self.outputs = [t.variable_class(t, owner=self, index=i) for i, t in enumerate(output_types)]
         self.trace = trace if trace is not None else user_frame()
         self.tag = None
-
-    @property
-    def out(self):
-        return self.outputs[0]
 
     def default_output(self):
         """The output that ``op(...)`` returns."""
@@ -349,9 +342,3 @@ def clone_replace(outputs, replace=None, strict=True):
             new.name = old.name
             memo[old] = new
     return [memo.get(o, o) for o in outputs]
-
-
-def is_in_ancestors(var, candidates):
-    """True when any of ``candidates`` is among the ancestors of ``var``."""
-    candidates = set(candidates)
-    return any(v in candidates for v in ancestors([var]))

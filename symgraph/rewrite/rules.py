@@ -9,9 +9,10 @@ import numpy as np
 from symgraph.graph.basic import Constant
 from symgraph.rewrite.engine import register
 from symgraph.tensor import elemwise as ew
-from symgraph.tensor.basic import ARange, Alloc, Eye, Shape
-from symgraph.tensor.nnet import LogSoftmax, Softmax, logsoftmax_op, softplus
-from symgraph.tensor.reduction import Sum
+from symgraph.tensor.basic import ARange, Alloc, Eye
+from symgraph.tensor.nnet import LogSoftmax, Softmax, logsoftmax_op, softmax_op, softplus
+from symgraph.tensor.reduction import Sum, prod
+from symgraph.tensor.shape import Shape, shape
 from symgraph.tensor.subtensor import (AdvancedSubtensor, AdvancedSubtensor1, ScalarConstant,
                                        Subtensor)
 from symgraph.tensor.type import FLOAT_DTYPES, IndexScalarType, TensorType
@@ -252,8 +253,6 @@ def sum_of_fill(node, ctx):
     value = fill.inputs[1]
     if not all(value.broadcastable):
         return None
-    from symgraph.tensor.basic import shape
-    from symgraph.tensor.reduction import prod
     out_dtype = node.outputs[0].dtype
     scalar = ew.DimShuffle(value.broadcastable, ())(value) if value.ndim else value
     size = ew.cast(prod(shape(fill.inputs[0])), out_dtype)
@@ -358,5 +357,4 @@ def exp_of_log_softmax(node, ctx):
     inner = node.inputs[0].owner
     if inner is None or not isinstance(inner.op, LogSoftmax):
         return None
-    from symgraph.tensor.nnet import softmax_op
     return [softmax_op(inner.inputs[0])]

@@ -1,11 +1,12 @@
 """The tensor vocabulary: ``import symgraph.tensor as T``."""
 from symgraph.tensor.type import TensorType
 from symgraph.tensor.var import TensorVariable, TensorConstant, as_tensor_variable, constant
-from symgraph.tensor.basic import (CONSTRUCTORS, tensor, shape, reshape, flatten, alloc, zeros,
-                                   ones, eye, identity_like, arange, join, concatenate, stack, dot,
-                                   outer, tensordot, patternbroadcast, unbroadcast, addbroadcast,
-                                   Shape, Reshape, MakeVector, Alloc, ARange, Join, Dot,
-                                   Rebroadcast, SpecifyShape, specify_shape)
+from symgraph.tensor.shape import Shape, Reshape, shape, reshape
+from symgraph.tensor.basic import (CONSTRUCTORS, tensor, flatten, alloc, zeros, ones, eye,
+                                   identity_like, arange, join, concatenate, stack, dot, outer,
+                                   tensordot, patternbroadcast, unbroadcast, addbroadcast,
+                                   MakeVector, Alloc, ARange, Join, Dot, Rebroadcast,
+                                   SpecifyShape, specify_shape)
 from symgraph.tensor.elemwise import (Elemwise, DimShuffle, BroadcastError, add, sub, mul,
                                       true_div, int_div, floor_div, mod, pow, neg, abs_, exp, log,
                                       log1p, sqrt, sqr, tanh, sgn, floor, ceil, round, maximum,
@@ -28,5 +29,5 @@ true_divide = true_div
 
 def grad(*args, **kwargs):
     """``T.grad``: see symgraph.gradient.grad."""
-    from symgraph.gradient import grad as _grad
+    from symgraph.gradient import grad as _grad  # upward call: gradient.py is above tensor/
     return _grad(*args, **kwargs)

@@ -14,7 +14,7 @@ from symgraph.config import config
 from symgraph.graph.basic import Apply, Op, format_trace
 from symgraph.tensor.type import (DISCRETE_DTYPES, FLOAT_DTYPES, INT_DTYPES, TensorType,
                                   check_dtype, upcast, upcast_to_float, user_line)
-from symgraph.tensor.var import as_tensor_variable
+from symgraph.tensor.var import as_tensor_variable, constant
 
 
 class BroadcastError(ValueError):
@@ -27,10 +27,6 @@ class BroadcastError(ValueError):
 
 def _same_upcast(*dtypes):
     return upcast(*dtypes)
-
-
-def _to_float(*dtypes):
-    return upcast_to_float(*dtypes)
 
 
 def _to_bool(*dtypes):
@@ -457,7 +453,6 @@ class Elemwise(Op):
         return result if result.dtype == out_dtype else result.astype(out_dtype)
 
     def grad(self, node, output_grads):
-        from symgraph.tensor.reduction import sum as reduce_sum
         (gout,) = output_grads
         out = node.outputs[0]
         grads = []
@@ -466,13 +461,34 @@ class Elemwise(Op):
                 grads.append(g)  # a discrete input's gradient is zero: g only connects it
                 continue
             # An input broadcast along a dimension receives the sum over that dimension.
-            axes = [d for d in range(out.ndim) if inp.broadcastable[d] and not g.broadcastable[d]]
-            if axes:
-                g = reduce_sum(g, axis=axes, keepdims=True)
+            g = sum_broadcast(g, inp.broadcastable)
             if g.broadcastable != inp.broadcastable:
                 g = second(inp, g)
             grads.append(g if g.dtype == inp.dtype else cast(g, inp.dtype))
         return grads
+
+
+def sum_broadcast(g, broadcastable, keepdims=True):
+    """The gradient ``g`` of a value of pattern ``broadcastable`` that was broadcast to the
+    shape of ``g``, summed over the axes it was broadcast along: the leading axes it lacks
+    and those where it is broadcastable and ``g`` is not.
+
+    The one place where that sum is written; its callers finish the result to the value's
+    type each as Theano does, so that their gradient graphs print as Theano's: Elemwise
+    (``keepdims``, then ``second`` against the input), the set/increment ops (``keepdims``,
+    leading axes dropped, ``patternbroadcast``) and Alloc (``keepdims=False``, then a
+    ``reshape`` to the value's shape). It sums through the variable method, so that this
+    module needs no import of reduction.py, whose ops are built from elementwise ones.
+    """
+    lead = g.ndim - len(broadcastable)
+    axes = list(range(lead)) + [lead + d for d, b in enumerate(broadcastable)
+                                if b and not g.broadcastable[lead + d]]
+    if not axes:
+        return g
+    g = g.sum(axis=axes, keepdims=keepdims)
+    if keepdims and lead:
+        g = DimShuffle(g.broadcastable, list(range(lead, g.ndim)))(g)
+    return g
 
 
 def on_host(compute, node, values):
@@ -666,18 +682,10 @@ def transpose(x, axes=None):
 def zeros_like(x, dtype=None):
     """Zeros of the shape (and by default the dtype) of ``x``: ``fill(x, 0)``."""
     x = as_tensor_variable(x)
-    return fill(x, _scalar_constant(0, dtype or x.dtype))
+    return fill(x, constant(0, dtype=dtype or x.dtype))
 
 
 def ones_like(x, dtype=None):
     x = as_tensor_variable(x)
-    return fill(x, _scalar_constant(1, dtype or x.dtype))
+    return fill(x, constant(1, dtype=dtype or x.dtype))
 
-
-def _scalar_constant(value, dtype):
-    from symgraph.tensor.var import constant
-    return constant(value, dtype=dtype)
-
-
-def is_float(var):
-    return var.dtype in FLOAT_DTYPES

@@ -4,6 +4,7 @@ import numpy as np
 
 from symgraph.graph.basic import Apply, Op
 from symgraph.tensor import elemwise as ew
+from symgraph.tensor.shape import shape
 from symgraph.tensor.type import TensorType, check_dtype
 from symgraph.tensor.var import as_tensor_variable, constant
 
@@ -199,7 +200,6 @@ def argmin(x, axis=None, keepdims=False):
 
 def mean(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):
     """``sum(x) / cast(shape(x)[i])`` for each reduced axis, so the count stays symbolic."""
-    from symgraph.tensor.basic import shape
     x = as_tensor_variable(x)
     s = sum(x, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
     shp = ew.cast(shape(x), 'float32' if s.dtype in ('float16', 'float32', 'complex64')
@@ -221,7 +221,6 @@ def var(x, axis=None, ddof=0, keepdims=False):
     n is the number of reduced elements; Theano 1.0 divided by the product of
     (length - ddof) over the reduced axes instead, which is wrong for several axes.
     """
-    from symgraph.tensor.basic import shape
     x = as_tensor_variable(x)
     axes = list(range(x.ndim)) if axis is None else normalize_axes(x, axis)
     centered = ew.sub(x, mean(x, axes, keepdims=True))

@@ -15,6 +15,7 @@ import numpy as np
 
 from symgraph.graph.basic import Apply, Op
 from symgraph.tensor import elemwise as ew
+from symgraph.tensor.basic import addbroadcast, patternbroadcast
 from symgraph.tensor.type import (DISCRETE_DTYPES, INT_DTYPES, IndexScalarType, TensorType,
                                   user_line)
 from symgraph.tensor.var import TensorConstant, TensorVariable, as_tensor_variable, constant
@@ -325,16 +326,7 @@ def _check_increment(x, y, target, op):
 
 def _sum_to(g, y):
     """Sum ``g`` over the dimensions along which ``y`` was broadcast to it."""
-    from symgraph.tensor.reduction import sum as reduce_sum
-    from symgraph.tensor.basic import patternbroadcast
-    lead = g.ndim - y.ndim
-    axes = list(range(lead)) + [lead + d for d, b in enumerate(y.broadcastable)
-                                if b and not g.broadcastable[lead + d]]
-    if axes:
-        g = reduce_sum(g, axis=axes, keepdims=True)
-        if lead:
-            g = ew.DimShuffle(g.broadcastable, list(range(lead, g.ndim)))(g)
-    g = patternbroadcast(g, y.broadcastable)
+    g = patternbroadcast(ew.sum_broadcast(g, y.broadcastable), y.broadcastable)
     return g if g.dtype == y.dtype else ew.cast(g, y.dtype)
 
 
@@ -634,7 +626,6 @@ _INDEXING_OPS = (Subtensor, AdvancedSubtensor1, AdvancedSubtensor)
 
 
 def _inc_or_set(x, y, set_instead_of_inc):
-    from symgraph.tensor.basic import addbroadcast
     y = as_tensor_variable(y)
     if isinstance(x, TensorVariable) and y.ndim <= x.ndim:
         # As in Theano: y must have length 1 where the indexed part is broadcastable.

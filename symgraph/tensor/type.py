@@ -5,13 +5,12 @@ import functools
 import numpy as np
 
 from symgraph.config import config
-from symgraph.graph.basic import Type, format_trace, user_frame
+from symgraph.graph.basic import Type, Variable, format_trace, user_frame
 
 ALL_DTYPES = ('bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64',
               'float16', 'float32', 'float64', 'complex64', 'complex128')
 INT_DTYPES = ('int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64')
 FLOAT_DTYPES = ('float16', 'float32', 'float64')
-COMPLEX_DTYPES = ('complex64', 'complex128')
 DISCRETE_DTYPES = ('bool',) + INT_DTYPES
 _DTYPE_NAMES = frozenset(ALL_DTYPES)
 
@@ -100,15 +99,11 @@ class TensorType(Type):
         self.name = name
 
     family = 'tensor'
+    # variable_class (TensorVariable) is set by var.py, which imports this module.
 
     @property
     def ndim(self):
         return len(self.broadcastable)
-
-    @property
-    def variable_class(self):
-        from symgraph.tensor.var import TensorVariable
-        return TensorVariable
 
     @property
     def numpy_dtype(self):
@@ -149,7 +144,6 @@ class TensorType(Type):
         float may always become floatX when ``allow_downcast`` is None, as in Theano.
         ``owner`` is the variable being fed, named in errors.
         """
-        from symgraph.graph.basic import Variable
         if isinstance(value, Variable):
             raise TypeError('%sExpected an array-like object, but found a Variable: %s of type %s. '
                             'Symbolic variables cannot be used as values; compile a function or '
@@ -212,9 +206,6 @@ class TensorType(Type):
                         '%s, or 2) set "allow_input_downcast=True" when calling "function". '
                         'Value: "%s"' % (_who(owner), self, arr.dtype, self.dtype, short_repr(arr)))
 
-    def value_error_context(self, var):
-        return format_trace(var.creation_trace)
-
 
 class IndexScalarType(TensorType):
     """The 0-d int type of index entries, printed ``int64`` like Theano's scalar types."""
@@ -235,7 +226,3 @@ def _who(owner):
 def short_repr(arr):
     text = repr(arr)
     return text if len(text) <= 120 else text[:117] + '...'
-
-
-def tensor_type(dtype=None, broadcastable=()):
-    return TensorType(config.floatX if dtype is None else dtype, broadcastable)

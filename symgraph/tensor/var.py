@@ -1,7 +1,14 @@
-"""TensorVariable (operators, ``.T``, ``.shape``, indexing, methods) and TensorConstant."""
+"""TensorVariable (operators, ``.T``, ``.shape``, indexing, methods) and TensorConstant.
+
+The methods build their nodes with the ops of the modules above this one, which all
+import this module. As PyTensor's ``variable.py`` does, they reach those ops through one
+late-bound reference to the ``symgraph.tensor`` package, ``_T``: it is read when a
+method is called, when the package is complete, so this module imports none of them.
+"""
 import numpy as np
 
-from symgraph.graph.basic import Constant, Variable, user_frame
+from symgraph import tensor as _T  # late binding: see the module docstring
+from symgraph.graph.basic import Constant, Variable
 from symgraph.tensor.type import TensorType, autocast_scalar
 
 
@@ -19,18 +26,15 @@ class TensorVariable(Variable):
 
     @property
     def shape(self):
-        from symgraph.tensor.basic import shape
-        return shape(self)
+        return _T.shape(self)
 
     @property
     def size(self):
-        from symgraph.tensor.reduction import prod
-        return prod(self.shape)
+        return _T.prod(self.shape)
 
     @property
     def T(self):
-        from symgraph.tensor.elemwise import transpose
-        return transpose(self)
+        return _T.transpose(self)
 
     # -- arithmetic -----------------------------------------------------------------------
     def __add__(self, other): return _elemwise('add')(self, other)
@@ -92,81 +96,64 @@ class TensorVariable(Variable):
 
     # -- shape manipulation ---------------------------------------------------------------
     def dimshuffle(self, *pattern):
-        from symgraph.tensor.elemwise import dimshuffle
         if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
             pattern = pattern[0]
-        return dimshuffle(self, pattern)
+        return _T.dimshuffle(self, pattern)
 
     def transpose(self, *axes):
-        from symgraph.tensor.elemwise import transpose
         if len(axes) == 1 and isinstance(axes[0], (list, tuple)):
             axes = axes[0]
-        return transpose(self, axes or None)
+        return _T.transpose(self, axes or None)
 
     def reshape(self, shape, ndim=None):
-        from symgraph.tensor.basic import reshape
-        return reshape(self, shape, ndim=ndim)
+        return _T.reshape(self, shape, ndim=ndim)
 
     def flatten(self, ndim=1):
-        from symgraph.tensor.basic import flatten
-        return flatten(self, ndim)
+        return _T.flatten(self, ndim)
 
     def astype(self, dtype):
-        from symgraph.tensor.elemwise import cast
-        return cast(self, dtype)
+        return _T.cast(self, dtype)
 
     def __getitem__(self, index):
-        from symgraph.tensor.subtensor import getitem
-        return getitem(self, index)
+        return _T.subtensor.getitem(self, index)
 
     # -- reductions -----------------------------------------------------------------------
     def sum(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
-        from symgraph.tensor.reduction import sum
-        return sum(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+        return _T.sum(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
 
     def prod(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
-        from symgraph.tensor.reduction import prod
-        return prod(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+        return _T.prod(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
 
     def mean(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
-        from symgraph.tensor.reduction import mean
-        return mean(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+        return _T.mean(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
 
     def max(self, axis=None, keepdims=False):
-        from symgraph.tensor.reduction import max
-        return max(self, axis=axis, keepdims=keepdims)
+        return _T.max(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False):
-        from symgraph.tensor.reduction import min
-        return min(self, axis=axis, keepdims=keepdims)
+        return _T.min(self, axis=axis, keepdims=keepdims)
 
     def argmax(self, axis=None, keepdims=False):
-        from symgraph.tensor.reduction import argmax
-        return argmax(self, axis=axis, keepdims=keepdims)
+        return _T.argmax(self, axis=axis, keepdims=keepdims)
 
     def argmin(self, axis=None, keepdims=False):
-        from symgraph.tensor.reduction import argmin
-        return argmin(self, axis=axis, keepdims=keepdims)
+        return _T.argmin(self, axis=axis, keepdims=keepdims)
 
     def var(self, axis=None, ddof=0, keepdims=False):
-        from symgraph.tensor.reduction import var
-        return var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+        return _T.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
 
     def std(self, axis=None, ddof=0, keepdims=False):
-        from symgraph.tensor.reduction import std
-        return std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+        return _T.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
 
     def dot(self, other):
-        from symgraph.tensor.basic import dot
-        return dot(self, other)
+        return _T.dot(self, other)
 
     def clip(self, a_min, a_max):
-        from symgraph.tensor.elemwise import clip
-        return clip(self, a_min, a_max)
+        return _T.clip(self, a_min, a_max)
 
     def eval(self, inputs_to_values=None):
         """Compute this variable for the given ``{input: value}`` (for quick checks)."""
-        from symgraph.compile.interpreter import evaluate
+        from symgraph.compile.interpreter import evaluate  # upward call: compile/ is above
         return evaluate([self], inputs_to_values or {})[0]
 
 
@@ -177,8 +164,7 @@ def _comparison(name, x, y):
 
 
 def _elemwise(name):
-    from symgraph.tensor import elemwise
-    return getattr(elemwise, name)
+    return getattr(_T.elemwise, name)
 
 
 def _format_constant(data):
@@ -243,11 +229,8 @@ def as_tensor_variable(value, name=None, ndim=None):
     if isinstance(value, Variable):
         raise TypeError('%s of type %s is not a tensor' % (value, value.type))
     if isinstance(value, (list, tuple)) and any(isinstance(v, Variable) for v in value):
-        from symgraph.tensor.basic import stack
-        return stack([as_tensor_variable(v) for v in value])
+        return _T.stack([as_tensor_variable(v) for v in value])
     return constant(value, name=name, ndim=ndim)
 
 
-def variable_of(type_, name=None):
-    """A fresh input variable of ``type_`` created at the user's current line."""
-    return TensorVariable(type_, name=name, trace=user_frame())
+TensorType.variable_class = TensorVariable  # what TensorType(...)('x') and Apply make

@@ -5,8 +5,9 @@ import jax.numpy as jnp
 
 from symgraph.graph.basic import Apply, Op
 from symgraph.tensor import elemwise as ew
-from symgraph.tensor.basic import arange, shape
+from symgraph.tensor.basic import arange
 from symgraph.tensor.reduction import sum as reduce_sum
+from symgraph.tensor.shape import shape
 from symgraph.tensor.subtensor import AdvancedIncSubtensor, AdvancedSubtensor
 from symgraph.tensor.type import FLOAT_DTYPES, TensorType, upcast_to_float
 from symgraph.tensor.var import as_tensor_variable
