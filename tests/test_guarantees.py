@@ -192,6 +192,15 @@ def test_loop_is_all_or_nothing():
     np.testing.assert_array_equal(W.get_value(), np.full(3, 6. + 22.))
 
 
+def _run_threads(work, n):
+    """Run ``work(k)`` in ``n`` threads at once, k = 0..n-1, and wait for all."""
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def test_threads_see_every_update():
     counter = theano.shared(np.float64(0), name='counter')
     total = theano.shared(np.zeros(2), name='total')
@@ -212,11 +221,7 @@ def test_threads_see_every_update():
                 counter.get_value()
         except Exception as err:  # noqa: BLE001 - the test reports any failure
             errors.append(err)
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _run_threads(work, 8)
     assert not errors
     assert counter.get_value() == 800
     np.testing.assert_array_equal(total.get_value(), [400., 400.])
@@ -284,11 +289,7 @@ def test_threads_calling_a_function_without_state():
         for _ in range(20):
             if not np.array_equal(double(_misaligned_copy(value)), value * 2):
                 errors.append(k)
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _run_threads(work, 6)
     assert not errors
 
 
