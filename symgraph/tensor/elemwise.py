@@ -558,6 +558,16 @@ def _g_tanh(inputs, out, gout):
 scalar_tanh, tanh = _elemwise('tanh', 1, jnp.tanh, _float_out, grad=_g_tanh)
 
 
+def _g_erf(inputs, out, gout):
+    """gout * 2/sqrt(pi) * exp(-x * x), built as Theano builds it."""
+    x = inputs[0]
+    two_over_sqrt_pi = np.asarray(2 / np.sqrt(np.pi), dtype=upcast(x.dtype, gout.dtype))
+    return [g_mul(g_mul(gout, two_over_sqrt_pi), g_exp(g_mul(g_neg(x), x)))]
+
+
+scalar_erf, erf = _elemwise('erf', 1, jsp.erf, _float_out, grad=_g_erf)
+
+
 def _g_sigmoid(inputs, out, gout):
     s = g_sigmoid(inputs[0])
     return [g_mul(g_mul(gout, s), g_sub(1.0, g_sigmoid(inputs[0])))]
