@@ -263,13 +263,13 @@ def _zero_if_any_is(var):
         return []
     op = node.op
     if isinstance(op, ew.Elemwise):
-        name = op.scalar_op.name
-        if name == 'mul':
+        scalar_op = op.scalar_op
+        if scalar_op is ew.scalar_mul:
             return node.inputs
-        if name == 'second':
+        if scalar_op is ew.scalar_second:
             return [node.inputs[1]]
-        if name in ('neg', 'identity', 'true_div', 'int_div') or isinstance(op.scalar_op,
-                                                                           ew.Cast):
+        if scalar_op in (ew.scalar_neg, ew.scalar_identity, ew.scalar_true_div,
+                         ew.scalar_int_div) or isinstance(scalar_op, ew.Cast):
             return [node.inputs[0]]
         return []
     if isinstance(op, (ew.DimShuffle, Rebroadcast, Reshape, Sum, Alloc)):

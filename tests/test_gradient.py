@@ -97,6 +97,7 @@ DIFFERENTIABLE = {
     'sqrt': (T.sqrt, [U('mn', 0.5, 3)]),
     'sqr': (T.sqr, [U('mn')]),
     'tanh': (T.tanh, [U('mn')]),
+    'erf': (T.erf, [U('mn')]),
     'sigmoid': (T.nnet.sigmoid, [U('mn', -4, 4)]),
     'softplus': (T.nnet.softplus, [U('mn', -4, 4)]),
     'relu': (T.nnet.relu, [A('mn')]),

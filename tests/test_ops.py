@@ -10,6 +10,7 @@ parametrized case and ``SYMGRAPH_TEST_SEED`` changes the seed. Shapes are drawn 
 lengths so that JAX's per-shape kernel cache keeps the file fast.
 """
 import functools
+import math
 import os
 import zlib
 
@@ -88,6 +89,7 @@ UNARY = {
     'log1p': (T.log1p, np.log1p, (-0.9, 5), True),
     'sqrt': (T.sqrt, np.sqrt, (0, 5), True),
     'tanh': (T.tanh, np.tanh, (-3, 3), True),
+    'erf': (T.erf, np.vectorize(math.erf), (-3, 3), True),
     'floor': (T.floor, np.floor, (-4, 4), True),
     'ceil': (T.ceil, np.ceil, (-4, 4), True),
     'sqr': (T.sqr, np.square, (-4, 4), False),

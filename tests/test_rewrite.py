@@ -490,7 +490,7 @@ def test_engine_keeps_the_output_a_rewrite_chose_of_a_multi_output_node():
                 return [T.max_and_argmax(inner.inputs[0], axis=1)[1]]
         return None
     rewrite = Rewrite('abs_of_argmax', 'abs(argmax(x)) -> argmax(x)', abs_of_argmax,
-                      frozenset())
+                      frozenset(), (ew.Elemwise,))
     x = T.matrix('x')
     out = abs(T.argmax(x, axis=1))
     new, = Rewriter([rewrite], merge=False)([out])

@@ -10,7 +10,6 @@ read directly for an input or a shared variable, worked out once per shape signa
 a computed expression such as ``(x + 1)[i:]``.
 """
 import functools
-import operator
 
 import jax
 import numpy as np
@@ -18,40 +17,23 @@ import numpy as np
 from symgraph.compile.lower import Lowering, run_nodes
 from symgraph.graph.basic import Constant, ancestors, toposort
 from symgraph.tensor.basic import Shape
-from symgraph.tensor.elemwise import Cast, Elemwise
 from symgraph.tensor.sharedvar import SharedVariable
-from symgraph.tensor.subtensor import IncSubtensor, ScalarFromTensor, Subtensor
-
-_PY_SCALAR_FNS = {'add': operator.add, 'sub': operator.sub, 'mul': operator.mul,
-                  'int_div': operator.floordiv, 'mod': operator.mod, 'neg': operator.neg,
-                  'maximum': max, 'minimum': min, 'identity': lambda v: v}
+from symgraph.tensor.subtensor import IncSubtensor, Subtensor
 
 
 class HostEvaluator:
-    """Evaluates a small integer subgraph in Python from (leaf variable -> value) getters."""
+    """Evaluates a small integer subgraph in Python from (leaf variable -> value) getters,
+    each node by its op's host function (``Op.host_impl``)."""
 
     def __init__(self, outputs, leaf_getters):
         self.steps = []
         self.leaf_getters = leaf_getters
         for node in toposort(outputs, stop=leaf_getters):
-            self.steps.append((node, self._python_fn(node)))
+            fn = node.op.host_impl(node)
+            if fn is None:
+                raise _Unsupported(node)
+            self.steps.append((node, fn))
         self.outputs = outputs
-
-    @staticmethod
-    def _python_fn(node):
-        op = node.op
-        if isinstance(op, Elemwise):
-            if isinstance(op.scalar_op, Cast):
-                return lambda v: v
-            fn = _PY_SCALAR_FNS.get(op.scalar_op.name)
-            if fn is not None and node.outputs[0].ndim == 0:
-                return fn
-        if isinstance(op, ScalarFromTensor):
-            return lambda v: v
-        if isinstance(op, Subtensor) and len(op.idx_list) == 1 and \
-                not isinstance(op.idx_list[0], slice) and node.inputs[0].ndim == 1:
-            return lambda shape, i: shape[i]
-        raise _Unsupported(node)
 
     def __call__(self, args, lengths):
         values = {}

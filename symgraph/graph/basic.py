@@ -228,11 +228,17 @@ class Op:
     index checks) sets ``wants_lowering``; ``jax_impl`` then gets it as ``lowering=``.
     An op that calls back into Python while the program runs sets ``calls_host``: such a
     program can fail on any call, so its calls keep copies of the buffers they donate.
+
+    The passes above the ops (rewrites, compilation, printing) ask an op these traits
+    rather than testing which op it is: ``fold_constants``, ``host_impl`` and ``pformat``.
     """
 
     __props__ = ()
     wants_lowering = False
     calls_host = False
+
+    #: Whether constant folding may replace an application to constants by its value.
+    fold_constants = True
 
     #: Whether ``grad`` is linear in the output gradients, as every derivative is: zero
     #: output gradients then give zero input gradients, which the gradient walk records
@@ -265,6 +271,15 @@ class Op:
 
     def grad(self, inputs, output_grads):
         raise NotImplementedError('%s has no gradient' % self)
+
+    def host_impl(self, node):
+        """A plain-Python function of the input values computing ``node`` on the host
+        (slice bounds are worked out there before a call), or None where there is none."""
+        return None
+
+    def pformat(self, node, parts):
+        """``node`` in pprint's one-line form, given the texts of its inputs."""
+        return '%s(%s)' % (self, ', '.join(parts))
 
 
 def _hashable(value):

@@ -5,25 +5,28 @@ rewritten) inputs, then merged with an equal node seen before (common-subexpress
 elimination), then offered to the local rewrites until none applies. A rewrite's
 replacement is itself processed the same way, so rewrites compose. Every node is visited
 once plus the nodes rewrites create, so the pass is linear in the size of the graph.
+A rewrite is registered with the op classes it looks at, and a node is offered only the
+rewrites that track its op's class (a table keyed by op type, filled as types are met).
 """
 import collections
 
 from symgraph.graph.basic import Constant, paused_gc, toposort
 
-Rewrite = collections.namedtuple('Rewrite', 'name doc fn tags')
+Rewrite = collections.namedtuple('Rewrite', 'name doc fn tags tracks')
 
 REGISTRY = []
 
 
-def register(*tags):
+def register(*tags, tracks):
     """Add a local rewrite ``fn(node, ctx) -> [replacement outputs] or None``.
 
     Its name is the function name and its one-line description the docstring; ``tags``
-    say which optimizer levels use it ('fast_compile', 'fast_run', 'stabilize').
+    say which optimizer levels use it ('fast_compile', 'fast_run', 'stabilize');
+    ``tracks`` is the tuple of op classes whose nodes it looks at, or None for every op.
     """
     def deco(fn):
         REGISTRY.append(Rewrite(fn.__name__, (fn.__doc__ or '').strip().split('\n')[0], fn,
-                                frozenset(tags)))
+                                frozenset(tags), tracks))
         return fn
     return deco
 
@@ -46,6 +49,7 @@ class Rewriter:
 
     def __init__(self, rewrites, protected=(), merge=True):
         self.rewrites = list(rewrites)
+        self.by_type = {}
         self.ctx = Context(set(protected))
         self.merge = merge
         self.memo = {}
@@ -109,8 +113,16 @@ class Rewriter:
             node = replacement[0].owner
         return node.outputs
 
+    def _tracking(self, op_type):
+        """The rewrites that look at nodes of ``op_type``, in registration order."""
+        found = self.by_type.get(op_type)
+        if found is None:
+            found = self.by_type[op_type] = [r for r in self.rewrites if r.tracks is None or
+                                             issubclass(op_type, r.tracks)]
+        return found
+
     def _rewrite(self, node):
-        for rewrite in self.rewrites:
+        for rewrite in self._tracking(type(node.op)):
             result = rewrite.fn(node, self.ctx)
             if result is not None:
                 result = list(result)

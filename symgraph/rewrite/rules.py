@@ -2,14 +2,15 @@
 
 Each rewrite is ``fn(node, ctx)`` returning the replacement outputs of ``node`` or None,
 documented by its first docstring line; ``register`` files it under the optimizer levels
-that use it.
+that use it and the op classes it looks at. Patterns name the ops they match by the op
+(``scalar_op is ew.scalar_log``), never by a printed name.
 """
 import numpy as np
 
 from symgraph.graph.basic import Constant
 from symgraph.rewrite.engine import register
 from symgraph.tensor import elemwise as ew
-from symgraph.tensor.basic import ARange, Alloc, Eye
+from symgraph.tensor.basic import Alloc
 from symgraph.tensor.nnet import LogSoftmax, Softmax, logsoftmax_op, softmax_op, softplus
 from symgraph.tensor.reduction import Sum, prod
 from symgraph.tensor.shape import Shape, shape
@@ -21,14 +22,15 @@ from symgraph.tensor.var import TensorConstant
 _FOLD_MAX_SIZE = 10000  # larger constant results are left to XLA instead of stored
 
 
-def _elemwise_name(node):
-    return node.op.scalar_op.name if isinstance(node.op, ew.Elemwise) else None
+def _scalar_op(node):
+    """The scalar op an Elemwise node applies (None for other ops)."""
+    return node.op.scalar_op if isinstance(node.op, ew.Elemwise) else None
 
 
-def _owner_elemwise(var, name):
-    """``var.owner`` when it is an Elemwise applying scalar op ``name``."""
+def _owner_elemwise(var, scalar_op):
+    """``var.owner`` when it is an Elemwise applying ``scalar_op``."""
     owner = var.owner
-    return owner if owner is not None and _elemwise_name(owner) == name else None
+    return owner if owner is not None and _scalar_op(owner) is scalar_op else None
 
 
 def scalar_value(var):
@@ -46,12 +48,11 @@ def scalar_value(var):
 # Constant folding and shapes
 # ---------------------------------------------------------------------------------------
 
-@register('fast_run', 'fast_compile')
+@register('fast_run', 'fast_compile', tracks=None)
 def constant_folding(node, ctx):
     """Compute nodes whose inputs are all constants once, at compile time."""
-    if not node.inputs or not all(isinstance(i, Constant) for i in node.inputs):
-        return None
-    if isinstance(node.op, (Alloc, ARange, Eye)):
+    if not node.op.fold_constants or not node.inputs or \
+            not all(isinstance(i, Constant) for i in node.inputs):
         return None
     result = node.op.jax_impl(node, *[i.data for i in node.inputs])
     values = result if len(node.outputs) > 1 else (result,)
@@ -65,7 +66,7 @@ def constant_folding(node, ctx):
     return folded
 
 
-@register('fast_run')
+@register('fast_run', tracks=(Subtensor,))
 def known_shape_entry(node, ctx):
     """shape(x)[i] -> constant when dimension i of x cannot change: a broadcastable
     dimension or a constant's (static shapes seen through shared variables are only hints,
@@ -94,8 +95,8 @@ def known_shape_entry(node, ctx):
 # Canonicalization
 # ---------------------------------------------------------------------------------------
 
-def _drop_neutral(node, scalar_name, neutral, positions):
-    if _elemwise_name(node) != scalar_name or len(node.inputs) != 2:
+def _drop_neutral(node, scalar_op, neutral, positions):
+    if _scalar_op(node) is not scalar_op or len(node.inputs) != 2:
         return None
     out = node.outputs[0]
     for pos in positions:
@@ -105,30 +106,31 @@ def _drop_neutral(node, scalar_name, neutral, positions):
     return None
 
 
-@register('fast_run')
+@register('fast_run', tracks=(ew.Elemwise,))
 def mul_by_one(node, ctx):
     """x * 1 -> x (when the type is unchanged)."""
-    return _drop_neutral(node, 'mul', 1, (0, 1))
+    return _drop_neutral(node, ew.scalar_mul, 1, (0, 1))
 
 
-@register('fast_run')
+@register('fast_run', tracks=(ew.Elemwise,))
 def add_zero(node, ctx):
     """x + 0 and x - 0 -> x (when the type is unchanged)."""
-    return _drop_neutral(node, 'add', 0, (0, 1)) or _drop_neutral(node, 'sub', 0, (1,))
+    return _drop_neutral(node, ew.scalar_add, 0, (0, 1)) or \
+        _drop_neutral(node, ew.scalar_sub, 0, (1,))
 
 
-@register('fast_run')
+@register('fast_run', tracks=(ew.Elemwise,))
 def zero_product(node, ctx):
     """x * 0, 0 / x and cast(0) -> zeros shaped like the result, without computing x.
 
     As in Theano, 0 * inf and 0 / 0 give 0 rather than nan. Each input stays in the graph
     for its shape (XLA drops its value), so the rewrite applies only where every input is
     needed for that: dropping one would make ``function`` report it unused."""
-    name = _elemwise_name(node)
-    if name == 'mul':
+    scalar_op = _scalar_op(node)
+    if scalar_op is ew.scalar_mul:
         found = any(_is_zeros(i) for i in node.inputs)
-    elif name in ('true_div', 'int_div', 'identity') or \
-            name is not None and isinstance(node.op.scalar_op, ew.Cast):
+    elif scalar_op in (ew.scalar_true_div, ew.scalar_int_div, ew.scalar_identity) or \
+            isinstance(scalar_op, ew.Cast):
         found = _is_zeros(node.inputs[0])
     else:
         return None
@@ -168,27 +170,27 @@ def _is_zeros(var):
     while var.owner is not None and isinstance(var.owner.op, ew.DimShuffle):
         var = var.owner.inputs[0]
     if var.owner is not None and (isinstance(var.owner.op, Alloc) or
-                                  _elemwise_name(var.owner) == 'second'):
+                                  _scalar_op(var.owner) is ew.scalar_second):
         var = var.owner.inputs[0 if isinstance(var.owner.op, Alloc) else 1]
     return scalar_value(var) == 0
 
 
-@register('fast_run')
+@register('fast_run', tracks=(ew.Elemwise,))
 def div_by_one(node, ctx):
     """x / 1 -> x (when the type is unchanged)."""
-    return _drop_neutral(node, 'true_div', 1, (1,))
+    return _drop_neutral(node, ew.scalar_true_div, 1, (1,))
 
 
-@register('fast_run')
+@register('fast_run', tracks=(ew.Elemwise,))
 def neg_neg(node, ctx):
     """-(-x) -> x."""
-    if _elemwise_name(node) != 'neg':
+    if _scalar_op(node) is not ew.scalar_neg:
         return None
-    inner = _owner_elemwise(node.inputs[0], 'neg')
+    inner = _owner_elemwise(node.inputs[0], ew.scalar_neg)
     return [inner.inputs[0]] if inner is not None else None
 
 
-@register('fast_run', 'fast_compile')
+@register('fast_run', 'fast_compile', tracks=(ew.DimShuffle,))
 def compose_dimshuffles(node, ctx):
     """DimShuffle(DimShuffle(x)) -> one DimShuffle, and an identity DimShuffle -> x."""
     if not isinstance(node.op, ew.DimShuffle):
@@ -206,7 +208,7 @@ def compose_dimshuffles(node, ctx):
     return [ew.DimShuffle(source.broadcastable, order)(source)]
 
 
-@register('fast_run')
+@register('fast_run', tracks=(ew.Elemwise,))
 def merge_casts(node, ctx):
     """cast(cast(x, a), b) -> cast(x, b) when the inner cast loses nothing."""
     if not isinstance(node.op, ew.Elemwise) or not isinstance(node.op.scalar_op, ew.Cast):
@@ -233,21 +235,21 @@ def _lossless_cast(src, dst):
     return True
 
 
-@register('fast_run')
+@register('fast_run', tracks=(ew.Elemwise,))
 def fill_to_value(node, ctx):
     """second(x, y) -> y when y already has the result's type (the shapes then agree)."""
-    if _elemwise_name(node) != 'second':
+    if _scalar_op(node) is not ew.scalar_second:
         return None
     value = node.inputs[1]
     return [value] if value.type == node.outputs[0].type else None
 
 
-@register('fast_run')
+@register('fast_run', tracks=(Sum,))
 def sum_of_fill(node, ctx):
     """sum(fill(x, c)) over all axes -> c * size(x), as gradient graphs produce."""
     if not isinstance(node.op, Sum) or node.outputs[0].ndim != 0:
         return None
-    fill = _owner_elemwise(node.inputs[0], 'second')
+    fill = _owner_elemwise(node.inputs[0], ew.scalar_second)
     if fill is None:
         return None
     value = fill.inputs[1]
@@ -273,10 +275,10 @@ def _view_of_softmax(var):
     return var.owner is not None and isinstance(var.owner.op, Softmax)
 
 
-@register('fast_run', 'stabilize')
+@register('fast_run', 'stabilize', tracks=(ew.Elemwise,))
 def log_softmax(node, ctx):
     """log(softmax(x)) -> log_softmax(x), which cannot underflow to log(0)."""
-    if _elemwise_name(node) != 'log':
+    if _scalar_op(node) is not ew.scalar_log:
         return None
     p = node.inputs[0]
     if p.owner is None or not isinstance(p.owner.op, Softmax) or \
@@ -285,11 +287,11 @@ def log_softmax(node, ctx):
     return [logsoftmax_op(p.owner.inputs[0])]
 
 
-@register('fast_run', 'stabilize')
+@register('fast_run', 'stabilize', tracks=(ew.Elemwise,))
 def log_through_views(node, ctx):
     """log(view(softmax)) -> view(log(softmax)) for transposes and indexing, so the
     cross-entropy idioms ``log(softmax(z.T).T[y, arange(n)])`` meet log_softmax."""
-    if _elemwise_name(node) != 'log':
+    if _scalar_op(node) is not ew.scalar_log:
         return None
     view = node.inputs[0]
     if view.owner is None or not isinstance(view.owner.op, _VIEW_OPS) or \
@@ -299,48 +301,48 @@ def log_through_views(node, ctx):
     return [view.owner.op(ew.log(source), *rest)]
 
 
-@register('fast_run', 'stabilize')
+@register('fast_run', 'stabilize', tracks=(ew.Elemwise,))
 def log_sigmoid(node, ctx):
     """log(sigmoid(x)) -> -softplus(-x)."""
-    if _elemwise_name(node) != 'log':
+    if _scalar_op(node) is not ew.scalar_log:
         return None
-    sig = _owner_elemwise(node.inputs[0], 'scalar_sigmoid')
+    sig = _owner_elemwise(node.inputs[0], ew.scalar_sigmoid)
     if sig is None or sig.inputs[0].dtype not in FLOAT_DTYPES or \
             not ctx.can_replace_through(node.inputs[0]):
         return None
     return [ew.neg(softplus(ew.neg(sig.inputs[0])))]
 
 
-@register('fast_run', 'stabilize')
+@register('fast_run', 'stabilize', tracks=(ew.Elemwise,))
 def log_one_minus_sigmoid(node, ctx):
     """log(1 - sigmoid(x)) -> -softplus(x)."""
-    if _elemwise_name(node) != 'log':
+    if _scalar_op(node) is not ew.scalar_log:
         return None
-    diff = _owner_elemwise(node.inputs[0], 'sub')
+    diff = _owner_elemwise(node.inputs[0], ew.scalar_sub)
     if diff is None or scalar_value(diff.inputs[0]) != 1 or \
             not ctx.can_replace_through(node.inputs[0]):
         return None
-    sig = _owner_elemwise(diff.inputs[1], 'scalar_sigmoid')
+    sig = _owner_elemwise(diff.inputs[1], ew.scalar_sigmoid)
     if sig is None or sig.inputs[0].dtype not in FLOAT_DTYPES or \
             sig.outputs[0].type != node.inputs[0].type:
         return None
     return [ew.neg(softplus(sig.inputs[0]))]
 
 
-@register('fast_run', 'stabilize')
+@register('fast_run', 'stabilize', tracks=(ew.Elemwise,))
 def log_one_plus_exp(node, ctx):
     """log(1 + exp(x)) and log1p(exp(x)) -> softplus(x)."""
-    name = _elemwise_name(node)
-    if name == 'log1p':
-        exp = _owner_elemwise(node.inputs[0], 'exp')
-    elif name == 'log':
-        total = _owner_elemwise(node.inputs[0], 'add')
+    scalar_op = _scalar_op(node)
+    if scalar_op is ew.scalar_log1p:
+        exp = _owner_elemwise(node.inputs[0], ew.scalar_exp)
+    elif scalar_op is ew.scalar_log:
+        total = _owner_elemwise(node.inputs[0], ew.scalar_add)
         if total is None or len(total.inputs) != 2:
             return None
         exp = None
         for pos in (0, 1):
             if scalar_value(total.inputs[pos]) == 1:
-                exp = _owner_elemwise(total.inputs[1 - pos], 'exp')
+                exp = _owner_elemwise(total.inputs[1 - pos], ew.scalar_exp)
     else:
         return None
     if exp is None or exp.inputs[0].type != node.outputs[0].type or \
@@ -349,10 +351,10 @@ def log_one_plus_exp(node, ctx):
     return [softplus(exp.inputs[0])]
 
 
-@register('fast_run', 'stabilize')
+@register('fast_run', 'stabilize', tracks=(ew.Elemwise,))
 def exp_of_log_softmax(node, ctx):
     """exp(log_softmax(x)) -> softmax(x) (gradients of log_softmax produce it)."""
-    if _elemwise_name(node) != 'exp':
+    if _scalar_op(node) is not ew.scalar_exp:
         return None
     inner = node.inputs[0].owner
     if inner is None or not isinstance(inner.op, LogSoftmax):

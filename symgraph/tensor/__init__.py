@@ -7,13 +7,9 @@ from symgraph.tensor.basic import (CONSTRUCTORS, tensor, flatten, alloc, zeros, 
                                    tensordot, patternbroadcast, unbroadcast, addbroadcast,
                                    MakeVector, Alloc, ARange, Join, Dot, Rebroadcast,
                                    SpecifyShape, specify_shape)
-from symgraph.tensor.elemwise import (Elemwise, DimShuffle, BroadcastError, add, sub, mul,
-                                      true_div, int_div, floor_div, mod, pow, neg, abs_, exp, log,
-                                      log1p, sqrt, sqr, tanh, sgn, floor, ceil, round, maximum,
-                                      minimum, clip, eq, neq, lt, le, gt, ge, and_, or_, xor,
-                                      invert, switch, cast, fill, second, zeros_like, ones_like,
-                                      dimshuffle, transpose, xlogx as _xlogx_op,
-                                      xlogy0 as _xlogy0_op)
+from symgraph.tensor.elemwise import (ELEMWISE_FUNCTIONS, Elemwise, DimShuffle, BroadcastError,
+                                      floor_div, round, clip, cast, fill, second, zeros_like,
+                                      ones_like, dimshuffle, transpose)
 from symgraph.tensor.reduction import (sum, prod, mean, max, min, argmax, argmin, max_and_argmax,
                                        var, std, Sum, Prod, MaxAndArgmax)
 from symgraph.tensor.subtensor import (set_subtensor, inc_subtensor, Subtensor, IncSubtensor,
@@ -23,6 +19,7 @@ from symgraph.tensor.sharedvar import shared, SharedVariable
 from symgraph.tensor import nnet, xlogx
 
 globals().update(CONSTRUCTORS)
+globals().update(ELEMWISE_FUNCTIONS)  # add, exp, ...: declared each in one block there
 abs = abs_
 true_divide = true_div
 

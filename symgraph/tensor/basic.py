@@ -174,6 +174,10 @@ def _static_int(var):
 class Alloc(Op):
     """Broadcast a value to a shape given as scalar inputs."""
 
+    #: Its value is an array made from a few numbers: cheaper to build in the program
+    #: than to store as a constant.
+    fold_constants = False
+
     def make_node(self, value, *shape_entries):
         value = as_tensor_variable(value)
         dims = [as_tensor_variable(s) for s in shape_entries]
@@ -228,6 +232,10 @@ class Eye(Op):
 
     __props__ = ('dtype',)
 
+    #: Its value is an array made from a few numbers: cheaper to build in the program
+    #: than to store as a constant.
+    fold_constants = False
+
     def __init__(self, dtype):
         self.dtype = dtype
 
@@ -255,6 +263,10 @@ class ARange(Op):
     """``arange(start, stop, step)``; the bounds must be known when the graph is traced."""
 
     __props__ = ('dtype',)
+
+    #: Its value is an array made from a few numbers: cheaper to build in the program
+    #: than to store as a constant.
+    fold_constants = False
 
     def __init__(self, dtype):
         self.dtype = dtype
@@ -441,6 +453,9 @@ class Dot(Op):
 
     def __str__(self):
         return 'dot'
+
+    def pformat(self, node, parts):
+        return '(%s \\dot %s)' % tuple(parts)
 
     def make_node(self, x, y):
         x, y = as_tensor_variable(x), as_tensor_variable(y)

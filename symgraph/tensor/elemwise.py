@@ -1,10 +1,13 @@
 """Elementwise operations, casts and DimShuffle.
 
 An Elemwise op applies a ScalarOp to every element of its (broadcast) inputs. Each
-ScalarOp below states, in one place, its dtype rule, its JAX function and its gradient;
-the public functions (``add``, ``exp``, ``T.nnet.sigmoid``...) are Elemwise ops named as
-Theano prints them (``Elemwise{add,no_inplace}``).
+operation is declared in one block at the end of this file: its dtype rule, JAX function,
+host function, printed form and gradient, and the public function that applies it
+(``add``, ``exp``, ``T.nnet.sigmoid``...), named as Theano prints it
+(``Elemwise{add,no_inplace}``). Adding an operation is adding a block.
 """
+import operator
+
 import jax
 import jax.numpy as jnp
 import jax.scipy.special as jsp
@@ -22,7 +25,7 @@ class BroadcastError(ValueError):
 
 
 # ---------------------------------------------------------------------------------------
-# Scalar ops: dtype rule + JAX function + gradient, side by side.
+# Scalar ops, and Elemwise: broadcasting as Theano does it.
 # ---------------------------------------------------------------------------------------
 
 def _same_upcast(*dtypes):
@@ -33,22 +36,31 @@ def _to_bool(*dtypes):
     return 'bool'
 
 
+def _float_out(*dtypes):
+    return upcast_to_float(*dtypes)
+
+
 class ScalarOp:
     """An elementwise function of ``nin`` scalars.
 
     ``out_dtype(*in_dtypes)`` gives the output dtype; ``fn`` is the JAX function, applied
     after the inputs are cast to ``compute_dtype`` (so JAX's promotion rules, which differ
     from numpy's, never decide a result); ``grad(inputs, out, gout)`` returns one gradient
-    variable (or None for 'not differentiable') per input.
+    variable (or None for 'not differentiable') per input. ``host`` is the same function
+    on Python numbers, for slice bounds worked out before a call (None: not available
+    there); ``pformat`` is pprint's form of an application, e.g. ``'(%s + %s)'`` (None:
+    ``name(inputs)``).
     """
 
-    def __init__(self, name, nin, fn, out_dtype=_same_upcast, grad=None, compute_inputs=True):
+    def __init__(self, name, nin, fn, out_dtype=_same_upcast, grad=None, host=None,
+                 pformat=None):
         self.name = name
         self.nin = nin
         self.fn = fn
         self.out_dtype = out_dtype
         self.grad = grad
-        self.compute_inputs = compute_inputs
+        self.host = host
+        self.pformat = pformat
 
     def compute_dtype(self, in_dtypes, out_dtype):
         """The dtype the inputs are cast to before ``fn`` runs."""
@@ -71,12 +83,14 @@ class ScalarOp:
 
 
 class Cast(ScalarOp):
-    """Conversion to a fixed dtype, printed ``Cast{float64}``."""
+    """Conversion to a fixed dtype, printed ``Cast{float64}``.
+
+    On the host it passes values through unchanged, shape tuples included."""
 
     def __init__(self, dtype):
         self.dtype = dtype
         super().__init__('Cast{%s}' % dtype, 1, _identity, out_dtype=self._out_dtype,
-                         grad=_cast_grad)
+                         grad=_cast_grad, host=_identity, pformat=dtype + '(%s)')
 
     def _out_dtype(self, *in_dtypes):
         return self.dtype
@@ -93,269 +107,6 @@ def _cast_grad(inputs, out, gout):
     (x,) = inputs
     return [gout if x.dtype in DISCRETE_DTYPES else cast(gout, x.dtype)]
 
-
-def _jax_round_half_away(x):
-    """Exact: ``floor(x + 0.5)`` rounds 0.49999999999999994 up and 2**52 + 1 to 2**52 + 2,
-    because the addition itself rounds. ``x - trunc(x)`` is exact for every float."""
-    whole = jnp.trunc(x)
-    return jnp.where(jnp.abs(x - whole) >= 0.5, whole + jnp.sign(x), whole)
-
-
-def _jax_xlogx(x):
-    return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log(x))
-
-
-def _jax_xlogy0(x, y):
-    return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log(y))
-
-
-def _jax_int_div(x, y):
-    return x // y
-
-
-def _jax_sgn(x):
-    return jnp.sign(x)
-
-
-def _jax_second(x, y):
-    return jnp.broadcast_to(y, jnp.broadcast_shapes(x.shape, y.shape))
-
-
-def _jax_switch(cond, a, b):
-    return jnp.where(cond, a, b)
-
-
-def _jax_clip(x, lo, hi):
-    return jnp.minimum(jnp.maximum(x, lo), hi)
-
-
-def _jax_softplus(x):
-    return jnp.logaddexp(x, jnp.zeros_like(x))
-
-
-def _float_out(*dtypes):
-    return upcast_to_float(*dtypes)
-
-
-def _float_only_out(*dtypes):
-    """Rounding is defined on floats only, as in Theano."""
-    for dtype in dtypes:
-        if dtype not in FLOAT_DTYPES:
-            raise TypeError('round works on floats only, not on dtype %s; its input is '
-                            'already whole: drop the round, or cast to a float first' % dtype)
-    return upcast(*dtypes)
-
-
-def _bit_out(*dtypes):
-    """&, |, ^ work on integers, or on booleans only (bool & int8 is refused, as in Theano)."""
-    if all(d == 'bool' for d in dtypes):
-        return 'bool'
-    for dtype in dtypes:
-        if dtype not in INT_DTYPES:
-            raise TypeError('input to a BitOp must have type (u)int8, (u)int16, (u)int32 or '
-                            '(u)int64 or be all bools not %s' % dtype)
-    return upcast(*dtypes)
-
-
-def _invert_out(dtype):
-    if dtype not in DISCRETE_DTYPES:
-        raise TypeError('input to a BitOp must have type (u)int8, (u)int16, (u)int32 or '
-                        '(u)int64 or bool not %s' % dtype)
-    return dtype
-
-
-def _true_div_out(*dtypes):
-    """int / int is floatX in Theano (even int8 / int8); otherwise the float upcast."""
-    if all(d in DISCRETE_DTYPES for d in dtypes):
-        return config.floatX
-    return upcast_to_float(*dtypes)
-
-
-def _g_piecewise_constant(inputs, out, gout):
-    """floor, round, sgn, //, comparisons, bit operations: connected, with derivative zero
-    almost everywhere (as in Theano)."""
-    return [zeros_like(gout) for _ in inputs]
-
-
-# Gradient rules. As in Theano, they use unnamed Elemwise ops (printed ``Elemwise{mul}``),
-# defined further below as g_add, g_mul, ...
-def _g_add(inputs, out, gout):
-    return [gout for _ in inputs]
-
-
-def _g_sub(inputs, out, gout):
-    return [gout, g_neg(gout)]
-
-
-def _g_mul(inputs, out, gout):
-    x, y = inputs
-    return [g_mul(gout, y), g_mul(gout, x)]
-
-
-def _g_true_div(inputs, out, gout):
-    x, y = inputs
-    return [g_true_div(gout, y), g_true_div(g_neg(g_mul(gout, x)), g_mul(y, y))]
-
-
-def _g_pow(inputs, out, gout):
-    x, y = inputs
-    gx = g_mul(g_mul(gout, y), g_pow(x, g_sub(y, 1)))
-    gy = g_mul(g_mul(gout, g_log(x)), g_pow(x, y))
-    return [gx, gy]
-
-
-def _g_neg(inputs, out, gout):
-    return [g_neg(gout)]
-
-
-def _g_abs(inputs, out, gout):
-    return [g_mul(gout, g_sgn(inputs[0]))]
-
-
-def _g_exp(inputs, out, gout):
-    return [g_mul(gout, g_exp(inputs[0]))]
-
-
-def _g_log(inputs, out, gout):
-    return [g_true_div(gout, inputs[0])]
-
-
-def _g_log1p(inputs, out, gout):
-    return [g_true_div(gout, g_add(1.0, inputs[0]))]
-
-
-def _g_sqrt(inputs, out, gout):
-    return [g_true_div(g_mul(gout, 0.5), g_sqrt(inputs[0]))]
-
-
-def _g_sqr(inputs, out, gout):
-    return [g_mul(g_mul(gout, inputs[0]), 2)]
-
-
-def _g_tanh(inputs, out, gout):
-    return [g_mul(gout, g_sub(1.0, g_sqr(g_tanh(inputs[0]))))]
-
-
-def _g_sigmoid(inputs, out, gout):
-    s = g_sigmoid(inputs[0])
-    return [g_mul(g_mul(gout, s), g_sub(1.0, g_sigmoid(inputs[0])))]
-
-
-def _g_softplus(inputs, out, gout):
-    return [g_mul(gout, g_sigmoid(inputs[0]))]
-
-
-def _g_maximum(inputs, out, gout):
-    # Theano gives the gradient to every input equal to the result (both, on ties).
-    x, y = inputs
-    return [g_mul(gout, g_eq(out, x)), g_mul(gout, g_eq(out, y))]
-
-
-def _g_switch(inputs, out, gout):
-    cond, a, b = inputs
-    zeros = zeros_like(gout)
-    return [zeros, g_switch(cond, gout, zeros), g_switch(cond, zeros, gout)]
-
-
-def _g_clip(inputs, out, gout):
-    x, lo, hi = inputs
-    inside = g_and(g_ge(x, lo), g_le(x, hi))
-    return [g_mul(gout, inside), g_mul(gout, g_lt(x, lo)), g_mul(gout, g_gt(x, hi))]
-
-
-def _g_second(inputs, out, gout):
-    return [None, gout]
-
-
-def _g_xlogx(inputs, out, gout):
-    return [g_mul(gout, g_add(g_log(inputs[0]), 1.0))]
-
-
-def _g_xlogy0(inputs, out, gout):
-    x, y = inputs
-    return [g_mul(gout, g_log(y)), g_mul(gout, g_true_div(x, y))]
-
-
-def _g_mod(inputs, out, gout):
-    x, y = inputs
-    return [gout, g_neg(g_mul(gout, g_int_div(x, y)))]
-
-
-def _g_identity(inputs, out, gout):
-    return [gout]
-
-
-SCALAR_OPS = {}
-
-
-def scalar_op_named(name):
-    """The registered ScalarOp called ``name`` (how scalar ops are unpickled)."""
-    return SCALAR_OPS[name]
-
-
-def _scalar(name, nin, fn, out_dtype=_same_upcast, grad=None):
-    op = ScalarOp(name, nin, fn, out_dtype, grad)
-    SCALAR_OPS[name] = op
-    return op
-
-
-scalar_add = _scalar('add', 2, jnp.add, grad=_g_add)
-scalar_sub = _scalar('sub', 2, jnp.subtract, grad=_g_sub)
-scalar_mul = _scalar('mul', 2, jnp.multiply, grad=_g_mul)
-scalar_true_div = _scalar('true_div', 2, jnp.true_divide, _true_div_out, grad=_g_true_div)
-scalar_int_div = _scalar('int_div', 2, _jax_int_div, grad=_g_piecewise_constant)
-scalar_mod = _scalar('mod', 2, jnp.mod, grad=_g_mod)
-scalar_pow = _scalar('pow', 2, jnp.power, grad=_g_pow)
-scalar_neg = _scalar('neg', 1, jnp.negative, grad=_g_neg)
-scalar_abs = _scalar('abs_', 1, jnp.abs, grad=_g_abs)
-scalar_exp = _scalar('exp', 1, jnp.exp, _float_out, grad=_g_exp)
-scalar_log = _scalar('log', 1, jnp.log, _float_out, grad=_g_log)
-scalar_log1p = _scalar('log1p', 1, jnp.log1p, _float_out, grad=_g_log1p)
-scalar_sqrt = _scalar('sqrt', 1, jnp.sqrt, _float_out, grad=_g_sqrt)
-scalar_sqr = _scalar('sqr', 1, jnp.square, grad=_g_sqr)
-scalar_tanh = _scalar('tanh', 1, jnp.tanh, _float_out, grad=_g_tanh)
-scalar_sgn = _scalar('sgn', 1, _jax_sgn, grad=_g_piecewise_constant)
-scalar_round = _scalar('round_half_away_from_zero', 1, _jax_round_half_away, _float_only_out,
-                       grad=_g_piecewise_constant)
-scalar_round_even = _scalar('round_half_to_even', 1, jnp.round, _float_only_out,
-                            grad=_g_piecewise_constant)
-scalar_floor = _scalar('floor', 1, jnp.floor, _float_out, grad=_g_piecewise_constant)
-scalar_ceil = _scalar('ceil', 1, jnp.ceil, _float_out, grad=_g_piecewise_constant)
-scalar_maximum = _scalar('maximum', 2, jnp.maximum, grad=_g_maximum)
-scalar_minimum = _scalar('minimum', 2, jnp.minimum, grad=_g_maximum)
-scalar_clip = _scalar('clip', 3, _jax_clip, grad=_g_clip)
-scalar_eq = _scalar('eq', 2, jnp.equal, _to_bool, grad=_g_piecewise_constant)
-scalar_neq = _scalar('neq', 2, jnp.not_equal, _to_bool, grad=_g_piecewise_constant)
-scalar_lt = _scalar('lt', 2, jnp.less, _to_bool, grad=_g_piecewise_constant)
-scalar_le = _scalar('le', 2, jnp.less_equal, _to_bool, grad=_g_piecewise_constant)
-scalar_gt = _scalar('gt', 2, jnp.greater, _to_bool, grad=_g_piecewise_constant)
-scalar_ge = _scalar('ge', 2, jnp.greater_equal, _to_bool, grad=_g_piecewise_constant)
-scalar_and = _scalar('and_', 2, jnp.bitwise_and, _bit_out, grad=_g_piecewise_constant)
-scalar_or = _scalar('or_', 2, jnp.bitwise_or, _bit_out, grad=_g_piecewise_constant)
-scalar_xor = _scalar('xor', 2, jnp.bitwise_xor, _bit_out, grad=_g_piecewise_constant)
-scalar_invert = _scalar('invert', 1, jnp.invert, _invert_out, grad=_g_piecewise_constant)
-scalar_sigmoid = _scalar('scalar_sigmoid', 1, jsp.expit, _float_out, grad=_g_sigmoid)
-scalar_softplus = _scalar('scalar_softplus', 1, _jax_softplus, _float_out, grad=_g_softplus)
-scalar_xlogx = _scalar('xlogx', 1, _jax_xlogx, _float_out, grad=_g_xlogx)
-scalar_xlogy0 = _scalar('xlogy0', 2, _jax_xlogy0, _float_out, grad=_g_xlogy0)
-scalar_identity = _scalar('identity', 1, _identity, grad=_g_identity)
-
-
-def _switch_dtype(cond, a, b):
-    return upcast(a, b)
-
-
-def _second_dtype(x, y):
-    return y
-
-
-scalar_switch = _scalar('switch', 3, _jax_switch, _switch_dtype, grad=_g_switch)
-scalar_second = _scalar('second', 2, _jax_second, _second_dtype, grad=_g_second)
-
-
-# ---------------------------------------------------------------------------------------
-# Elemwise: broadcasting as Theano does it.
-# ---------------------------------------------------------------------------------------
 
 def _describe(var):
     return '%s (%s, broadcastable=%s)' % (var, var.type, var.broadcastable)
@@ -443,14 +194,27 @@ class Elemwise(Op):
 
     def _compute(self, node, values):
         out_dtype = node.outputs[0].dtype
-        if self.scalar_op.compute_inputs:
-            dtype = self.scalar_op.compute_dtype([i.dtype for i in node.inputs], out_dtype)
-            if self.scalar_op is scalar_switch:
-                values = (values[0],) + tuple(v.astype(dtype) for v in values[1:])
-            elif self.scalar_op is not scalar_second:
-                values = tuple(v if v.dtype == dtype else v.astype(dtype) for v in values)
+        dtype = self.scalar_op.compute_dtype([i.dtype for i in node.inputs], out_dtype)
+        if self.scalar_op is scalar_switch:
+            values = (values[0],) + tuple(v.astype(dtype) for v in values[1:])
+        elif self.scalar_op is not scalar_second:
+            values = tuple(v if v.dtype == dtype else v.astype(dtype) for v in values)
         result = self.scalar_op.fn(*values)
         return result if result.dtype == out_dtype else result.astype(out_dtype)
+
+    def host_impl(self, node):
+        """The scalar op's host function, on scalars: shapes reach the host as tuples, which
+        only a cast passes through (as it passes everything)."""
+        if node.outputs[0].ndim and not isinstance(self.scalar_op, Cast):
+            return None
+        return self.scalar_op.host
+
+    def pformat(self, node, parts):
+        if self.scalar_op.pformat is not None:
+            return self.scalar_op.pformat % tuple(parts)
+        label = self.name if self.name and not self.name.startswith('Elemwise{') else \
+            self.scalar_op.name
+        return '%s(%s)' % (label, ', '.join(parts))
 
     def grad(self, node, output_grads):
         (gout,) = output_grads
@@ -533,6 +297,17 @@ class DimShuffle(Op):
     def __str__(self):
         return 'InplaceDimShuffle{%s}' % ','.join(str(d) for d in self.new_order)
 
+    def pformat(self, node, parts):
+        order = list(self.new_order)
+        while order and order[0] == 'x':  # leading new axes print as the input itself
+            order.pop(0)
+        ndim = len(self.input_broadcastable)
+        if order == list(range(ndim)):
+            return parts[0]
+        if order == list(reversed(range(ndim))):
+            return '%s.T' % parts[0]
+        return 'DimShuffle{%s}(%s)' % (', '.join(str(d) for d in order), parts[0])
+
     def make_node(self, x):
         x = as_tensor_variable(x)
         if x.broadcastable != self.input_broadcastable:
@@ -578,8 +353,31 @@ def _rank_order(perm):
 
 
 # ---------------------------------------------------------------------------------------
-# The tensor-level functions, named as Theano's tensor.basic names them.
+# The operations, one block each: scalar op (name, arity, JAX function, dtype rule,
+# gradient, host function, printed form) and the public tensor function that applies it.
 # ---------------------------------------------------------------------------------------
+
+SCALAR_OPS = {}
+ELEMWISE_FUNCTIONS = {}  # exported by symgraph.tensor as T.<name>
+
+
+def scalar_op_named(name):
+    """The registered ScalarOp called ``name`` (how scalar ops are unpickled)."""
+    return SCALAR_OPS[name]
+
+
+def _scalar(name, nin, fn, out_dtype=_same_upcast, grad=None, host=None, pformat=None):
+    op = SCALAR_OPS[name] = ScalarOp(name, nin, fn, out_dtype, grad, host, pformat)
+    return op
+
+
+def _elemwise(name, *args, **kwargs):
+    """A registered ScalarOp and its tensor function ``T.<name>``, printed
+    ``Elemwise{<name>,no_inplace}``."""
+    scalar_op = _scalar(name, *args, **kwargs)
+    op = ELEMWISE_FUNCTIONS[name] = _tensor_op(scalar_op, name)
+    return scalar_op, op
+
 
 def _tensor_op(scalar_op, name):
     op = Elemwise(scalar_op, name='Elemwise{%s,no_inplace}' % name)
@@ -587,59 +385,258 @@ def _tensor_op(scalar_op, name):
     return op
 
 
-add = _tensor_op(scalar_add, 'add')
-sub = _tensor_op(scalar_sub, 'sub')
-mul = _tensor_op(scalar_mul, 'mul')
-true_div = _tensor_op(scalar_true_div, 'true_div')
-int_div = _tensor_op(scalar_int_div, 'int_div')
-floor_div = int_div
-mod = _tensor_op(scalar_mod, 'mod')
-pow = _tensor_op(scalar_pow, 'pow')
-neg = _tensor_op(scalar_neg, 'neg')
-abs_ = _tensor_op(scalar_abs, 'abs_')
-exp = _tensor_op(scalar_exp, 'exp')
-log = _tensor_op(scalar_log, 'log')
-log1p = _tensor_op(scalar_log1p, 'log1p')
-sqrt = _tensor_op(scalar_sqrt, 'sqrt')
-sqr = _tensor_op(scalar_sqr, 'sqr')
-tanh = _tensor_op(scalar_tanh, 'tanh')
-sgn = _tensor_op(scalar_sgn, 'sgn')
-floor = _tensor_op(scalar_floor, 'floor')
-ceil = _tensor_op(scalar_ceil, 'ceil')
-round_half_away_from_zero = _tensor_op(scalar_round, 'round_half_away_from_zero')
-round_half_to_even = _tensor_op(scalar_round_even, 'round_half_to_even')
-maximum = _tensor_op(scalar_maximum, 'maximum')
-minimum = _tensor_op(scalar_minimum, 'minimum')
-eq = _tensor_op(scalar_eq, 'eq')
-neq = _tensor_op(scalar_neq, 'neq')
-lt = _tensor_op(scalar_lt, 'lt')
-le = _tensor_op(scalar_le, 'le')
-gt = _tensor_op(scalar_gt, 'gt')
-ge = _tensor_op(scalar_ge, 'ge')
-and_ = _tensor_op(scalar_and, 'and_')
-or_ = _tensor_op(scalar_or, 'or_')
-xor = _tensor_op(scalar_xor, 'xor')
-invert = _tensor_op(scalar_invert, 'invert')
-switch = _tensor_op(scalar_switch, 'switch')
-xlogx = Elemwise(scalar_xlogx, name='xlogx')
-xlogy0 = Elemwise(scalar_xlogy0, name='xlogy0')
-second = Elemwise(scalar_second)
-fill = _tensor_op(scalar_second, 'second')
-identity = Elemwise(scalar_identity)
+# Gradient rules use, as Theano's do, the unnamed Elemwise ops g_add, g_mul... (printed
+# ``Elemwise{mul}``) defined after the table.
 
-# Unnamed versions, as gradient graphs use them (printed Elemwise{mul}).
-g_add, g_sub, g_mul, g_true_div, g_int_div, g_pow, g_neg, g_sgn, g_exp, g_log, g_sqrt, g_sqr, \
-    g_tanh, g_sigmoid, g_eq, g_and, g_ge, g_le, g_lt, g_gt, g_switch = (
-        Elemwise(op) for op in (scalar_add, scalar_sub, scalar_mul, scalar_true_div,
-                                scalar_int_div, scalar_pow, scalar_neg, scalar_sgn, scalar_exp,
-                                scalar_log, scalar_sqrt, scalar_sqr, scalar_tanh, scalar_sigmoid,
-                                scalar_eq, scalar_and, scalar_ge, scalar_le, scalar_lt,
-                                scalar_gt, scalar_switch))
+def _g_piecewise_constant(inputs, out, gout):
+    """floor, round, sgn, //, comparisons, bit operations: connected, with derivative zero
+    almost everywhere (as in Theano)."""
+    return [zeros_like(gout) for _ in inputs]
+
+
+def _g_add(inputs, out, gout):
+    return [gout for _ in inputs]
+
+
+scalar_add, add = _elemwise('add', 2, jnp.add, grad=_g_add, host=operator.add,
+                            pformat='(%s + %s)')
+
+
+def _g_sub(inputs, out, gout):
+    return [gout, g_neg(gout)]
+
+
+scalar_sub, sub = _elemwise('sub', 2, jnp.subtract, grad=_g_sub, host=operator.sub,
+                            pformat='(%s - %s)')
+
+
+def _g_mul(inputs, out, gout):
+    x, y = inputs
+    return [g_mul(gout, y), g_mul(gout, x)]
+
+
+scalar_mul, mul = _elemwise('mul', 2, jnp.multiply, grad=_g_mul, host=operator.mul,
+                            pformat='(%s * %s)')
+
+
+def _true_div_out(*dtypes):
+    """int / int is floatX in Theano (even int8 / int8); otherwise the float upcast."""
+    if all(d in DISCRETE_DTYPES for d in dtypes):
+        return config.floatX
+    return upcast_to_float(*dtypes)
+
+
+def _g_true_div(inputs, out, gout):
+    x, y = inputs
+    return [g_true_div(gout, y), g_true_div(g_neg(g_mul(gout, x)), g_mul(y, y))]
+
+
+scalar_true_div, true_div = _elemwise('true_div', 2, jnp.true_divide, _true_div_out,
+                                      grad=_g_true_div, pformat='(%s / %s)')
+
+
+def _jax_int_div(x, y):
+    return x // y
+
+
+scalar_int_div, int_div = _elemwise('int_div', 2, _jax_int_div, grad=_g_piecewise_constant,
+                                    host=operator.floordiv, pformat='(%s // %s)')
+floor_div = int_div
+
+
+def _g_mod(inputs, out, gout):
+    x, y = inputs
+    return [gout, g_neg(g_mul(gout, g_int_div(x, y)))]
+
+
+scalar_mod, mod = _elemwise('mod', 2, jnp.mod, grad=_g_mod, host=operator.mod,
+                            pformat='(%s %% %s)')
+
+
+def _g_pow(inputs, out, gout):
+    x, y = inputs
+    gx = g_mul(g_mul(gout, y), g_pow(x, g_sub(y, 1)))
+    gy = g_mul(g_mul(gout, g_log(x)), g_pow(x, y))
+    return [gx, gy]
+
+
+scalar_pow, pow = _elemwise('pow', 2, jnp.power, grad=_g_pow, pformat='(%s ** %s)')
+
+
+def _g_neg(inputs, out, gout):
+    return [g_neg(gout)]
+
+
+scalar_neg, neg = _elemwise('neg', 1, jnp.negative, grad=_g_neg, host=operator.neg,
+                            pformat='(-%s)')
+
+
+def _g_abs(inputs, out, gout):
+    return [g_mul(gout, g_sgn(inputs[0]))]
+
+
+scalar_abs, abs_ = _elemwise('abs_', 1, jnp.abs, grad=_g_abs, pformat='|%s|')
+
+
+def _jax_sgn(x):
+    return jnp.sign(x)
+
+
+scalar_sgn, sgn = _elemwise('sgn', 1, _jax_sgn, grad=_g_piecewise_constant)
+
+
+def _g_maximum(inputs, out, gout):
+    # Theano gives the gradient to every input equal to the result (both, on ties).
+    x, y = inputs
+    return [g_mul(gout, g_eq(out, x)), g_mul(gout, g_eq(out, y))]
+
+
+scalar_maximum, maximum = _elemwise('maximum', 2, jnp.maximum, grad=_g_maximum, host=max)
+scalar_minimum, minimum = _elemwise('minimum', 2, jnp.minimum, grad=_g_maximum, host=min)
+
+
+def _jax_clip(x, lo, hi):
+    return jnp.minimum(jnp.maximum(x, lo), hi)
+
+
+def _g_clip(inputs, out, gout):
+    x, lo, hi = inputs
+    inside = g_and(g_ge(x, lo), g_le(x, hi))
+    return [g_mul(gout, inside), g_mul(gout, g_lt(x, lo)), g_mul(gout, g_gt(x, hi))]
+
+
+scalar_clip = _scalar('clip', 3, _jax_clip, grad=_g_clip)
+_clip = _tensor_op(scalar_clip, 'clip')
 
 
 def clip(x, a_min, a_max):
     """Clip ``x`` into [a_min, a_max] (the bounds may be symbolic)."""
-    return _tensor_op(scalar_clip, 'clip')(x, a_min, a_max)
+    return _clip(x, a_min, a_max)
+
+
+# Functions of floats.
+
+def _g_exp(inputs, out, gout):
+    return [g_mul(gout, g_exp(inputs[0]))]
+
+
+scalar_exp, exp = _elemwise('exp', 1, jnp.exp, _float_out, grad=_g_exp)
+
+
+def _g_log(inputs, out, gout):
+    return [g_true_div(gout, inputs[0])]
+
+
+scalar_log, log = _elemwise('log', 1, jnp.log, _float_out, grad=_g_log)
+
+
+def _g_log1p(inputs, out, gout):
+    return [g_true_div(gout, g_add(1.0, inputs[0]))]
+
+
+scalar_log1p, log1p = _elemwise('log1p', 1, jnp.log1p, _float_out, grad=_g_log1p)
+
+
+def _g_sqrt(inputs, out, gout):
+    return [g_true_div(g_mul(gout, 0.5), g_sqrt(inputs[0]))]
+
+
+scalar_sqrt, sqrt = _elemwise('sqrt', 1, jnp.sqrt, _float_out, grad=_g_sqrt)
+
+
+def _g_sqr(inputs, out, gout):
+    return [g_mul(g_mul(gout, inputs[0]), 2)]
+
+
+scalar_sqr, sqr = _elemwise('sqr', 1, jnp.square, grad=_g_sqr)
+
+
+def _g_tanh(inputs, out, gout):
+    return [g_mul(gout, g_sub(1.0, g_sqr(g_tanh(inputs[0]))))]
+
+
+scalar_tanh, tanh = _elemwise('tanh', 1, jnp.tanh, _float_out, grad=_g_tanh)
+
+
+def _g_erf(inputs, out, gout):
+    """gout * 2/sqrt(pi) * exp(-x * x), built as Theano builds it."""
+    x = inputs[0]
+    two_over_sqrt_pi = np.asarray(2 / np.sqrt(np.pi), dtype=upcast(x.dtype, gout.dtype))
+    return [g_mul(g_mul(gout, two_over_sqrt_pi), g_exp(g_mul(g_neg(x), x)))]
+
+
+scalar_erf, erf = _elemwise('erf', 1, jsp.erf, _float_out, grad=_g_erf)
+
+
+def _g_sigmoid(inputs, out, gout):
+    s = g_sigmoid(inputs[0])
+    return [g_mul(g_mul(gout, s), g_sub(1.0, g_sigmoid(inputs[0])))]
+
+
+scalar_sigmoid = _scalar('scalar_sigmoid', 1, jsp.expit, _float_out, grad=_g_sigmoid)
+sigmoid = Elemwise(scalar_sigmoid, name='sigmoid')  # T.nnet.sigmoid
+
+
+def _jax_softplus(x):
+    return jnp.logaddexp(x, jnp.zeros_like(x))
+
+
+def _g_softplus(inputs, out, gout):
+    return [g_mul(gout, g_sigmoid(inputs[0]))]
+
+
+scalar_softplus = _scalar('scalar_softplus', 1, _jax_softplus, _float_out, grad=_g_softplus)
+softplus = Elemwise(scalar_softplus, name='softplus')  # T.nnet.softplus
+
+
+def _jax_xlogx(x):
+    return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log(x))
+
+
+def _g_xlogx(inputs, out, gout):
+    return [g_mul(gout, g_add(g_log(inputs[0]), 1.0))]
+
+
+scalar_xlogx = _scalar('xlogx', 1, _jax_xlogx, _float_out, grad=_g_xlogx)
+xlogx = Elemwise(scalar_xlogx, name='xlogx')  # T.xlogx.xlogx
+
+
+def _jax_xlogy0(x, y):
+    return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log(y))
+
+
+def _g_xlogy0(inputs, out, gout):
+    x, y = inputs
+    return [g_mul(gout, g_log(y)), g_mul(gout, g_true_div(x, y))]
+
+
+scalar_xlogy0 = _scalar('xlogy0', 2, _jax_xlogy0, _float_out, grad=_g_xlogy0)
+xlogy0 = Elemwise(scalar_xlogy0, name='xlogy0')  # T.xlogx.xlogy0
+
+
+# Rounding.
+
+def _float_only_out(*dtypes):
+    """Rounding is defined on floats only, as in Theano."""
+    for dtype in dtypes:
+        if dtype not in FLOAT_DTYPES:
+            raise TypeError('round works on floats only, not on dtype %s; its input is '
+                            'already whole: drop the round, or cast to a float first' % dtype)
+    return upcast(*dtypes)
+
+
+def _jax_round_half_away(x):
+    """Exact: ``floor(x + 0.5)`` rounds 0.49999999999999994 up and 2**52 + 1 to 2**52 + 2,
+    because the addition itself rounds. ``x - trunc(x)`` is exact for every float."""
+    whole = jnp.trunc(x)
+    return jnp.where(jnp.abs(x - whole) >= 0.5, whole + jnp.sign(x), whole)
+
+
+scalar_round, round_half_away_from_zero = _elemwise(
+    'round_half_away_from_zero', 1, _jax_round_half_away, _float_only_out,
+    grad=_g_piecewise_constant)
+scalar_round_even, round_half_to_even = _elemwise(
+    'round_half_to_even', 1, jnp.round, _float_only_out, grad=_g_piecewise_constant)
 
 
 def round(x, mode='half_to_even'):
@@ -649,6 +646,101 @@ def round(x, mode='half_to_even'):
     if mode == 'half_to_even':
         return round_half_to_even(x)
     raise ValueError('round mode must be half_away_from_zero or half_to_even, not %r' % mode)
+
+
+scalar_floor, floor = _elemwise('floor', 1, jnp.floor, _float_out, grad=_g_piecewise_constant)
+scalar_ceil, ceil = _elemwise('ceil', 1, jnp.ceil, _float_out, grad=_g_piecewise_constant)
+
+
+# Comparisons and bit operations.
+
+scalar_eq, eq = _elemwise('eq', 2, jnp.equal, _to_bool, grad=_g_piecewise_constant)
+scalar_neq, neq = _elemwise('neq', 2, jnp.not_equal, _to_bool, grad=_g_piecewise_constant)
+scalar_lt, lt = _elemwise('lt', 2, jnp.less, _to_bool, grad=_g_piecewise_constant)
+scalar_le, le = _elemwise('le', 2, jnp.less_equal, _to_bool, grad=_g_piecewise_constant)
+scalar_gt, gt = _elemwise('gt', 2, jnp.greater, _to_bool, grad=_g_piecewise_constant)
+scalar_ge, ge = _elemwise('ge', 2, jnp.greater_equal, _to_bool, grad=_g_piecewise_constant)
+
+
+def _bit_out(*dtypes):
+    """&, |, ^ work on integers, or on booleans only (bool & int8 is refused, as in Theano)."""
+    if all(d == 'bool' for d in dtypes):
+        return 'bool'
+    for dtype in dtypes:
+        if dtype not in INT_DTYPES:
+            raise TypeError('input to a BitOp must have type (u)int8, (u)int16, (u)int32 or '
+                            '(u)int64 or be all bools not %s' % dtype)
+    return upcast(*dtypes)
+
+
+scalar_and, and_ = _elemwise('and_', 2, jnp.bitwise_and, _bit_out, grad=_g_piecewise_constant)
+scalar_or, or_ = _elemwise('or_', 2, jnp.bitwise_or, _bit_out, grad=_g_piecewise_constant)
+scalar_xor, xor = _elemwise('xor', 2, jnp.bitwise_xor, _bit_out, grad=_g_piecewise_constant)
+
+
+def _invert_out(dtype):
+    if dtype not in DISCRETE_DTYPES:
+        raise TypeError('input to a BitOp must have type (u)int8, (u)int16, (u)int32 or '
+                        '(u)int64 or bool not %s' % dtype)
+    return dtype
+
+
+scalar_invert, invert = _elemwise('invert', 1, jnp.invert, _invert_out,
+                                  grad=_g_piecewise_constant)
+
+
+# Selection, filling and identity.
+
+def _switch_dtype(cond, a, b):
+    return upcast(a, b)
+
+
+def _jax_switch(cond, a, b):
+    return jnp.where(cond, a, b)
+
+
+def _g_switch(inputs, out, gout):
+    cond, a, b = inputs
+    zeros = zeros_like(gout)
+    return [zeros, g_switch(cond, gout, zeros), g_switch(cond, zeros, gout)]
+
+
+scalar_switch, switch = _elemwise('switch', 3, _jax_switch, _switch_dtype, grad=_g_switch)
+
+
+def _second_dtype(x, y):
+    return y
+
+
+def _jax_second(x, y):
+    return jnp.broadcast_to(y, jnp.broadcast_shapes(x.shape, y.shape))
+
+
+def _g_second(inputs, out, gout):
+    return [None, gout]
+
+
+scalar_second = _scalar('second', 2, _jax_second, _second_dtype, grad=_g_second)
+second = Elemwise(scalar_second)
+fill = _tensor_op(scalar_second, 'second')
+
+
+def _g_identity(inputs, out, gout):
+    return [gout]
+
+
+scalar_identity = _scalar('identity', 1, _identity, grad=_g_identity, host=_identity)
+identity = Elemwise(scalar_identity)
+
+
+# Unnamed versions, as gradient graphs use them (printed Elemwise{mul}).
+g_add, g_sub, g_mul, g_true_div, g_int_div, g_pow, g_neg, g_sgn, g_exp, g_log, g_sqrt, g_sqr, \
+    g_tanh, g_sigmoid, g_eq, g_and, g_ge, g_le, g_lt, g_gt, g_switch = (
+        Elemwise(op) for op in (scalar_add, scalar_sub, scalar_mul, scalar_true_div,
+                                scalar_int_div, scalar_pow, scalar_neg, scalar_sgn, scalar_exp,
+                                scalar_log, scalar_sqrt, scalar_sqr, scalar_tanh, scalar_sigmoid,
+                                scalar_eq, scalar_and, scalar_ge, scalar_le, scalar_lt,
+                                scalar_gt, scalar_switch))
 
 
 def cast(x, dtype):

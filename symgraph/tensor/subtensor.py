@@ -36,8 +36,15 @@ class ScalarFromTensor(Op):
     def jax_impl(self, node, x):
         return x
 
+    def host_impl(self, node):
+        return _identity
+
     def grad(self, node, output_grads):
         return [None]
+
+
+def _identity(value):
+    return value
 
 
 _scalar_from_tensor = ScalarFromTensor()
@@ -98,6 +105,24 @@ class Subtensor(Op):
             else:
                 parts.append(str(entry))
         return '%s{%s}' % (type(self).__name__, ', '.join(parts))
+
+    def pformat(self, node, parts):
+        values = iter(parts[1:])
+        entries = []
+        for entry in self.idx_list:
+            if isinstance(entry, slice):
+                entries.append(':'.join('' if p is None else next(values) for p in
+                                        (entry.start, entry.stop, entry.step)).rstrip(':') or ':')
+            else:
+                entries.append(next(values))
+        return '%s[%s]' % (parts[0], ', '.join(entries))
+
+    def host_impl(self, node):
+        """Reading one entry of a shape (a tuple on the host)."""
+        if len(self.idx_list) == 1 and not isinstance(self.idx_list[0], slice) and \
+                node.inputs[0].ndim == 1:
+            return _entry
+        return None
 
     def _slices(self, bounds):
         """(dimension, [start, stop, step]) of each slice, with its bound inputs or None."""
@@ -277,6 +302,10 @@ def _scatter_index(x, index):
         else:
             result.append(a)
     return tuple(result)
+
+
+def _entry(shape, i):
+    return shape[i]
 
 
 class IncSubtensor(Op):

@@ -12,8 +12,7 @@ from symgraph.tensor.subtensor import AdvancedIncSubtensor, AdvancedSubtensor
 from symgraph.tensor.type import FLOAT_DTYPES, TensorType, upcast_to_float
 from symgraph.tensor.var import as_tensor_variable
 
-sigmoid = ew.Elemwise(ew.scalar_sigmoid, name='sigmoid')
-softplus = ew.Elemwise(ew.scalar_softplus, name='softplus')
+sigmoid, softplus = ew.sigmoid, ew.softplus
 
 
 def relu(x, alpha=0):
