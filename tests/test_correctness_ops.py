@@ -309,3 +309,25 @@ def test_subnormal_numbers_on_cpu():
     doubled, logged = f(np.array([1e-320]))
     np.testing.assert_array_equal(doubled, np.array([1e-320]) * 2)
     np.testing.assert_allclose(logged, np.log([1e-320]))
+
+
+@pytest.mark.parametrize('dtype', ['bool', 'uint8', 'uint64', 'int8', 'float32'])
+def test_min_and_argmin_of_every_kind_of_dtype(dtype):
+    x = T.tensor(dtype, (False, False), name='x')
+    value = (np.random.RandomState(0).rand(3, 4) * 200).astype(dtype)
+    low, where, lowest = theano.function([x], [T.min(x, axis=1), T.argmin(x, axis=0),
+                                               T.min(x)])(value)
+    assert low.dtype == value.dtype
+    np.testing.assert_array_equal(low, value.min(axis=1))
+    np.testing.assert_array_equal(where, value.argmin(axis=0))
+    assert lowest == value.min()
+
+
+def test_float_floor_division_as_theano():
+    """Theano's C code, not numpy's floor_divide (golden values from Theano 1.0.5)."""
+    x, y = T.dvector('x'), T.dvector('y')
+    got = theano.function([x, y], x // y)(
+        np.array([-1., 1., -7.5, 7.5, -np.inf, np.inf, -3., 0., 5.]),
+        np.array([0.1, -0.1, 2., -2., 4., -4., 0., -3., 0.]))
+    np.testing.assert_array_equal(got, [-11., -11., -4., -4., -np.inf, -np.inf, -np.inf, -0.,
+                                        np.inf])

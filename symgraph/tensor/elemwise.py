@@ -436,7 +436,15 @@ scalar_true_div, true_div = _elemwise('true_div', 2, jnp.true_divide, _true_div_
 
 
 def _jax_int_div(x, y):
-    return x // y
+    """Floats as Theano's C code divides them: ``floor(x / y)`` on magnitudes, one less
+    when the signs differ and the division is inexact. So -inf // 4 is -inf (numpy: nan)
+    and -1 // 0.1 is -11 (numpy: -10)."""
+    if not jnp.issubdtype(x.dtype, jnp.floating):
+        return x // y
+    inexact = jnp.fmod(jnp.abs(x), jnp.abs(y)) != 0
+    same_sign = jnp.floor(jnp.abs(x) / jnp.abs(y))
+    opposite = -same_sign - jnp.where(inexact, 1, 0).astype(x.dtype)
+    return jnp.where((y == 0) | ((x < 0) == (y < 0)), jnp.floor(x / y), opposite)
 
 
 scalar_int_div, int_div = _elemwise('int_div', 2, _jax_int_div, grad=_g_piecewise_constant,

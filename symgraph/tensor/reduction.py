@@ -141,7 +141,8 @@ class MaxAndArgmax(Op):
     def jax_impl(self, node, x):
         kept = [d for d in range(x.ndim) if d not in self.axis]
         moved = jnp.transpose(x, kept + list(self.axis))
-        flat = jnp.reshape(moved, moved.shape[:len(kept)] + (-1,))
+        reduced = int(np.prod(moved.shape[len(kept):]))  # (a -1 would divide by a zero size)
+        flat = jnp.reshape(moved, moved.shape[:len(kept)] + (reduced,))
         return jnp.max(flat, axis=-1), jnp.argmax(flat, axis=-1).astype('int64')
 
     def grad(self, node, output_grads):
@@ -189,13 +190,26 @@ def argmax(x, axis=None, keepdims=False):
     return max_and_argmax(x, axis, keepdims)[1]
 
 
+def _order_reversed(x):
+    """``x`` mapped by a decreasing function, Theano's way for each kind of dtype: ``-x``,
+    ``~x`` for booleans, ``largest - x`` for unsigned integers; and its inverse."""
+    x = as_tensor_variable(x)
+    if x.dtype == 'bool':
+        return ew.invert(x), ew.invert
+    if x.dtype.startswith('uint'):
+        largest = constant(np.iinfo(x.dtype).max, dtype=x.dtype)
+        return ew.sub(largest, x), lambda y: ew.sub(largest, y)
+    return ew.neg(x), ew.neg
+
+
 def min(x, axis=None, keepdims=False):
     """``-max(-x)``, the way Theano builds it."""
-    return ew.neg(max(ew.neg(x), axis, keepdims))
+    reversed_x, undo = _order_reversed(x)
+    return undo(max(reversed_x, axis, keepdims))
 
 
 def argmin(x, axis=None, keepdims=False):
-    return argmax(ew.neg(x), axis, keepdims)
+    return argmax(_order_reversed(x)[0], axis, keepdims)
 
 
 def mean(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):
