@@ -276,7 +276,7 @@ class Function:
                 results = guarded(program, flat_args)
             for container, value in zip(donated_containers, results[n_outputs:n_results]):
                 container.value = value
-            if len(results) > n_results and not results[n_results]:
+            if len(results) > n_results and not np.asarray(results[n_results]):
                 raise_index_error(index_checks[key[1]], results[n_results + 1])
             if single:
                 return np.asarray(results[0]) if borrow[0] else np.array(results[0])
