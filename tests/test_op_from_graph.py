@@ -5,7 +5,7 @@ import pytest
 
 import symgraph as theano
 import symgraph.tensor as T
-from symgraph.graph.basic import toposort
+from symgraph.graph.basic import clone_replace, toposort
 
 x, y, z = T.dscalar('x'), T.dscalar('y'), T.dscalar('z')
 axpy = theano.OpFromGraph([x, y, z], [x + y * z])
@@ -82,3 +82,15 @@ def test_wrong_inputs_are_refused():
         axpy(a, b)
     with pytest.raises(TypeError, match='Wrong type, expected TensorType\\(float64, scalar\\)'):
         axpy(a, b, T.dvector('v'))
+
+
+def test_givens_and_clone_reach_shared_variables_inside():
+    """An inner graph has no free variables: what it reads from outside is an input of the
+    node, so outer walks, givens and clone_replace see it without entering the graph."""
+    W = theano.shared(np.array([[1., 2.], [3., 4.]]), name='W')
+    v, u, M = T.dvector('v'), T.dvector('u'), T.dmatrix('M')
+    layer = theano.OpFromGraph([v], [T.dot(W, v)])
+    f = theano.function([u, M], layer(u).sum(), givens={W: M})
+    assert f(np.ones(2), np.eye(2)) == 2.
+    doubled = clone_replace([layer(u).sum()], {W: 2 * W})[0]
+    assert theano.function([u], doubled)(np.ones(2)) == 20.
