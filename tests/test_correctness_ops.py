@@ -331,3 +331,11 @@ def test_float_floor_division_as_theano():
         np.array([0.1, -0.1, 2., -2., 4., -4., 0., -3., 0.]))
     np.testing.assert_array_equal(got, [-11., -11., -4., -4., -np.inf, -np.inf, -np.inf, -0.,
                                         np.inf])
+
+
+def test_booleans_raised_to_booleans_are_int8():
+    """Theano's upcast_out_min8 for pow (dtype and values from Theano 1.0.5)."""
+    b = T.tensor('bool', (False,), name='b')
+    power = b ** b
+    assert power.dtype == 'int8'
+    np.testing.assert_array_equal(theano.function([b], power)(np.array([True, False])), [1, 1])

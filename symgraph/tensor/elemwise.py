@@ -468,7 +468,14 @@ def _g_pow(inputs, out, gout):
     return [gx, gy]
 
 
-scalar_pow, pow = _elemwise('pow', 2, jnp.power, grad=_g_pow, pformat='(%s ** %s)')
+def _pow_out(*dtypes):
+    """Theano's ``upcast_out_min8``: booleans raised to booleans give int8."""
+    out = upcast(*dtypes)
+    return 'int8' if out == 'bool' else out
+
+
+scalar_pow, pow = _elemwise('pow', 2, jnp.power, _pow_out, grad=_g_pow,
+                            pformat='(%s ** %s)')
 
 
 def _g_neg(inputs, out, gout):
