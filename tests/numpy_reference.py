@@ -236,6 +236,10 @@ def elemwise_value(op, arrays, out_dtype):
         xs = [x.astype(out_dtype) for x in arrays]
         integer = out_dtype in INT_DTYPES
         if op == 'neg':
+            if out_dtype in UNSIGNED_DTYPES:
+                # Theano's optimizer moves the negation of unsigned integers around (into
+                # sums, ...), where the wrap-around gives other results
+                raise Unsafe('negation of unsigned integers')
             return np.negative(xs[0])
         if op == 'abs':
             return xs[0] if out_dtype == 'bool' else np.abs(xs[0])
@@ -330,16 +334,17 @@ class Evaluator:
         self.memo = {}
 
     # -- helpers ---------------------------------------------------------------------------
-    def _round(self, value, precision=None):
+    def _round(self, value, precision=None, ulps=1.0):
         """Perturb a rounded float result (perturbed runs only); ``precision`` is the dtype
-        the arithmetic is done in, when narrower than the result's."""
+        the arithmetic is done in, when narrower than the result's; ``ulps`` scales the
+        perturbation for results computed in several rounded steps."""
         if self.noise is None or value.dtype.name not in FLOAT_DTYPES or value.size == 0:
             return value
         rng, scale = self.noise
         u = rng.uniform(-1.0, 1.0, size=value.shape)
+        rel = min(scale * ulps * eps(precision or value.dtype.name), 0.5)
         with np.errstate(all='ignore'):
-            return np.asarray(value * (1.0 + scale * eps(precision or value.dtype.name) * u),
-                              dtype=value.dtype)
+            return np.asarray(value * (1.0 + rel * u), dtype=value.dtype)
 
     def __call__(self, expr):
         try:
@@ -408,7 +413,13 @@ class Evaluator:
             dtypes = [r.dtype for r in refs]
             narrow = 'float32' if len(refs) > 1 and 'float32' in dtypes and \
                 'float64' not in dtypes else None
-            value = self._round(value, narrow)
+            if op == 'pow' and value.size:
+                # x ** k with a constant k is computed by repeated multiplication: an error
+                # of about |k| ulps
+                k = np.max(np.abs(arrays[1].astype('float64')), initial=1.0)
+                value = self._round(value, narrow, min(max(k, 1.0), 1e6))
+            else:
+                value = self._round(value, narrow)
         return Ref(value, bcast)
 
     def op_cast(self, a, dtype):

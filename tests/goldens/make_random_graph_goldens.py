@@ -9,8 +9,10 @@ as random_graphs.to_plain makes it), its input values and what Theano gives: per
 dtype, broadcastable pattern, shape and values, or the exception the call raises.
 tests/test_random_goldens.py rebuilds the same descriptions with symgraph and compares.
 
-``--cases FILE.json [--out FILE]``: run the cases of FILE (a list of plain cases, e.g. ones
-that failed under symgraph) through Theano instead, and print (or write) the results.
+``--cases FILE.json [--out FILE.jsonl]``: run the cases of FILE (a list of plain cases, e.g.
+ones that failed under symgraph; with a ``wrt`` list, T.grad of the single output) through
+Theano instead, and print the results (or append them to FILE.jsonl, one line per case;
+a rerun resumes).
 """
 import argparse
 import json
@@ -53,6 +55,39 @@ def theano_result(case):
     return {'types': types}
 
 
+def run_cases(path, out):
+    """Theano's results for the plain cases in ``path``: printed, or appended to ``out`` one
+    JSON line per case as it is done (a rerun skips the cases already there, and marks as
+    'crashed' a case during which the previous run died)."""
+    with open(path) as f:
+        plain = json.load(f)
+    done, current = set(), None
+    if out and os.path.exists(out):
+        with open(out) as f:
+            done = {json.loads(line)['seed'] for line in f if line.strip()}
+    if out and os.path.exists(out + '.current'):
+        with open(out + '.current') as f:
+            current = int(f.read() or -1)
+    for c in plain:
+        case = rg.case_from_plain(c)
+        if c.get('wrt'):
+            case['wrt'] = c['wrt']
+        if case['seed'] in done:
+            continue
+        if case['seed'] == current:
+            res = {'crashed': True}
+        else:
+            if out:
+                with open(out + '.current', 'w') as f:
+                    f.write(str(case['seed']))
+            res = theano_result(case)
+        if out:
+            with open(out, 'a') as f:
+                f.write(json.dumps({'seed': case['seed'], 'result': res}) + '\n')
+        else:
+            print(case['seed'], json.dumps(res))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--cases')
@@ -62,22 +97,7 @@ def main():
     assert theano.config.floatX == 'float64', theano.config.floatX
     theano.config.traceback.limit = 0
     if args.cases:
-        with open(args.cases) as f:
-            plain = json.load(f)
-        cases = []
-        for c in plain:
-            cases.append(rg.case_from_plain(c))
-            if c.get('wrt'):
-                cases[-1]['wrt'] = c['wrt']
-        results = []
-        for case in cases:
-            res = theano_result(case)
-            results.append({'seed': case['seed'], 'result': res})
-            if not args.out:
-                print(case['seed'], json.dumps(res))
-        if args.out:
-            with open(args.out, 'w') as f:
-                json.dump(results, f)
+        run_cases(args.cases, args.out)
         return
     records = []
     for seed in SEEDS:
