@@ -153,7 +153,7 @@ def elemwise_dtype(op, dtypes, floatX='float64'):
     out = upcast(*dtypes, floatX=floatX)
     if op == 'true_div' and all(d in DISCRETE_DTYPES for d in dtypes):
         return floatX
-    if op in ('int_div', 'mod', 'pow') and out == 'bool':
+    if op == 'pow' and out == 'bool':  # upcast_out_min8; // and % of booleans stay bool
         return 'int8'
     if op == 'sub' and out == 'bool':
         raise Invalid('sub: bool output not supported')
@@ -259,6 +259,10 @@ def elemwise_value(op, arrays, out_dtype):
         if op == 'true_div':
             return np.true_divide(a, b)
         if op in ('int_div', 'mod'):
+            if out_dtype == 'bool':
+                if not np.all(b):
+                    raise Unsafe('integer division by zero (a C crash in Theano)')
+                return a if op == 'int_div' else np.zeros_like(a)
             if integer:
                 if np.any(b == 0):
                     raise Unsafe('integer division by zero (a C crash in Theano)')
@@ -280,6 +284,23 @@ def elemwise_value(op, arrays, out_dtype):
                 return exact.astype(out_dtype)
             return np.power(a, b)
     raise Invalid('unknown elemwise op %r' % op)
+
+
+def _ieee_dot(x, y):
+    """dot as IEEE sums of products, added left to right (-0.0 stays -0.0), as XLA computes
+    it. BLAS, under numpy's dot and Theano's, skips zeros: inf * 0 gives 0 there for some
+    shapes and NaN for others; symgraph decides for IEEE."""
+    x2 = x if x.ndim == 2 else x[None, :]
+    y2 = y if y.ndim == 2 else y[:, None]
+    products = x2[:, :, None] * y2[None, :, :]
+    total = np.zeros((x2.shape[0], y2.shape[1]), dtype=products.dtype)
+    if products.shape[1]:
+        total = products[:, 0]
+        for k in range(1, products.shape[1]):
+            total = total + products[:, k]
+    if x.ndim == 1:
+        total = total[0]
+    return total if y.ndim == 2 else total[..., 0]
 
 
 def cast_value(value, dtype):
@@ -478,7 +499,7 @@ class Evaluator:
         if self.noise is not None:
             xv = self._round(xv)
         with np.errstate(all='ignore'):
-            value = self._round(np.asarray(np.dot(xv, y.value.astype(out_dtype)),
+            value = self._round(np.asarray(_ieee_dot(xv, y.value.astype(out_dtype)),
                                            dtype=out_dtype))
         bcast = x.bcast[:-1] + y.bcast[1:]
         return Ref(value, bcast)

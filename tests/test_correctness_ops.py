@@ -339,3 +339,28 @@ def test_booleans_raised_to_booleans_are_int8():
     power = b ** b
     assert power.dtype == 'int8'
     np.testing.assert_array_equal(theano.function([b], power)(np.array([True, False])), [1, 1])
+
+
+@pytest.mark.parametrize('dtype', ['float64', 'float32'])
+def test_booleans_times_nan_and_infinity_follow_ieee(dtype):
+    """False * nan is nan and False / nan is nan in numpy and Theano, in products and
+    quotients the compiler would otherwise turn into selects."""
+    b = T.tensor('bool', (False,), name='b')
+    x = T.tensor(dtype, (False,), name='x')
+    f = theano.function([b, x], [b * x, x * b, b / x, T.cast(b, dtype) * x])
+    flags = np.array([False, True, False, False])
+    values = np.array([np.nan, np.inf, -3., np.inf], dtype=dtype)
+    with np.errstate(all='ignore'):
+        expected = [flags * values, values * flags, flags / values, flags * values]
+    for got, want in zip(f(flags, values), expected):
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+
+
+def test_floor_division_and_modulo_of_booleans_stay_boolean():
+    """Theano's upcast_out: // and % of booleans are bool (Theano 1.0.5), unlike pow."""
+    b = T.tensor('bool', (False,), name='b')
+    assert (b // b).dtype == 'bool' and (b % b).dtype == 'bool'
+    got = theano.function([b], [b // b, b % b])(np.array([True, True]))
+    np.testing.assert_array_equal(got[0], [True, True])
+    np.testing.assert_array_equal(got[1], [False, False])

@@ -196,9 +196,9 @@ class Elemwise(Op):
         out_dtype = node.outputs[0].dtype
         dtype = self.scalar_op.compute_dtype([i.dtype for i in node.inputs], out_dtype)
         if self.scalar_op is scalar_switch:
-            values = (values[0],) + tuple(v.astype(dtype) for v in values[1:])
+            values = (values[0],) + tuple(_astype(v, dtype) for v in values[1:])
         elif self.scalar_op is not scalar_second:
-            values = tuple(v if v.dtype == dtype else v.astype(dtype) for v in values)
+            values = tuple(_astype(v, dtype) for v in values)
         result = self.scalar_op.fn(*values)
         return result if result.dtype == out_dtype else result.astype(out_dtype)
 
@@ -344,6 +344,17 @@ class DimShuffle(Op):
         if pattern != list(range(g.ndim)):
             g = DimShuffle(g.broadcastable, pattern)(g)
         return [g]
+
+
+def _astype(value, dtype):
+    """``value`` as ``dtype``; booleans pass through uint8 on their way to a float, since
+    XLA rewrites ``float(b) * x`` into ``select(b, x, 0)``, which gives 0 where IEEE (numpy,
+    Theano) gives ``False * nan = nan``."""
+    if value.dtype == dtype:
+        return value
+    if value.dtype == np.bool_ and np.dtype(dtype).kind in 'fc':
+        value = value.astype(np.uint8)
+    return value.astype(dtype)
 
 
 def _rank_order(perm):
