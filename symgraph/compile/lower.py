@@ -19,7 +19,8 @@ from symgraph.graph.basic import Constant, graph_inputs
 
 
 class Lowering:
-    """The context of one lowering: host-resolved slice lengths and recorded index checks."""
+    """The context of one lowering: host-resolved slice lengths (and static inputs, keyed
+    ``(node, ('input', k))``) and recorded index checks."""
 
     def __init__(self, slice_lengths=None, check_indices=True):
         self.slice_lengths = slice_lengths or {}
@@ -73,6 +74,8 @@ def run_nodes(nodes, values, lowering=None):
     for node in nodes:
         args = [values[i] for i in node.inputs]
         op = node.op
+        for k in op.static_inputs(node):
+            args[k] = lowering.slice_lengths.get((node, ('input', k)), args[k])
         try:
             result = op.jax_impl(node, *args, lowering=lowering) if op.wants_lowering \
                 else op.jax_impl(node, *args)

@@ -57,12 +57,17 @@ class _Unsupported(Exception):
 
 
 def dynamic_slices(nodes, traced):
-    """(node, dim, start, stop, step, sliced variable) for each slice with traced bounds.
+    """What must be worked out on the host before each call, one entry per number:
+    (node, dim, [start, stop, step], sliced variable) for each slice with traced bounds,
+    and (node, ('input', k), [input], None) for each input an op needs as a Python number
+    (``Op.static_inputs``: a shape, a trip count) whose value is traced.
 
     ``traced`` is the set of variables whose value is only known at call time.
     """
     found = []
     for node in nodes:
+        found.extend((node, ('input', k), [node.inputs[k]], None)
+                     for k in node.op.static_inputs(node) if node.inputs[k] in traced)
         if not isinstance(node.op, (Subtensor, IncSubtensor)):
             continue
         bounds = iter(node.inputs[2 if isinstance(node.op, IncSubtensor) else 1:])
@@ -100,15 +105,22 @@ def make_length_resolver(slices, input_positions):
         try:
             evaluator = HostEvaluator(bound_vars, leaf_getters)
         except _Unsupported as err:
-            raise TypeError('The slice bounds of %s use %s, which cannot be worked out before '
-                            'the call; slice bounds may use +, -, *, //, %%, shapes and '
-                            'constants' % (node.outputs[0], err.args[0].op)) from None
-        plans.append((evaluator, [p is not None for p in parts], shapes.of(sliced), dim))
+            what = ('The slice bounds of %s use' % node.outputs[0] if sliced is not None else
+                    '%s needs %s before the call (a shape or a number of steps), which uses'
+                    % (node.op, bound_vars[0]))
+            raise TypeError('%s %s, which cannot be worked out before the call; these may '
+                            'use +, -, *, //, %%, shapes and constants'
+                            % (what, err.args[0].op)) from None
+        shape_of = shapes.of(sliced) if sliced is not None else None
+        plans.append((evaluator, [p is not None for p in parts], shape_of, dim))
 
     def resolve(args):
         lengths = []
         for evaluator, present, shape_of, dim in plans:
             values = iter(evaluator(args, lengths))
+            if shape_of is None:  # a static input: the number itself
+                lengths.append(int(next(values)))
+                continue
             start, stop, step = (next(values) if p else None for p in present)
             lengths.append(len(range(shape_of(args, lengths)[dim])[slice(start, stop, step)]))
         return tuple(lengths)

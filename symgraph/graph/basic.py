@@ -277,6 +277,12 @@ class Op:
         (slice bounds are worked out there before a call), or None where there is none."""
         return None
 
+    def static_inputs(self, node):
+        """Positions of the inputs whose values the implementation needs as Python numbers
+        (shapes, trip counts): XLA fixes them when tracing. Ones that depend on the call's
+        arguments are worked out on the host before the call (compile/slices.py)."""
+        return ()
+
     def pformat(self, node, parts):
         """``node`` in pprint's one-line form, given the texts of its inputs."""
         return '%s(%s)' % (self, ', '.join(parts))

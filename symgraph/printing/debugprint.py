@@ -33,17 +33,34 @@ class _Ids:
         return self.assigned[obj]
 
 
-def _print_tree(root, out, ids, done, depth, print_type, stop_on_name, order):
-    """One output's tree, walked with an explicit stack (deep graphs need no recursion)."""
-    stack = [(root, '', '', depth)]
+def _loops_over(var):
+    """Whether ``var`` is an output of a node that prints its inner graph (a scan)."""
+    return var.owner is not None and hasattr(var.owner.op, 'inner_to_outer')
+
+
+def _print_tree(root, out, ids, done, depth, print_type, stop_on_name, order, loops,
+                prefix='', inner_to_outer=None):
+    """One output's tree, walked with an explicit stack (deep graphs need no recursion).
+
+    Scan outputs met on the way are added to ``loops``, in the order Theano meets them;
+    inside a scan's inner graph, ``inner_to_outer`` links its inputs to the outer ones.
+    """
+    stack = [(root, prefix, prefix, depth, False)]
     while stack:
-        var, prefix, prefix_child, remaining = stack.pop()
+        var, prefix, prefix_child, remaining, collect = stack.pop()
         if remaining == 0:
             continue
+        if collect and _loops_over(var):
+            loops.append(var)
         type_str = ' <%s>' % var.type if print_type else ''
         node = var.owner
         if node is None:
-            out.append('%s%s %s%s' % (prefix, var, ids(var), type_str))
+            if inner_to_outer is not None and var in inner_to_outer:
+                outer = inner_to_outer[var]
+                out.append('%s%s %s%s -> %s' % (prefix, var, ids(var), type_str,
+                                                 ids(outer.owner or outer)))
+            else:
+                out.append('%s%s %s%s' % (prefix, var, ids(var), type_str))
             continue
         already_printed = node in done
         done.add(node)
@@ -57,8 +74,28 @@ def _print_tree(root, out, ids, done, depth, print_type, stop_on_name, order):
         for i, child in enumerate(node.inputs):
             last = i == len(node.inputs) - 1
             children.append((child, prefix_child + ' |',
-                             prefix_child + ('  ' if last else ' |'), remaining - 1))
+                             prefix_child + ('  ' if last else ' |'), remaining - 1, True))
         stack.extend(reversed(children))
+
+
+def _print_inner_graphs(loops, lines, ids, done, depth, print_type, stop_on_name):
+    """Theano's "Inner graphs of the scan ops:" section: each scan's line, then its inner
+    outputs' trees behind '>', their inputs linked to the scan's outer inputs."""
+    lines.append('')
+    lines.append('Inner graphs of the scan ops:')
+    k = 0
+    while k < len(loops):  # inner graphs may hold scans of their own, appended as met
+        var = loops[k]
+        k += 1
+        op, node = var.owner.op, var.owner
+        mapping = op.inner_to_outer(node)
+        lines.append('')
+        _print_tree(var, lines, ids, done, depth, print_type, stop_on_name, None, loops)
+        for out in op.inner.outputs:
+            if _loops_over(out):
+                loops.append(out)
+            _print_tree(out, lines, ids, done, depth, print_type, stop_on_name, None, loops,
+                        prefix=' >', inner_to_outer=mapping)
 
 
 def debugprint(obj, depth=-1, print_type=False, file=None, ids='CHAR', stop_on_name=False,
@@ -84,10 +121,14 @@ def debugprint(obj, depth=-1, print_type=False, file=None, ids='CHAR', stop_on_n
         else:
             raise TypeError('debugprint cannot print an object of type %s: %r'
                             % (type(item).__name__, item))
-    lines, id_maker = [], _Ids(ids)
+    lines, id_maker, loops = [], _Ids(ids), []
     done = set() if done is None else done
     for root, order in roots:
-        _print_tree(root, lines, id_maker, done, depth, print_type, stop_on_name, order)
+        if _loops_over(root):
+            loops.append(root)
+        _print_tree(root, lines, id_maker, done, depth, print_type, stop_on_name, order, loops)
+    if loops:
+        _print_inner_graphs(loops, lines, id_maker, done, depth, print_type, stop_on_name)
     text = ''.join(line + '\n' for line in lines)
     if file == 'str':
         return text
