@@ -3,7 +3,8 @@ under symgraph/ (at the top of a file or inside a function) is read with ``ast``
 
 * No two files import each other, directly or through others.
 * Each module imports only from its own layer or the layers below it:
-  config/placement < graph/ < tensor/ < gradient.py < rewrite/ < compile/ < printing/,
+  config/placement < graph/ < tensor/ < gradient.py, control flow (scan_module/,
+  ifelse.py), updates.py < rewrite/ < compile/ < printing/,
   testing.py < the ``symgraph`` package itself.
 
 The few imports that go the other way are calls upward by design, listed in
@@ -21,7 +22,8 @@ LAYERS = [  # (module name or package prefix, layer); the longest match decides
     ('symgraph.config', 0), ('symgraph.placement', 0),
     ('symgraph.graph', 1),
     ('symgraph.tensor', 2),
-    ('symgraph.gradient', 3),
+    ('symgraph.gradient', 3), ('symgraph.updates', 3), ('symgraph.scan_module', 3),
+    ('symgraph.ifelse', 3),
     ('symgraph.rewrite', 4),
     ('symgraph.compile', 5),
     ('symgraph.printing', 6), ('symgraph.testing', 6),

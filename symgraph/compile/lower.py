@@ -36,6 +36,11 @@ class Lowering:
         run_nodes(inner.nodes, env, self)
         return [env[var] for var in inner.outputs]
 
+    def nested(self):
+        """A context for an inner graph run inside a loop: the same settings, and index
+        checks of its own, which the loop carries out of its steps."""
+        return Lowering(self.slice_lengths, self.check_indices)
+
     def slice_length(self, node, dim):
         return self.slice_lengths.get((node, dim))
 

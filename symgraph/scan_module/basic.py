@@ -8,11 +8,9 @@ sliced past the initial rows), so that it prints as Theano prints it.
 import numpy as np
 
 from symgraph.graph.basic import Constant, Variable, clone_replace, graph_inputs, user_frame
-from symgraph.scan_module.op import Scan, ScanInfo
+from symgraph.scan_module.op import Scan, ScanInfo, expand_empty, pad_left
 from symgraph.tensor import elemwise as ew
-from symgraph.tensor.basic import AllocEmpty, unbroadcast
 from symgraph.tensor.sharedvar import SharedVariable
-from symgraph.tensor.subtensor import set_subtensor
 from symgraph.tensor.type import INT_DTYPES
 from symgraph.tensor.var import TensorConstant, as_tensor_variable
 from symgraph.updates import OrderedUpdates
@@ -52,18 +50,6 @@ def _tap_name(base, tap):
 def _new_like(var, name=None):
     """A fresh inner input of ``var``'s type."""
     return var.type(name=name)
-
-
-def _pad_left(var):
-    """``unbroadcast(shape_padleft(var), 0)``: a state as a one-row buffer."""
-    return unbroadcast(ew.DimShuffle(var.broadcastable, ['x'] + list(range(var.ndim)))(var), 0)
-
-
-def _expand_empty(var, size):
-    """``var`` followed by ``size`` rows to be written (scan_utils.expand_empty)."""
-    shapes = [var.shape[d] for d in range(var.ndim)]
-    empty = AllocEmpty(var.dtype)(*([size + shapes[0]] + shapes[1:]))
-    return set_subtensor(empty[:shapes[0]], var)
 
 
 def _step_results(result):
@@ -170,7 +156,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         initial, taps = info['initial'], info['taps']
         if taps == [-1]:
             inner = _new_like(initial, initial.name + '[t-1]' if initial.name else None)
-            sit_sot.append((_expand_empty(_pad_left(initial), actual_n_steps), [inner],
+            sit_sot.append((expand_empty(pad_left(initial), actual_n_steps), [inner],
                             initial))
             sit_sot_order.append(i)
             step_args_of_output[i] = ([initial], [inner])
@@ -178,7 +164,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
             lag = -min(taps)
             inners = [_new_like(initial[tap + lag], _tap_name(initial.name, tap)
                                 if initial.name else None) for tap in taps]
-            mit_sot.append((_expand_empty(initial[:lag], actual_n_steps), inners, taps))
+            mit_sot.append((expand_empty(initial[:lag], actual_n_steps), inners, taps))
             mit_sot_order.append(i)
             step_args_of_output[i] = ([initial[tap + lag] for tap in taps], inners)
 
@@ -190,7 +176,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     condition, outputs, updates = _step_results(fn(*args))
 
     if one_step:  # no loop: the step itself, its outputs given a leading axis of one row
-        outputs = [_pad_left(out) for out in outputs]
+        outputs = [pad_left(out) for out in outputs]
         return (outputs[0] if len(outputs) == 1 and not return_list else outputs), updates
 
     n_recurrent = len(mit_sot) + len(sit_sot)
@@ -215,7 +201,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     for var in updates:
         inner = _new_like(var, var.name + '_copy' if var.name else None)
         givens[var] = inner
-        shared_states.append((_expand_empty(_pad_left(var), actual_n_steps), inner, var))
+        shared_states.append((expand_empty(pad_left(var), actual_n_steps), inner, var))
     shared_kept = [var for var in shared_read if var not in updates]
     if strict:
         explicit = set(_as_list(non_sequences))

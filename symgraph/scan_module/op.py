@@ -25,9 +25,12 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from symgraph.compile.lower import Lowering
+from symgraph.gradient import backpropagate
 from symgraph.graph.basic import Apply, Op, format_trace
 from symgraph.graph.inner import InnerGraph
+from symgraph.tensor import elemwise as ew
+from symgraph.tensor.basic import patternbroadcast, stack, unbroadcast
+from symgraph.tensor.subtensor import AllocEmpty, inc_subtensor, set_subtensor
 from symgraph.tensor.type import FLOAT_DTYPES, TensorType
 
 ScanInfo = collections.namedtuple('ScanInfo', [
@@ -135,7 +138,7 @@ class Scan(Op):
             windows, extremes = carry
             tap_values = [window[lag + tap] for window, lag, taps in
                           zip(windows, lags, info.tap_array) for tap in taps]
-            step_lowering = Lowering(lowering.slice_lengths, lowering.check_indices)
+            step_lowering = lowering.nested()
             outs = step_lowering.lower(inner, list(seq_slices) + tap_values + list(non_seqs))
             step_checks[:] = step_lowering.index_checks
             new_windows = tuple(
@@ -169,7 +172,6 @@ class Scan(Op):
 
     # -- gradient -----------------------------------------------------------------------
     def grad(self, node, output_grads):
-        from symgraph.scan_module.grad import scan_grad  # builds Scans: above this module
         return scan_grad(node, output_grads)
 
 
@@ -200,5 +202,148 @@ def _check_state(op, k, outer, inner_in, inner_out):
            ' and '.join(fixes), format_trace(inner_out.creation_trace)))
 
 
-def is_float(var):
+def _is_float(var):
     return var.dtype in FLOAT_DTYPES
+
+
+def pad_left(var):
+    """``unbroadcast(shape_padleft(var), 0)``: a state as a one-row buffer."""
+    return unbroadcast(ew.DimShuffle(var.broadcastable, ['x'] + list(range(var.ndim)))(var), 0)
+
+
+def expand_empty(var, size):
+    """``var`` followed by ``size`` rows to be written (scan_utils.expand_empty)."""
+    shapes = [var.shape[d] for d in range(var.ndim)]
+    empty = AllocEmpty(var.dtype)(*([size + shapes[0]] + shapes[1:]))
+    return set_subtensor(empty[:shapes[0]], var)
+
+
+def _reversed_rows(var, start=None, stop=None):
+    """``var[start:stop][::-1]``: a forward sequence as the backward loop reads it."""
+    if start is not None or stop is not None:
+        var = var[start:stop]
+    return var[::-1]
+
+
+def scan_grad(node, output_grads):
+    """The gradients of a Scan's inputs, computed by a backward Scan (see the module)."""
+    op, info = node.op, node.op.info
+    if info.as_while:
+        raise NotImplementedError('The gradient of a scan that stops with until() is not '
+                                  'supported; give the scan a fixed number of steps')
+    inner = op.inner
+    n_states, n_nit_sot = op.n_states, info.n_nit_sot
+    n_steps = node.inputs[0]
+    outer_seqs, outer_states = op.outer_seqs(node), op.outer_states(node)
+    outer_non_seqs = op.outer_non_seqs(node)
+    inner_seqs = inner.inputs[:info.n_seqs]
+    inner_taps = op.inner_state_taps()
+    inner_non_seqs = inner.inputs[info.n_seqs + op.n_taps:]
+    state_grads = output_grads[:n_states]
+    nit_sot_grads = output_grads[n_states:]
+    lags = [-min(taps) for taps in info.tap_array]
+    truncate = info.truncate_gradient
+    n_back = n_steps if truncate is None or truncate < 0 else ew.minimum(n_steps, truncate)
+
+    # The backward step's inputs: what the forward step read at step t, the gradients
+    # of what it wrote, the gradients still owed to each state's last rows, and the sums
+    # of the non-sequences' gradients so far.
+    back_seqs, back_seq_inner = [], []
+    for outer, var in zip(outer_seqs, inner_seqs):
+        back_seqs.append(_reversed_rows(outer))
+        back_seq_inner.append(var)
+    for buffer, taps, variables, lag in zip(node.outputs[:n_states], info.tap_array,
+                                            inner_taps, lags):
+        for tap, var in zip(taps, variables):
+            back_seqs.append(_reversed_rows(buffer, lag + tap, lag + tap + n_steps))
+            back_seq_inner.append(var)
+    seeds = {}
+    for k, (out, g) in enumerate(zip(inner.outputs[n_states:n_states + n_nit_sot],
+                                     nit_sot_grads)):
+        if g is not None and _is_float(out):
+            row = out.type(name='g_' + (out.name or 'y%d' % k) + '[t]')
+            back_seqs.append(_reversed_rows(g))
+            back_seq_inner.append(row)
+            seeds[out] = row
+    owed, owed_inner, owed_out = [], [], []
+    for j, (buffer, g, lag, out) in enumerate(zip(outer_states, state_grads, lags,
+                                                  inner.outputs[:n_states])):
+        if not _is_float(out):
+            continue
+        window_init = expand_empty(pad_left(ew.zeros_like(buffer[:lag])), n_back)
+        window = TensorType(out.dtype, window_init.broadcastable[1:])(name='owed%d[t-1]' % j)
+        total = window[lag - 1]
+        if g is not None:
+            row = out.type(name='g_state%d[t]' % j)
+            back_seqs.append(_reversed_rows(g, lag, lag + n_steps))
+            back_seq_inner.append(row)
+            total = total + row
+        seeds[out] = total
+        owed.append((j, window_init, window))
+    float_non_seqs = [(outer, var) for outer, var in zip(outer_non_seqs, inner_non_seqs)
+                      if _is_float(var)]
+    wrt = [v for v in inner_seqs if _is_float(v)] + \
+        [v for variables in inner_taps for v in variables if _is_float(v)] + \
+        [var for _, var in float_non_seqs]
+    grads = backpropagate(seeds, wrt) if seeds else {}
+
+    def grad_of(var):
+        g = grads.get(var)
+        return ew.zeros_like(var) if g is None else g
+
+    # Outputs: the new owed gradients (rows shift by one; the step's taps add theirs),
+    # the new sums, and one gradient row per sequence.
+    for j, window_init, window in owed:
+        lag = lags[j]
+        by_tap = dict(zip(info.tap_array[j], inner_taps[j]))
+        rows = [grad_of(by_tap[r - lag]) if r - lag in by_tap else None for r in range(lag)]
+        rows = [row if r == 0 else (window[r - 1] if row is None else window[r - 1] + row)
+                for r, row in enumerate(rows)]
+        rows[0] = ew.zeros_like(window[0]) if rows[0] is None else rows[0]
+        owed_out.append(patternbroadcast(stack(rows), window.broadcastable))
+        owed_inner.append(window)
+    sums, sums_inner, sums_out = [], [], []
+    for outer, var in float_non_seqs:
+        if var not in grads:
+            continue
+        total = var.type(name='g_' + (var.name or 'non_seq') + '[t-1]')
+        sums.append((outer, expand_empty(pad_left(ew.zeros_like(outer)), n_back)))
+        sums_inner.append(total)
+        sums_out.append(total + grads[var])
+    seq_outs = [(k, grads[var]) for k, var in enumerate(inner_seqs) if var in grads]
+
+    back_info = ScanInfo(tap_array=((-1,),) * (len(owed) + len(sums)), n_seqs=len(back_seqs),
+                         n_mit_sot=0, n_sit_sot=len(owed) + len(sums),
+                         n_nit_sot=len(seq_outs), truncate_gradient=-1,
+                         name='grad_of_' + (info.name or 'scan_fn'), as_while=False)
+    back_op = Scan(back_seq_inner + owed_inner + sums_inner + list(inner_non_seqs),
+                   owed_out + sums_out + [g for _, g in seq_outs], back_info)
+    back = back_op.make_node(*([n_back] + [seq[:n_back] for seq in back_seqs]
+                               + [init for _, init, _ in owed] + [init for _, init in sums]
+                               + [n_back] * len(seq_outs) + list(outer_non_seqs)))
+    back.trace = node.trace
+    results = iter(back.outputs)
+
+    input_grads = [None] * len(node.inputs)
+    first_state = 1 + info.n_seqs
+    for j, _, _ in owed:
+        lag, buffer = lags[j], outer_states[j]
+        owed_final = next(results)[-1]
+        if n_back is n_steps:
+            g = inc_subtensor(ew.zeros_like(buffer)[:lag], owed_final)
+        else:  # owed to the rows before the truncated steps, of which only the first count
+            start = n_steps - n_back
+            g = inc_subtensor(ew.zeros_like(buffer)[start:start + lag], owed_final)
+            g = set_subtensor(g[lag:], ew.zeros_like(g[lag:]))
+        if state_grads[j] is not None:
+            g = inc_subtensor(g[:lag], state_grads[j][:lag])
+        input_grads[first_state + j] = g
+    first_non_seq = len(node.inputs) - len(outer_non_seqs)
+    for outer, _ in sums:
+        input_grads[first_non_seq + outer_non_seqs.index(outer)] = next(results)[-1]
+    for k, g_rows in seq_outs:
+        g_rows = next(results)[::-1]
+        outer = outer_seqs[k]
+        rows = slice(None, n_steps) if n_back is n_steps else slice(n_steps - n_back, n_steps)
+        input_grads[1 + k] = inc_subtensor(ew.zeros_like(outer)[rows], g_rows)
+    return input_grads

@@ -12,7 +12,7 @@ from symgraph.tensor.elemwise import (ELEMWISE_FUNCTIONS, Elemwise, DimShuffle, 
                                       ones_like, dimshuffle, transpose)
 from symgraph.tensor.reduction import (sum, prod, mean, max, min, argmax, argmin, max_and_argmax,
                                        var, std, Sum, Prod, MaxAndArgmax)
-from symgraph.tensor.subtensor import (set_subtensor, inc_subtensor, Subtensor, IncSubtensor,
+from symgraph.tensor.subtensor import (set_subtensor, inc_subtensor, Subtensor, IncSubtensor, AllocEmpty,
                                        AdvancedSubtensor, AdvancedSubtensor1,
                                        AdvancedIncSubtensor, AdvancedIncSubtensor1)
 from symgraph.tensor.sharedvar import shared, SharedVariable

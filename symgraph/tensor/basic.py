@@ -214,40 +214,6 @@ def alloc(value, *shape_entries):
     return _alloc(value, *shape_entries)
 
 
-class AllocEmpty(Op):
-    """An array of a shape given as scalar inputs whose values do not matter: scan's
-    output buffers, filled before they are read. Zeros, so results never depend on
-    memory left over from elsewhere."""
-
-    __props__ = ('dtype',)
-    fold_constants = False
-
-    def __init__(self, dtype):
-        self.dtype = dtype
-
-    def __str__(self):
-        return "AllocEmpty{dtype='%s'}" % self.dtype
-
-    def static_inputs(self, node):
-        return range(len(node.inputs))
-
-    def make_node(self, *shape_entries):
-        dims = [as_tensor_variable(s) for s in shape_entries]
-        for s in dims:
-            if s.ndim != 0 or s.dtype not in DISCRETE_DTYPES:
-                raise TypeError('AllocEmpty: shape entries must be integer scalars, got %s of '
-                                'type %s' % (s, s.type))
-        node = Apply(self, dims, [TensorType(self.dtype, [False] * len(dims))])
-        node.outputs[0].static_shape = tuple(_static_int(s) for s in dims)
-        return node
-
-    def jax_impl(self, node, *dims):
-        return jnp.zeros(tuple(int(d) for d in dims), self.dtype)
-
-    def grad(self, node, output_grads):
-        return [None] * len(node.inputs)
-
-
 def _shape_entries(shp):
     if isinstance(shp, (int, np.integer)) or (isinstance(shp, TensorVariable) and shp.ndim == 0):
         return [shp]

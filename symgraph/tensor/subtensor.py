@@ -15,7 +15,8 @@ import numpy as np
 
 from symgraph.graph.basic import Apply, Op
 from symgraph.tensor import elemwise as ew
-from symgraph.tensor.basic import addbroadcast, patternbroadcast
+from symgraph.tensor.basic import _static_int, addbroadcast, patternbroadcast
+from symgraph.tensor.shape import Shape
 from symgraph.tensor.type import (DISCRETE_DTYPES, INT_DTYPES, IndexScalarType, TensorType,
                                   user_line)
 from symgraph.tensor.var import TensorConstant, TensorVariable, as_tensor_variable, constant
@@ -700,3 +701,52 @@ def set_subtensor(x, y):
 def inc_subtensor(x, y):
     """The whole array of which ``x`` is a part, with ``y`` added to that part."""
     return _inc_or_set(x, y, False)
+
+
+def _known_length(var):
+    """A constant, or ``x.shape[i]`` of a broadcastable dimension (1): as Theano's
+    get_scalar_constant_value sees through them; else None."""
+    value = _static_int(var)
+    if value is None and var.owner is not None and isinstance(var.owner.op, Subtensor):
+        source, index = var.owner.inputs[0], var.owner.inputs[1:]
+        if source.owner is not None and isinstance(source.owner.op, Shape) and len(index) == 1:
+            dim = _static_int(index[0])
+            measured = source.owner.inputs[0]
+            if dim is not None and measured.broadcastable[dim]:
+                value = 1
+    return value
+
+
+class AllocEmpty(Op):
+    """An array of a shape given as scalar inputs whose values do not matter: scan's
+    output buffers, filled before they are read. Zeros, so results never depend on
+    memory left over from elsewhere."""
+
+    __props__ = ('dtype',)
+    fold_constants = False
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def __str__(self):
+        return "AllocEmpty{dtype='%s'}" % self.dtype
+
+    def static_inputs(self, node):
+        return range(len(node.inputs))
+
+    def make_node(self, *shape_entries):
+        dims = [as_tensor_variable(s) for s in shape_entries]
+        for s in dims:
+            if s.ndim != 0 or s.dtype not in DISCRETE_DTYPES:
+                raise TypeError('AllocEmpty: shape entries must be integer scalars, got %s of '
+                                'type %s' % (s, s.type))
+        known = [_known_length(s) for s in dims]
+        node = Apply(self, dims, [TensorType(self.dtype, [n == 1 for n in known])])
+        node.outputs[0].static_shape = tuple(known)
+        return node
+
+    def jax_impl(self, node, *dims):
+        return jnp.zeros(tuple(int(d) for d in dims), self.dtype)
+
+    def grad(self, node, output_grads):
+        return [None] * len(node.inputs)
