@@ -171,7 +171,7 @@ class Function:
             values.update(zip(kept, restore(kept_values, kept_transposed)))
             values.update(zip(inputs, restore(input_values, layout)))
             lowering = Lowering(length_map, check_indices)
-            run_nodes(nodes, values, lowering)
+            run_nodes(nodes, values, lowering, keep=list(outputs) + list(update_exprs))
             verdict, index_checks[lengths] = lowering.checked()
             return (tuple(values[o] for o in outputs), tuple(values[e] for e in update_exprs),
                     verdict)

@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from symgraph.compile.errors import describe_node, node_error
-from symgraph.graph.basic import Constant, graph_inputs
+from symgraph.graph.basic import Constant, graph_inputs, toposort
 
 
 class Lowering:
@@ -33,7 +33,7 @@ class Lowering:
         env = dict(zip(inner.inputs, values))
         env.update((var, var.data) for var in graph_inputs(inner.outputs)
                    if isinstance(var, Constant))
-        run_nodes(inner.nodes, env, self)
+        run_nodes(inner.nodes, env, self, keep=inner.outputs)
         return [env[var] for var in inner.outputs]
 
     def nested(self):
@@ -73,12 +73,23 @@ def raise_index_error(checks, extremes):
     raise AssertionError('an index check failed but no index is out of range')
 
 
-def run_nodes(nodes, values, lowering=None):
-    """Run ``nodes`` in order, reading and filling the ``values`` dict {variable: array}."""
+def run_nodes(nodes, values, lowering=None, keep=None):
+    """Run ``nodes`` in order, reading and filling the ``values`` dict {variable: array}.
+
+    An op's lazy inputs (``Op.lazy_inputs``: ifelse's branches) reach its ``jax_impl`` as
+    functions of a lowering context, which compute them when called. Given ``keep`` (the
+    variables wanted afterwards), the nodes that only such inputs need are left to those
+    functions; without it every node runs.
+    """
     lowering = lowering if lowering is not None else Lowering()
+    deferred = _deferred_nodes(nodes, keep) if keep is not None else ()
     for node in nodes:
-        args = [values[i] for i in node.inputs]
+        if node in deferred:
+            continue
         op = node.op
+        lazy = op.lazy_inputs(node)
+        args = [_lazy_value(var, values) if k in lazy else values[var]
+                for k, var in enumerate(node.inputs)]
         for k in op.static_inputs(node):
             args[k] = lowering.slice_lengths.get((node, ('input', k)), args[k])
         try:
@@ -90,3 +101,36 @@ def run_nodes(nodes, values, lowering=None):
         for var, value in zip(node.outputs, outputs):
             values[var] = value
     return values
+
+
+def _lazy_value(var, values):
+    """A function (lowering) -> the value of ``var``, running what it needs then."""
+    def compute(lowering):
+        if var in values:
+            return values[var]
+        env = dict(values)
+        run_nodes(toposort([var], stop=env), env, lowering, keep=[var])
+        return env[var]
+    return compute
+
+
+def _deferred_nodes(nodes, keep):
+    """The nodes whose every use is, directly or through other such nodes, one lazy input
+    of one op: they run only if that input is asked for."""
+    users = {}
+    for node in nodes:
+        lazy = set(node.op.lazy_inputs(node))
+        for k, var in enumerate(node.inputs):
+            users.setdefault(var, []).append((node, k in lazy))
+    keep = set(keep)
+    slot_of = {}  # deferred node -> (the op's node, its lazy input) it serves
+    for node in reversed(nodes):
+        slots = set()
+        for var in node.outputs:
+            if var in keep:
+                slots.add(None)
+            for user, lazy in users.get(var, ()):
+                slots.add((user, var) if lazy else slot_of.get(user))
+        if len(slots) == 1 and None not in slots:
+            slot_of[node] = slots.pop()
+    return slot_of

@@ -283,6 +283,12 @@ class Op:
         arguments are worked out on the host before the call (compile/slices.py)."""
         return ()
 
+    def lazy_inputs(self, node):
+        """Positions of the inputs computed only if the op asks for them (ifelse's
+        branches): ``jax_impl`` gets for each a function of the lowering context that
+        computes it."""
+        return ()
+
     def pformat(self, node, parts):
         """``node`` in pprint's one-line form, given the texts of its inputs."""
         return '%s(%s)' % (self, ', '.join(parts))
