@@ -30,7 +30,8 @@ class IfElse(Op):
         self.name = name
 
     def __str__(self):
-        return 'if{%s}' % ('inplace' if self.as_view else '')
+        return 'if{%s}' % ','.join(([self.name] if self.name is not None else [])
+                                    + (['inplace'] if self.as_view else []))
 
     def make_node(self, condition, *branches):
         condition = as_tensor_variable(condition)

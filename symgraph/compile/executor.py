@@ -9,6 +9,7 @@ values.
 """
 import contextlib
 import threading
+import time
 
 import jax
 import numpy as np
@@ -70,6 +71,7 @@ class Function:
         self._check_indices = config.check_indices
         self._index_checks = {}  # slice lengths -> (node, axis, size) of each index check
         self._programs = {}
+        self.stats = CompileStats()
         self.loop_programs = {}  # loop()'s compiled epochs, by slice lengths
         self._last_key = self._last_values = None
         self._trust_input = False
@@ -205,8 +207,11 @@ class Function:
         signature = tuple((a.shape, a.dtype) for a in flat_args)
         program = by_shape.get(signature)
         if program is None:
+            start = time.perf_counter()
             with jax.default_device(self._device):
                 program = by_shape[signature] = self._jitted(key).lower(*flat_args).compile()
+            self.stats.programs += 1
+            self.stats.compile_seconds += time.perf_counter() - start
         return program
 
     # -- calling ----------------------------------------------------------------------
@@ -436,6 +441,18 @@ def _leaves(nodes, outputs):
             seen.add(var)
             leaves.append(var)
     return leaves
+
+
+class CompileStats:
+    """``f.stats``: how many XLA programs a function compiled (one per argument layout,
+    input-dependent lengths and argument shapes met) and the seconds spent compiling them."""
+
+    def __init__(self):
+        self.programs = 0
+        self.compile_seconds = 0.0
+
+    def __repr__(self):
+        return '<%d programs compiled in %.2f s>' % (self.programs, self.compile_seconds)
 
 
 def _traced(nodes, inputs):
