@@ -6,7 +6,7 @@ full of repeated subexpressions), and so that ``debugprint(f)`` shows a readable
 """
 from symgraph.config import config
 from symgraph.rewrite.engine import REGISTRY, Rewriter
-from symgraph.rewrite import rules  # noqa: F401  (registers the rewrites)
+from symgraph.rewrite import loops, rules  # noqa: F401  (registers the rewrites)
 
 LEVELS = ('fast_run', 'fast_compile', 'stabilize', 'None')
 

@@ -34,8 +34,14 @@ def register(*tags, tracks):
 class Context:
     """What a rewrite may ask about the graph being rewritten."""
 
-    def __init__(self, protected):
+    def __init__(self, protected, rewrites=(), merge=True):
         self.protected = protected
+        self.rewrites = rewrites
+        self.merge = merge
+
+    def rewrite_inner(self, outputs):
+        """An inner graph's outputs (a scan's step) rewritten with the same rewrites."""
+        return Rewriter(self.rewrites, merge=self.merge)(list(outputs))
 
     def can_replace_through(self, var):
         """False for variables the caller needs to keep (e.g. a grad ``wrt``)."""
@@ -50,7 +56,7 @@ class Rewriter:
     def __init__(self, rewrites, protected=(), merge=True):
         self.rewrites = list(rewrites)
         self.by_type = {}
-        self.ctx = Context(set(protected))
+        self.ctx = Context(set(protected), self.rewrites, merge)
         self.merge = merge
         self.memo = {}
         self.nodes = {}
