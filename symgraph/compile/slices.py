@@ -16,6 +16,7 @@ import numpy as np
 
 from symgraph.compile.lower import Lowering, run_nodes
 from symgraph.graph.basic import Constant, ancestors, toposort
+from symgraph.scan_module.op import Scan
 from symgraph.tensor.basic import Shape
 from symgraph.tensor.sharedvar import SharedVariable
 from symgraph.tensor.subtensor import IncSubtensor, Subtensor
@@ -58,9 +59,11 @@ class _Unsupported(Exception):
 
 def dynamic_slices(nodes, traced):
     """What must be worked out on the host before each call, one entry per number:
-    (node, dim, [start, stop, step], sliced variable) for each slice with traced bounds,
-    and (node, ('input', k), [input], None) for each input an op needs as a Python number
-    (``Op.static_inputs``: a shape, a trip count) whose value is traced.
+    (node, dim, [start, stop, step], sliced variable) for each slice with traced bounds;
+    (node, ('input', k), [input], None) for each input an op needs as a Python number
+    (``Op.static_inputs``: a shape, a trip count) whose value is traced; and
+    (node, 'steps', None, None) for each loop that runs until a condition holds, whose
+    number of steps is only known by running it.
 
     ``traced`` is the set of variables whose value is only known at call time.
     """
@@ -68,6 +71,8 @@ def dynamic_slices(nodes, traced):
     for node in nodes:
         found.extend((node, ('input', k), [node.inputs[k]], None)
                      for k in node.op.static_inputs(node) if node.inputs[k] in traced)
+        if isinstance(node.op, Scan) and node.op.info.as_while:
+            found.append((node, 'steps', None, None))
         if not isinstance(node.op, (Subtensor, IncSubtensor)):
             continue
         bounds = iter(node.inputs[2 if isinstance(node.op, IncSubtensor) else 1:])
@@ -83,7 +88,8 @@ def dynamic_slices(nodes, traced):
 
 
 def make_length_resolver(slices, input_positions):
-    """A function (call arguments) -> tuple of slice lengths, one per dynamic slice.
+    """A function (call arguments) -> tuple of numbers, one per entry of ``slices`` (see
+    dynamic_slices).
 
     ``input_positions`` maps explicit input variables to their position in the arguments;
     shared variables are read as they are at the call (``resolve.shared_bounds`` lists
@@ -95,6 +101,11 @@ def make_length_resolver(slices, input_positions):
     shapes = _ShapeReaders(input_positions, slices)
     plans, shared_bounds = [], set()
     for node, dim, parts, sliced in slices:
+        if dim == 'steps':
+            counter = _StepCounter(node, input_positions, slices)
+            shared_bounds.update(counter.shared)
+            plans.append(counter)
+            continue
         bound_vars = [p for p in parts if p is not None]
         shape_reads = _shape_reads(bound_vars)
         leaf_getters = {var: _value_getter(var, input_positions) for var in ancestors(
@@ -111,21 +122,77 @@ def make_length_resolver(slices, input_positions):
             raise TypeError('%s %s, which cannot be worked out before the call; these may '
                             'use +, -, *, //, %%, shapes and constants'
                             % (what, err.args[0].op)) from None
-        shape_of = shapes.of(sliced) if sliced is not None else None
-        plans.append((evaluator, [p is not None for p in parts], shape_of, dim))
+        if sliced is None:
+            plans.append(_number_plan(evaluator))
+        else:
+            plans.append(_slice_plan(evaluator, [p is not None for p in parts],
+                                     shapes.of(sliced), dim))
 
     def resolve(args):
         lengths = []
-        for evaluator, present, shape_of, dim in plans:
-            values = iter(evaluator(args, lengths))
-            if shape_of is None:  # a static input: the number itself
-                lengths.append(int(next(values)))
-                continue
-            start, stop, step = (next(values) if p else None for p in present)
-            lengths.append(len(range(shape_of(args, lengths)[dim])[slice(start, stop, step)]))
+        for plan in plans:
+            lengths.append(plan(args, lengths))
         return tuple(lengths)
     resolve.shared_bounds = frozenset(shared_bounds)
     return resolve
+
+
+def _number_plan(evaluator):
+    """(args, lengths so far) -> the number a static input needs."""
+    return lambda args, lengths: int(evaluator(args, lengths)[0])
+
+
+def _slice_plan(evaluator, present, shape_of, dim):
+    """(args, lengths so far) -> the length of a slice."""
+    def length(args, lengths):
+        values = iter(evaluator(args, lengths))
+        start, stop, step = (next(values) if p else None for p in present)
+        return len(range(shape_of(args, lengths)[dim])[slice(start, stop, step)])
+    return length
+
+
+class _StepCounter:
+    """(args, lengths so far) -> how many steps a loop with an ``until`` condition runs:
+    a small program of its own computes the loop's inputs and runs it, carrying only its
+    last states, so that the call's program can then loop exactly that many times."""
+
+    def __init__(self, node, input_positions, slices):
+        inputs = node.inputs
+        self.nodes = toposort(inputs)
+        self.leaves = [v for v in ancestors(inputs) if _is_leaf(v)]
+        self.constants = [v for v in ancestors(inputs) if isinstance(v, Constant)]
+        self.getters = [_array_getter(v, input_positions) for v in self.leaves]
+        self.shared = [v for v in self.leaves if isinstance(v, SharedVariable)]
+        inside = set(self.nodes) | {node}
+        self.keys = [(k, (n, d)) for k, (n, d, _, _) in enumerate(slices) if n in inside
+                     and d != 'steps']
+        self.node = node
+        self.programs = {}
+
+    def __call__(self, args, lengths):
+        known = tuple(lengths[k] for k, _ in self.keys)
+        program = self.programs.get(known)
+        if program is None:
+            program = self.programs[known] = jax.jit(functools.partial(self._count, known))
+        return int(program(*[get(args) for get in self.getters]))
+
+    def _count(self, known, *leaf_values):
+        values = {c: c.data for c in self.constants}
+        values.update(zip(self.leaves, leaf_values))
+        lowering = Lowering({key: n for (_, key), n in zip(self.keys, known)},
+                            check_indices=False)
+        run_nodes(self.nodes, values, lowering, keep=self.node.inputs)
+        return self.node.op.count_steps(self.node, [values[i] for i in self.node.inputs],
+                                        lowering)
+
+
+def _array_getter(var, input_positions):
+    """args -> the value of an input or shared variable."""
+    if var in input_positions:
+        pos = input_positions[var]
+        return lambda args: args[pos]
+    container = var.container
+    return lambda args: container.value
 
 
 def _value_getter(var, input_positions):

@@ -117,8 +117,50 @@ class Scan(Op):
         return (0,)
 
     # -- lowering -----------------------------------------------------------------------
+    def count_steps(self, node, values, lowering):
+        """How many steps a loop with an ``until`` condition runs (at most ``n_steps``;
+        the step that makes the condition true is the last), carrying only the states."""
+        info = self.info
+        n_steps, values = values[0], values[1:]
+        seqs = values[:info.n_seqs]
+        states = values[info.n_seqs:info.n_seqs + self.n_states]
+        non_seqs = values[info.n_seqs + self.n_states + info.n_nit_sot:]
+        lags = [-min(taps) for taps in info.tap_array]
+
+        def keep_going(carry):
+            i, _, stop = carry
+            return (i < n_steps) & jnp.logical_not(stop)
+
+        def step(carry):
+            i, windows, _ = carry
+            slices = [lax.dynamic_index_in_dim(seq, i, keepdims=False) for seq in seqs]
+            outs, windows = self._step(windows, slices, non_seqs, lowering.nested())
+            return i + 1, windows, jnp.asarray(outs[-1]) != 0
+
+        windows = tuple(state[:lag] for state, lag in zip(states, lags))
+        start = (jnp.asarray(0, 'int64'), windows, jnp.asarray(False))
+        return lax.while_loop(keep_going, step, start)[0]
+
+    def _step(self, windows, seq_slices, non_seqs, step_lowering):
+        """One step: (the inner graph's outputs, the states' new windows)."""
+        info = self.info
+        lags = [-min(taps) for taps in info.tap_array]
+        tap_values = [window[lag + tap] for window, lag, taps in
+                      zip(windows, lags, info.tap_array) for tap in taps]
+        outs = step_lowering.lower(self.inner, list(seq_slices) + tap_values + list(non_seqs))
+        new_windows = tuple(
+            jnp.concatenate([window[1:], jnp.asarray(out, window.dtype)[None]])
+            if lag > 1 else jnp.asarray(out, window.dtype)[None]
+            for window, lag, out in zip(windows, lags, outs))
+        return outs, new_windows
+
     def jax_impl(self, node, n_steps, *values, lowering):
         info = self.info
+        if info.as_while:  # as many steps as the condition lets run, counted before
+            steps_run = lowering.slice_length(node, 'steps')
+            if steps_run is None:  # computing with concrete values (eval, the 'py' mode)
+                steps_run = self.count_steps(node, (n_steps,) + values, lowering)
+            n_steps = steps_run
         n_steps = int(n_steps)
         if n_steps < 0:
             raise ValueError('scan: n_steps is %d; it must be at least 0' % n_steps)
@@ -131,20 +173,13 @@ class Scan(Op):
         non_seqs = values[info.n_seqs + self.n_states + info.n_nit_sot:]
         lags = [-min(taps) for taps in info.tap_array]
         windows = tuple(state[:lag] for state, lag in zip(states, lags))
-        inner = self.inner
         step_checks = []
 
         def step(carry, seq_slices):
             windows, extremes = carry
-            tap_values = [window[lag + tap] for window, lag, taps in
-                          zip(windows, lags, info.tap_array) for tap in taps]
             step_lowering = lowering.nested()
-            outs = step_lowering.lower(inner, list(seq_slices) + tap_values + list(non_seqs))
+            outs, new_windows = self._step(windows, seq_slices, non_seqs, step_lowering)
             step_checks[:] = step_lowering.index_checks
-            new_windows = tuple(
-                jnp.concatenate([window[1:], jnp.asarray(out, window.dtype)[None]])
-                if lag > 1 else jnp.asarray(out, window.dtype)[None]
-                for window, lag, out in zip(windows, lags, outs))
             found = [(lo, hi) for _, _, _, lo, hi in step_checks]
             extremes = tuple((jnp.minimum(a, jnp.asarray(lo, a.dtype)),
                               jnp.maximum(b, jnp.asarray(hi, b.dtype)))
@@ -228,9 +263,6 @@ def _reversed_rows(var, start=None, stop=None):
 def scan_grad(node, output_grads):
     """The gradients of a Scan's inputs, computed by a backward Scan (see the module)."""
     op, info = node.op, node.op.info
-    if info.as_while:
-        raise NotImplementedError('The gradient of a scan that stops with until() is not '
-                                  'supported; give the scan a fixed number of steps')
     inner = op.inner
     n_states, n_nit_sot = op.n_states, info.n_nit_sot
     n_steps = node.inputs[0]
@@ -242,6 +274,10 @@ def scan_grad(node, output_grads):
     state_grads = output_grads[:n_states]
     nit_sot_grads = output_grads[n_states:]
     lags = [-min(taps) for taps in info.tap_array]
+    if info.as_while:  # the steps that ran: the length of the outputs
+        if not node.outputs:
+            return [None] * len(node.inputs)
+        n_steps = node.outputs[0].shape[0] - (lags[0] if n_states else 0)
     truncate = info.truncate_gradient
     n_back = n_steps if truncate is None or truncate < 0 else ew.minimum(n_steps, truncate)
 
@@ -250,7 +286,8 @@ def scan_grad(node, output_grads):
     # of the non-sequences' gradients so far.
     back_seqs, back_seq_inner = [], []
     for outer, var in zip(outer_seqs, inner_seqs):
-        back_seqs.append(_reversed_rows(outer))
+        back_seqs.append(_reversed_rows(outer, None, n_steps) if info.as_while
+                         else _reversed_rows(outer))
         back_seq_inner.append(var)
     for buffer, taps, variables, lag in zip(node.outputs[:n_states], info.tap_array,
                                             inner_taps, lags):
