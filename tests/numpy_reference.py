@@ -338,6 +338,14 @@ def _check_index(i, n):
         raise RuntimeFailure('IndexError', 'index %d out of bounds for length %d' % (i, n))
 
 
+def _subnormal(value):
+    """Where a float array is subnormal (non-zero, smaller than the smallest normal)."""
+    if value.dtype.name not in FLOAT_DTYPES:
+        return np.zeros(value.shape, bool)
+    magnitude = np.abs(value)
+    return (magnitude > 0) & (magnitude < np.finfo(value.dtype).tiny)
+
+
 class Evaluator:
     """Evaluates graph descriptions with Theano's rules.
 
@@ -346,13 +354,22 @@ class Evaluator:
     multiplies every rounded floating-point result by ``1 + scale * eps * U(-1, 1)``
     (elementwise, also each term of a sum or dot): a perturbed run, whose spread from the
     exact one bounds how much legitimate rounding differences can move a result.
+    ``flush_subnormals`` makes every float result below the smallest normal number a zero
+    of its sign, as XLA's CPU runtime does (see has_subnormals).
     """
 
-    def __init__(self, inputs, floatX='float64', noise=None):
+    def __init__(self, inputs, floatX='float64', noise=None, flush_subnormals=False):
         self.inputs = inputs
         self.floatX = floatX
         self.noise = noise
+        self.flush_subnormals = flush_subnormals
         self.memo = {}
+
+    def has_subnormals(self):
+        """Whether a float value met so far is subnormal: XLA's CPU runtime flushes them
+        to zero (README, compatibility), so a graph that meets one is compared with a
+        run that flushes them too."""
+        return any(_subnormal(ref.value).any() for ref in self.memo.values())
 
     # -- helpers ---------------------------------------------------------------------------
     def _round(self, value, precision=None, ulps=1.0):
@@ -373,6 +390,9 @@ class Evaluator:
         except KeyError:
             pass
         ref = self._eval(expr)
+        if self.flush_subnormals and _subnormal(ref.value).any():
+            flushed = np.where(_subnormal(ref.value), np.copysign(0, ref.value), ref.value)
+            ref = Ref(np.asarray(flushed, dtype=ref.value.dtype), ref.bcast)
         self.memo[expr] = ref
         return ref
 

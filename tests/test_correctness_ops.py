@@ -364,3 +364,12 @@ def test_floor_division_and_modulo_of_booleans_stay_boolean():
     got = theano.function([b], [b // b, b % b])(np.array([True, True]))
     np.testing.assert_array_equal(got[0], [True, True])
     np.testing.assert_array_equal(got[1], [False, False])
+
+
+def test_log_of_a_negative_base_to_a_fractional_power_is_nan():
+    """log(x ** y) is not y * log(|x|): NaN for x < 0 and a fractional y, as in numpy."""
+    x, y = T.dvector('x'), T.dvector('y')
+    base, exponent = np.array([-5., 4., -2.]), np.array([1.93, 2.5, 2.])
+    got = theano.function([x, y], T.log(x ** y))(base, exponent)
+    with np.errstate(invalid='ignore'):
+        np.testing.assert_array_equal(got, np.log(base ** exponent))

@@ -485,7 +485,17 @@ def _pow_out(*dtypes):
     return 'int8' if out == 'bool' else out
 
 
-scalar_pow, pow = _elemwise('pow', 2, jnp.power, _pow_out, grad=_g_pow,
+def _power(x, y):
+    """``x ** y``. Behind a select that XLA cannot see through, since XLA rewrites
+    ``log(x ** y)`` into ``y * log(|x|)``: a number where numpy and Theano give NaN for a
+    negative ``x`` and a fractional ``y``."""
+    result = jnp.power(x, y)
+    if not jnp.issubdtype(result.dtype, jnp.inexact):
+        return result
+    return jnp.where(jnp.isnan(result), jnp.nan, result)
+
+
+scalar_pow, pow = _elemwise('pow', 2, _power, _pow_out, grad=_g_pow,
                             pformat='(%s ** %s)')
 
 
