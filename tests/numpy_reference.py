@@ -274,7 +274,16 @@ def elemwise_value(op, arrays, out_dtype):
                 inexact = np.fmod(np.abs(a), np.abs(b)) != 0
                 opposite = -np.floor(np.abs(a) / np.abs(b)) - inexact.astype(out_dtype)
                 return np.where((b == 0) | ((a < 0) == (b < 0)), np.floor(a / b), opposite)
-            return np.mod(a, b)  # fmod, then moved to the sign of y
+            # Theano's C code: fmod of the magnitudes moved to the sign of y, +0 for a zero
+            # result unless x and y are both negative
+            both_negative = -np.fmod(-a, -b)
+            y_negative = np.fmod(a, -b)
+            y_negative = y_negative + np.where(y_negative != 0, b, 0).astype(out_dtype)
+            x_negative = np.fmod(-a, b)
+            x_negative = -x_negative + np.where(x_negative != 0, b, 0).astype(out_dtype)
+            return np.where(b == 0, np.fmod(a, b),
+                            np.where(b < 0, np.where(a < 0, both_negative, y_negative),
+                                     np.where(a < 0, x_negative, np.fmod(a, b))))
         if op == 'pow':
             if integer:
                 if np.any(b < 0):

@@ -373,3 +373,14 @@ def test_log_of_a_negative_base_to_a_fractional_power_is_nan():
     got = theano.function([x, y], T.log(x ** y))(base, exponent)
     with np.errstate(invalid='ignore'):
         np.testing.assert_array_equal(got, np.log(base ** exponent))
+
+
+def test_float_modulo_as_theano():
+    """Theano's C code, signs of zero included (golden values from Theano 1.0.5)."""
+    x, y = T.dvector('x'), T.dvector('y')
+    got = theano.function([x, y], x % y)(
+        np.array([1.0, -1.0, 2.0, -2.0, 0.0, -0.0, 7.5, -7.5, 7.5, -7.5]),
+        np.array([-1.0, 1.0, 1.0, -1.0, -1.0, 1.0, 2.0, 2.0, -2.0, -2.0]))
+    expected = np.array([0., 0., 0., -0., 0., -0., 1.5, 0.5, -0.5, -1.5])
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))

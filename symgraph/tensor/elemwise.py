@@ -468,7 +468,24 @@ def _g_mod(inputs, out, gout):
     return [gout, g_neg(g_mul(gout, g_int_div(x, y)))]
 
 
-scalar_mod, mod = _elemwise('mod', 2, jnp.mod, grad=_g_mod, host=operator.mod,
+def _jax_mod(x, y):
+    """Floats as Theano's C code takes them modulo: fmod on the magnitudes, moved to the
+    sign of y. A zero result is +0 except for a negative x with y < 0 (numpy gives it the
+    sign of y)."""
+    if not jnp.issubdtype(x.dtype, jnp.floating):
+        return jnp.mod(x, y)
+    zero = jnp.zeros((), x.dtype)
+    both_negative = -jnp.fmod(-x, -y)
+    y_negative = jnp.fmod(x, -y)
+    y_negative = y_negative + jnp.where(y_negative != 0, y, zero)
+    x_negative = jnp.fmod(-x, y)
+    x_negative = -x_negative + jnp.where(x_negative != 0, y, zero)
+    return jnp.where(y == 0, jnp.fmod(x, y),
+                     jnp.where(y < 0, jnp.where(x < 0, both_negative, y_negative),
+                               jnp.where(x < 0, x_negative, jnp.fmod(x, y))))
+
+
+scalar_mod, mod = _elemwise('mod', 2, _jax_mod, grad=_g_mod, host=operator.mod,
                             pformat='(%s %% %s)')
 
 
