@@ -75,6 +75,18 @@ out = F
 """
 
 
+# scan: a simple RNN step, the shared W used inside the step without being passed.
+_SCAN_RNN = """
+x = T.matrix('x')
+h0 = T.vector('h0')
+W = theano.shared(np.ones((3, 3)), name='W')
+U = T.matrix('U')
+h, updates = theano.scan(lambda x_t, h_tm1, U: T.tanh(T.dot(x_t, W) + T.dot(h_tm1, U)),
+                         sequences=x, outputs_info=h0, non_sequences=U)
+out = h
+"""
+
+
 DEBUGPRINT_CASES = {
     # ---- LXMLS Day 5 -------------------------------------------------------------------
     'lxmls_perceptron': _case(_LXMLS_PERCEPTRON),
@@ -349,6 +361,103 @@ DEBUGPRINT_CASES = {
         op = theano.OpFromGraph([x, y, z], [x + y * z])
         a, b, c = T.dscalar('a'), T.dscalar('b'), T.dscalar('c')
         out = T.grad(op(a, b, c), b)
+        """),
+
+    # ---- scan: the outer graph and the "Inner graphs of the scan ops:" section ----------
+    # A simple RNN: a sit-sot (h0), the shared W read inside the step (a non-sequence).
+    'scan_rnn_shared': _case(_SCAN_RNN),
+    'scan_rnn_shared_print_type': _case(_SCAN_RNN, print_type=True),
+    'scan_rnn_shared_ids_int': _case(_SCAN_RNN, ids='int'),
+    'scan_map_vector': _case("""
+        v = T.vector('v')
+        out, updates = theano.map(lambda v_t: v_t ** 2 + 1, sequences=v)
+        """),
+    # The power example of Theano's scan tutorial (symbolic n_steps, last step only).
+    'scan_power': _case("""
+        k = T.iscalar('k')
+        A = T.vector('A')
+        result, updates = theano.scan(lambda prior, A: prior * A, outputs_info=T.ones_like(A),
+                                      non_sequences=A, n_steps=k)
+        out = result[-1]
+        """),
+    'scan_mit_sot_taps': _case("""
+        x0 = T.matrix('x0')
+        s = T.vector('s')
+        out, updates = theano.scan(lambda s_t, a, b: a - 0.5 * b + s_t, sequences=s,
+                                   outputs_info=dict(initial=x0, taps=[-2, -1]))
+        """),
+    'scan_sequence_taps': _case("""
+        x = T.matrix('x')
+        out, updates = theano.scan(lambda x_tm1, x_t: x_t - x_tm1,
+                                   sequences=dict(input=x, taps=[-1, 0]))
+        """),
+    # Two outputs: a sit-sot and a nit-sot (None in outputs_info); both returned.
+    'scan_two_outputs': _case("""
+        x = T.matrix('x')
+        h0 = T.vector('h0')
+        c = T.scalar('c')
+        out, updates = theano.scan(lambda x_t, h, c: [h * c + x_t, T.sum(x_t * h)],
+                                   sequences=x, outputs_info=[h0, None], non_sequences=c)
+        """),
+    'scan_named': _case("""
+        x = T.matrix('x')
+        h0 = T.vector('h0')
+        W = theano.shared(np.ones((3, 3)), name='W')
+        out, updates = theano.scan(lambda x_t, h: T.tanh(x_t + T.dot(h, W)), sequences=x,
+                                   outputs_info=h0, name='rnn')
+        """),
+    'scan_go_backwards_taps': _case("""
+        x = T.matrix('x')
+        h0 = T.vector('h0')
+        out, updates = theano.scan(lambda x_tm1, x_t, h: h + x_t * x_tm1,
+                                   sequences=dict(input=x, taps=[-1, 0]), outputs_info=h0,
+                                   go_backwards=True)
+        """),
+    # A shared counter updated by the step: the update is a state of the loop.
+    'scan_updates_counter': _case("""
+        x = T.vector('x')
+        count = theano.shared(np.int64(0), name='count')
+        out, updates = theano.scan(lambda x_t: (x_t * 2, {count: count + 1}), sequences=x)
+        out = [out, updates[count]]
+        """),
+    # A scan inside the step of another scan: its inner graph printed after the outer one.
+    'scan_nested': _case("""
+        X = T.tensor3('X')
+        h0 = T.vector('h0')
+
+        def outer_step(X_t, h):
+            inner, _ = theano.scan(lambda r, g: T.tanh(g + r), sequences=X_t, outputs_info=h,
+                                   name='inner')
+            return inner[-1]
+
+        out, updates = theano.scan(outer_step, sequences=X, outputs_info=h0, name='outer')
+        """),
+    'scan_until': _case("""
+        h0 = T.scalar('h0')
+        out, updates = theano.scan(
+            lambda h: (h * 2, theano.scan_module.until(h * 2 > 50)), outputs_info=h0,
+            n_steps=20)
+        """),
+    # LXMLS Day 6 (RNN forward, ex. 6.3 style): embeddings looked up by word id, a sigmoid
+    # recurrent layer of 20 units started from a shared zero state, a softmax output layer.
+    'lxmls_day6_rnn_forward': _case("""
+        n_words, n_emb, n_hidd, n_tags = 12, 8, 20, 5
+        W_e = theano.shared(np.ones((n_words, n_emb)), name='W_e', borrow=True)
+        W_x = theano.shared(np.ones((n_hidd, n_emb)), name='W_x', borrow=True)
+        W_h = theano.shared(np.ones((n_hidd, n_hidd)), name='W_h', borrow=True)
+        W_y = theano.shared(np.ones((n_tags, n_hidd)), name='W_y', borrow=True)
+        _h0 = theano.shared(np.zeros((1, n_hidd)), name='h0', borrow=True)
+        _x = T.ivector('x')
+        _z1 = W_e[_x]
+
+        def rnn_step(_x_tm1, _h_tm1, _W_x, _W_h):
+            return T.nnet.sigmoid(T.dot(_x_tm1, _W_x.T) + T.dot(_h_tm1, _W_h.T))
+
+        _h, updates = theano.scan(fn=rnn_step, sequences=_z1, outputs_info=dict(initial=_h0),
+                                  non_sequences=[W_x, W_h])
+        _z2 = _h[:, 0, :]
+        _p_y = T.nnet.softmax(T.dot(_z2, W_y.T))
+        out = _p_y
         """),
 }
 
