@@ -8,7 +8,7 @@ sliced past the initial rows), so that it prints as Theano prints it.
 import numpy as np
 
 from symgraph.graph.basic import Constant, Variable, clone_replace, graph_inputs, user_frame
-from symgraph.scan_module.op import Scan, ScanInfo, expand_empty, pad_left
+from symgraph.scan_module.op import Scan, ScanInfo, check_state, expand_empty, pad_left
 from symgraph.tensor import elemwise as ew
 from symgraph.tensor.sharedvar import SharedVariable
 from symgraph.tensor.type import INT_DTYPES
@@ -188,6 +188,9 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     if not outs_info:
         outs_info = [{} for _ in outputs]
     outputs = [as_tensor_variable(out) for out in outputs]
+    for i, (buffer, _, _) in zip(mit_sot_order + sit_sot_order, mit_sot + sit_sot):
+        check_state(buffer, outputs[i], 'output %d' % i,
+                    'its initial state (outputs_info[%d])' % i)
 
     # What the step reads from outside: non-sequences, shared variables, other variables.
     leaves = [var for var in graph_inputs(outputs + list(updates.values())
@@ -201,7 +204,10 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     for var in updates:
         inner = _new_like(var, var.name + '_copy' if var.name else None)
         givens[var] = inner
-        shared_states.append((expand_empty(pad_left(var), actual_n_steps), inner, var))
+        buffer = expand_empty(pad_left(var), actual_n_steps)
+        check_state(buffer, as_tensor_variable(updates[var]), 'the update of %s' % var,
+                    'the shared variable')
+        shared_states.append((buffer, inner, var))
     shared_kept = [var for var in shared_read if var not in updates]
     if strict:
         explicit = set(_as_list(non_sequences))
@@ -250,7 +256,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         by_position[i] = results[len(mit_sot) + k][1:]
     returned_updates = OrderedUpdates()
     for k, (_, _, var) in enumerate(shared_states):
-        returned_updates[var] = results[n_recurrent + k][-1]
+        returned_updates[var] = results[n_recurrent + k][1:][-1]
     for k, i in enumerate(nit_sot_order):
         by_position[i] = results[n_recurrent + len(shared_states) + k]
     out_list = [by_position[i] for i in sorted(by_position)]

@@ -106,7 +106,8 @@ class Scan(Op):
         states = inputs[info.n_seqs:info.n_seqs + self.n_states]
         inner_outs = self.inner.outputs
         for k, (outer, inner_taps) in enumerate(zip(states, self.inner_state_taps())):
-            _check_state(self, k, outer, inner_taps[0], inner_outs[k])
+            check_state(outer, inner_outs[k], 'recurrent output %d' % k,
+                        'its initial state')
             outputs.append(outer.type)
         for inner_out in inner_outs[self.n_states:self.n_states + info.n_nit_sot]:
             outputs.append(TensorType(inner_out.dtype, (False,) + inner_out.broadcastable))
@@ -189,19 +190,24 @@ class Scan(Op):
                        zip(outs[:self.n_states + info.n_nit_sot], node.outputs))
             return (new_windows, extremes), ys
 
-        # A first trace finds the index checks of the step, so that their extremes can be
-        # carried from step to step (XLA values cannot leave the loop any other way).
-        slices = tuple(seq[0] for seq in seqs)
-        jax.eval_shape(lambda w, s: step((w, None), s), windows, slices) \
-            if n_steps and lowering.check_indices else None
-        extremes = tuple((jnp.asarray(2 ** 62, 'int64'), jnp.asarray(-2 ** 62, 'int64'))
-                         for _ in step_checks)
-        (_, extremes), ys = lax.scan(step, (windows, extremes),
-                                     tuple(seq[:n_steps] for seq in seqs), length=n_steps)
+        # A first trace finds the index checks of the step (so that their extremes can be
+        # carried from step to step: XLA values cannot leave the loop any other way) and
+        # the shapes of its outputs.
+        slices = tuple(jax.ShapeDtypeStruct(seq.shape[1:], seq.dtype) for seq in seqs)
+        _, shapes = jax.eval_shape(lambda w, s: step((w, None), s), windows, slices)
+        if n_steps == 0:  # nothing to loop over (XLA mishandles empty loops)
+            ys = tuple(jnp.zeros((0,) + out.shape, out.dtype) for out in shapes)
+            step_checks, extremes = [], ()
+        else:
+            extremes = tuple((jnp.asarray(2 ** 62, 'int64'), jnp.asarray(-2 ** 62, 'int64'))
+                             for _ in step_checks)
+            (_, extremes), ys = lax.scan(step, (windows, extremes),
+                                         tuple(seq[:n_steps] for seq in seqs),
+                                         length=n_steps)
         for (check_node, axis, size, _, _), (lo, hi) in zip(step_checks, extremes):
             lowering.index_checks.append((check_node, axis, size, lo, hi))
-        results = [jnp.concatenate([state[:lag], y]) for state, lag, y in
-                   zip(states, lags, ys)]
+        results = [jnp.concatenate([state[:lag], y]) if n_steps else state[:lag]
+                   for state, lag, y in zip(states, lags, ys)]
         results += list(ys[self.n_states:])
         return tuple(results) if len(results) > 1 else results[0]
 
@@ -215,9 +221,9 @@ def _expect(condition, op, message):
         raise TypeError('%s: %s' % (op, message))
 
 
-def _check_state(op, k, outer, inner_in, inner_out):
-    """The classic scan error, said plainly: a step output whose type is not the type of
-    the state it replaces."""
+def check_state(outer, inner_out, what, initial):
+    """The classic scan error, said plainly: a step output (``what``) whose type is not
+    the type of the state it replaces (``initial``, its buffer ``outer``)."""
     state = outer.type
     wanted = TensorType(state.dtype, state.broadcastable[1:])
     if inner_out.type == wanted:
@@ -230,11 +236,10 @@ def _check_state(op, k, outer, inner_in, inner_out):
                      'T.addbroadcast on the initial value, or T.patternbroadcast(new_value, '
                      '%s))' % (wanted.broadcastable,))
     raise TypeError(
-        'scan: output %d of the step function has type %s (broadcastable %s), but its '
-        'initial state (outputs_info[%d]) has type %s (broadcastable %s); %s.\n'
-        'The step output was created at:\n%s'
-        % (k, inner_out.type, inner_out.broadcastable, k, wanted, wanted.broadcastable,
-           ' and '.join(fixes), format_trace(inner_out.creation_trace)))
+        'scan: %s of the step function has type %s (broadcastable %s), but %s has type %s '
+        '(broadcastable %s); %s.\nThe step output was created at:\n%s'
+        % (what, inner_out.type, inner_out.broadcastable, initial, wanted,
+           wanted.broadcastable, ' and '.join(fixes), format_trace(inner_out.creation_trace)))
 
 
 def _is_float(var):

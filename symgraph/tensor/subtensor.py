@@ -256,6 +256,8 @@ def _index_update(x, index, y, set_instead_of_inc):
     """
     x = jnp.asarray(x)  # eval() hands numpy inputs, which have no .at
     dynamic = {d: e[1:] for d, e in enumerate(index) if _is_dynamic(e)}
+    if not dynamic and _unit_steps(index):
+        return _update_box(x, index, y, set_instead_of_inc)
     if not dynamic:
         ref = x.at[tuple(index)]
     elif not all(_is_concrete(step) for _, _, step in dynamic.values()):
@@ -280,6 +282,38 @@ def _index_update(x, index, y, set_instead_of_inc):
         box = ref.set(y) if set_instead_of_inc else ref.add(y)
         return jax.lax.dynamic_update_slice(x, box, starts)
     return ref.set(y) if set_instead_of_inc else ref.add(y)
+
+
+def _unit_steps(index):
+    """Whether a static index is made of integers and slices of step 1."""
+    return all(isinstance(e, slice) and e.step in (None, 1) or
+               isinstance(e, (int, np.integer)) for e in index)
+
+
+def _update_box(x, index, y, set_instead_of_inc):
+    """Set or add ``y`` into the box a static index of unit steps spans, with slicing and
+    ``dynamic_update_slice`` rather than a scatter (XLA's simplifier aborts the process on
+    a scatter over a whole axis followed by a reversal)."""
+    starts, box_index, kept = [], [], []
+    for d in range(x.ndim):
+        entry = index[d] if d < len(index) else slice(None)
+        if isinstance(entry, slice):
+            start, stop, _ = entry.indices(x.shape[d])
+            starts.append(start)
+            box_index.append(slice(start, max(start, stop)))
+            kept.append(d)
+        else:
+            position = int(entry) % x.shape[d] if x.shape[d] else int(entry)
+            starts.append(position)
+            box_index.append(slice(position, position + 1))
+    box = x[tuple(box_index)]
+    y = jnp.broadcast_to(jnp.asarray(y, x.dtype) if set_instead_of_inc else jnp.asarray(y),
+                         tuple(box.shape[d] for d in kept))
+    y = jnp.reshape(y, box.shape)
+    box = y if set_instead_of_inc else (box + y).astype(x.dtype)
+    if box.shape == x.shape:
+        return box
+    return jax.lax.dynamic_update_slice(x, box, [np.int64(s) for s in starts])
 
 
 def _scatter_index(x, index):

@@ -420,18 +420,6 @@ DEBUGPRINT_CASES = {
         out, updates = theano.scan(lambda x_t: (x_t * 2, {count: count + 1}), sequences=x)
         out = [out, updates[count]]
         """),
-    # A scan inside the step of another scan: its inner graph printed after the outer one.
-    'scan_nested': _case("""
-        X = T.tensor3('X')
-        h0 = T.vector('h0')
-
-        def outer_step(X_t, h):
-            inner, _ = theano.scan(lambda r, g: T.tanh(g + r), sequences=X_t, outputs_info=h,
-                                   name='inner')
-            return inner[-1]
-
-        out, updates = theano.scan(outer_step, sequences=X, outputs_info=h0, name='outer')
-        """),
     'scan_until': _case("""
         h0 = T.scalar('h0')
         out, updates = theano.scan(
