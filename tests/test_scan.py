@@ -1035,3 +1035,48 @@ def test_until_stops_the_loop():
     out, _ = theano.scan(lambda a: (a + 1, until(T.eq(a, 3))), sequences=x)
     assert_close(theano.function([x], out)(np.array([1.0, 2.0, 3.0, 4.0, 5.0])),
                  [2.0, 3.0, 4.0])
+
+
+# =======================================================================================
+# Lop, Rop and blocked gradients inside the step
+# =======================================================================================
+
+def test_rop_and_lop_through_a_loop(rnn):
+    """Jacobian-vector and vector-Jacobian products of the hidden states with respect to
+    W, against central differences of the numpy loop."""
+    v = rnn['values']
+    x, h0 = T.matrix('x'), T.vector('h0')
+    W, U, b = (rnn['shared'][k] for k in 'WUb')
+    hs, _ = theano.scan(lambda x_t, h: T.tanh(T.dot(x_t, W) + T.dot(h, U) + b),
+                        sequences=x, outputs_info=h0)
+    direction, cotangent = T.matrix('direction'), T.matrix('cotangent')
+    f = theano.function([x, h0, direction, cotangent],
+                        [theano.gradient.Rop(hs, W, direction), theano.gradient.Lop(hs, W, cotangent)])
+    rng = rng_for(5)
+    dv, cv = rng.uniform(-1, 1, v['W'].shape), rng.uniform(-1, 1, (RNN_N, RNN_H))
+    jvp, vjp = f(v['x'], v['h0'], dv, cv)
+
+    def states(Wv):
+        h, rows = v['h0'], []
+        for x_t in v['x']:
+            h = np.tanh(x_t.dot(Wv) + h.dot(v['U']) + v['b'])
+            rows.append(h)
+        return np.array(rows)
+    eps = 1e-6
+    assert_close(jvp, (states(v['W'] + eps * dv) - states(v['W'] - eps * dv)) / (2 * eps),
+                 rtol=1e-6, atol=1e-8)
+    fd = central_difference(lambda Wv: np.sum(states(Wv) * cv), [v['W']])[0]
+    assert_close(vjp, fd, rtol=1e-6, atol=1e-8)
+
+
+def test_disconnected_grad_inside_the_step():
+    """A state passed through disconnected_grad carries no gradient back through time:
+    only each step's direct dependence on w counts."""
+    w, h0 = T.dscalar('w'), T.dscalar('h0')
+    hs, _ = theano.scan(lambda h, w: theano.gradient.disconnected_grad(h) * w,
+                        outputs_info=h0, non_sequences=w, n_steps=4)
+    f = theano.function([h0, w], [T.sum(hs), T.grad(T.sum(hs), w)])
+    total, slope = f(2.0, 3.0)
+    states = [2.0 * 3.0 ** k for k in range(5)]  # h_0 .. h_4
+    assert total == pytest.approx(sum(states[1:]))
+    assert slope == pytest.approx(sum(states[:4]))  # d(h_{k-1} * w)/dw with h_{k-1} fixed
