@@ -1080,3 +1080,18 @@ def test_disconnected_grad_inside_the_step():
     states = [2.0 * 3.0 ** k for k in range(5)]  # h_0 .. h_4
     assert total == pytest.approx(sum(states[1:]))
     assert slope == pytest.approx(sum(states[:4]))  # d(h_{k-1} * w)/dw with h_{k-1} fixed
+
+
+def test_default_updates_of_shared_variables_apply_at_every_step():
+    """A shared variable with a default_update, read by the step, is updated at every
+    step, and the scan returns its last value in its updates (as Theano does)."""
+    counter = theano.shared(np.float64(0.0), name='counter')
+    counter.default_update = counter + 1
+    x = T.dvector('x')
+    out, updates = theano.scan(lambda x_t: x_t + counter, sequences=x)
+    assert counter in updates
+    f = theano.function([x], out, updates=updates)
+    np.testing.assert_array_equal(f(np.zeros(3)), [0., 1., 2.])
+    assert counter.get_value() == 3.0
+    np.testing.assert_array_equal(f(np.zeros(2)), [3., 4.])
+    assert counter.get_value() == 5.0

@@ -452,7 +452,8 @@ class CompileStats:
         self.compile_seconds = 0.0
 
     def __repr__(self):
-        return '<%d programs compiled in %.2f s>' % (self.programs, self.compile_seconds)
+        return '<%d program%s compiled in %.2f s>' % (
+            self.programs, '' if self.programs == 1 else 's', self.compile_seconds)
 
 
 def _traced(nodes, inputs):

@@ -197,6 +197,9 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
                                           + ([condition] if condition is not None else []))
               if not isinstance(var, Constant)]
     shared_read = [var for var in leaves if isinstance(var, SharedVariable)]
+    for var in shared_read:  # as a function would: random states advance every step
+        if getattr(var, 'default_update', None) is not None and var not in updates:
+            updates[var] = var.default_update
     extra = [var for var in leaves if not isinstance(var, SharedVariable) and var not in args]
     non_seqs = non_seqs + extra
     givens = {}
