@@ -11,6 +11,7 @@ op cannot know from its inputs alone:
   returns them with its results and the host raises Theano's ``IndexError`` for them,
   after the program has left every shared variable as it was.
 """
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -26,6 +27,7 @@ class Lowering:
         self.slice_lengths = slice_lengths or {}
         self.check_indices = check_indices
         self.index_checks = []  # (node, axis, size, smallest entry, largest entry)
+        self._checked = []  # (traced index, size) already checked
 
     def lower(self, inner, values):
         """The values of an inner graph's outputs for ``values`` of its inputs, lowered in
@@ -45,10 +47,20 @@ class Lowering:
         return self.slice_lengths.get((node, dim))
 
     def check_index(self, node, axis, index, size):
-        """Require every entry of the traced integer ``index`` to lie in [-size, size)."""
-        index = jnp.asarray(index)
-        if self.check_indices and index.size:
-            self.index_checks.append((node, axis, size, jnp.min(index), jnp.max(index)))
+        """Require every entry of the integer ``index`` to lie in [-size, size): checked in
+        the program when it is traced, now when it is known (``arange(n)``: no cost)."""
+        if not self.check_indices or not np.size(index):
+            return
+        if not isinstance(index, jax.core.Tracer):
+            lo, hi = np.min(index), np.max(index)
+            if -size <= lo and hi < size:
+                return
+        elif any(index is seen and size == seen_size for seen, seen_size in self._checked):
+            return  # the same index into the same length (a gradient reuses its forward's)
+        else:
+            self._checked.append((index, size))
+            lo, hi = jnp.min(index), jnp.max(index)
+        self.index_checks.append((node, axis, size, lo, hi))
 
     def checked(self):
         """(all indices in range, their packed extremes) as traced values, and the

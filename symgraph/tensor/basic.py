@@ -262,6 +262,9 @@ def identity_like(x):
     return eye(shape(x)[0], shape(x)[1], 0, x.dtype)
 
 
+_HOST_ARANGE_MAX = 4096  # longer ranges are made in the program rather than stored in it
+
+
 class ARange(Op):
     """``arange(start, stop, step)``; the bounds must be known when the graph is traced."""
 
@@ -292,6 +295,9 @@ class ARange(Op):
             raise TypeError('arange: the bounds of %s depend on a function input, so the length '
                             'of its result is not known when the function is compiled; make '
                             'them depend on shapes or constants only' % node.outputs[0]) from None
+        start, stop, step = bounds
+        if np.ceil((stop - start) / step) <= _HOST_ARANGE_MAX:  # indexing checks it now
+            return np.arange(*bounds, dtype=self.dtype)
         return jnp.arange(*bounds, dtype=self.dtype)
 
     def grad(self, node, output_grads):
