@@ -193,10 +193,10 @@ class Function:
             if verdict is None:
                 return outs + new_values
             # An index out of range leaves the (donated) shared values as they were.
-            in_range = verdict[0]
+            in_range = verdict[0] != 0
             new_values = tuple(jax.numpy.where(in_range, new, old)
                                for new, old in zip(new_values, old_values))
-            return outs + new_values + verdict
+            return outs + new_values + (verdict,)
         return jax.jit(flat, donate_argnums=tuple(range(n_donated)))
 
     def _compiled(self, key, flat_args):
@@ -281,8 +281,8 @@ class Function:
                 results = guarded(program, flat_args)
             for container, value in zip(donated_containers, results[n_outputs:n_results]):
                 container.value = value
-            if len(results) > n_results and not np.asarray(results[n_results]):
-                raise_index_error(index_checks[key[1]], results[n_results + 1])
+            if len(results) > n_results and not np.asarray(results[n_results])[0]:
+                raise_index_error(index_checks[key[1]], results[n_results])
             if single:
                 return np.asarray(results[0]) if borrow[0] else np.array(results[0])
             if not n_outputs and stage_positions:

@@ -101,9 +101,11 @@ def _run_groups(fn, sequences, n_steps):
                                                 stop - start)
             for container, value in zip(containers, carry):
                 container.value = value
-            if verdict is not None and not np.all(verdict[0]):
-                failed = int(np.argmin(np.asarray(verdict[0])))
-                raise_index_error(fn.index_checks(lengths), verdict[1][failed])
+            if verdict is not None:
+                verdict = np.asarray(verdict)  # one row per step
+                if not verdict[:, 0].all():
+                    failed = int(np.argmin(verdict[:, 0]))
+                    raise_index_error(fn.index_checks(lengths), verdict[failed])
             collected.append(outputs)
         return collected
     except BaseException:

@@ -63,20 +63,21 @@ class Lowering:
         self.index_checks.append((node, axis, size, lo, hi))
 
     def checked(self):
-        """(all indices in range, their packed extremes) as traced values, and the
-        host-side description of each check; None when nothing was checked."""
+        """The verdict of the index checks as one traced int64 vector, ``[all in range,
+        smallest, largest of each checked index...]`` (one output, one read on the host),
+        and the host-side description of each check; None when nothing was checked."""
         if not self.index_checks:
             return None, []
         ok = jnp.stack([(lo >= -size) & (hi < size)
                         for _, _, size, lo, hi in self.index_checks]).all()
-        extremes = jnp.stack([jnp.asarray(v, 'int64') for *_, lo, hi in self.index_checks
-                              for v in (lo, hi)])
-        return (ok, extremes), [check[:3] for check in self.index_checks]
+        verdict = jnp.stack([ok.astype('int64')] + [
+            jnp.asarray(v, 'int64') for *_, lo, hi in self.index_checks for v in (lo, hi)])
+        return verdict, [check[:3] for check in self.index_checks]
 
 
-def raise_index_error(checks, extremes):
-    """Theano's ``IndexError`` for the first failed check, naming its node."""
-    extremes = np.asarray(extremes).reshape(-1, 2)
+def raise_index_error(checks, verdict):
+    """Theano's ``IndexError`` for the first failed check of ``verdict``, naming its node."""
+    extremes = np.asarray(verdict)[1:].reshape(-1, 2)
     for (node, axis, size), (lo, hi) in zip(checks, extremes):
         bad = hi if hi >= size else lo if lo < -size else None
         if bad is not None:
