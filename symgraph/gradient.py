@@ -178,6 +178,8 @@ def backpropagate(seeds, wrt, constants=()):
                 # to them, with gradient zero, whatever the op says.
                 if g is not None or discrete_node:
                     terms.setdefault(var, []).append(ZERO)
+            elif isinstance(g, ew.NullGrad):  # Theano's undefined or unimplemented gradient
+                raise g.error()
             elif g is not None:
                 terms.setdefault(var, []).append(ZERO if all_zero else _term(g, var, zero_memo))
     for var in wrt:
