@@ -1069,13 +1069,17 @@ def test_softmax_is_stable_for_large_inputs():
         np.exp(v - v.max(1, keepdims=True)).sum(1, keepdims=True)))
 
 
-def test_softmax_of_a_vector_is_a_vector():
-    """Theano 1.0.5 pads a vector to a (1, n) row, with a warning announcing that it would
-    return a vector in later releases; symgraph returns the vector."""
+def test_softmax_of_a_vector_is_a_row():
+    """As Theano 1.0.5: a vector is padded to a (1, n) row, with Theano's warning that
+    later releases would return a vector."""
     x = T.vector('x')
     v = np.array([1.0, 2.0, 3.0])
-    check(T.nnet.softmax(x), {x: v}, np_softmax(v[None])[0])
-    check(T.nnet.log_softmax(x), {x: v}, np.log(np_softmax(v[None])[0]))
+    with pytest.warns(UserWarning, match='DEPRECATION: If x is a vector, Softmax'):
+        out = T.nnet.softmax(x)
+    assert out.broadcastable == (True, False)
+    check(out, {x: v}, np_softmax(v[None]))
+    with pytest.warns(UserWarning, match='LogSoftmax will not automatically pad'):
+        check(T.nnet.log_softmax(x), {x: v}, np.log(np_softmax(v[None])))
 
 
 @pytest.mark.parametrize('dtype', FLOATS)
