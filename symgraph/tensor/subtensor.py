@@ -363,6 +363,14 @@ class IncSubtensor(Op):
         return Apply(self, [x, y] + list(bounds), [x.type])
 
     def jax_impl(self, node, x, y, *bounds, lowering=None):
+        values = (x, y) + bounds
+        if all(isinstance(v, (np.ndarray, np.generic)) for v in values):
+            # Shapes (irfft's lengths): kept known when the program is traced.
+            with jax.ensure_compile_time_eval():
+                return np.asarray(self._update(node, x, y, bounds, lowering))
+        return self._update(node, x, y, bounds, lowering)
+
+    def _update(self, node, x, y, bounds, lowering):
         index = Subtensor(self.idx_list).python_index(node, x, bounds, lowering)
         return _index_update(x, index, y.astype(x.dtype), self.set_instead_of_inc)
 
