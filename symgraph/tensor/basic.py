@@ -969,7 +969,7 @@ def tile(x, reps, ndim=None):
     shp = [1] * (ndim - x.ndim) + [shape(x)[i] for i in range(x.ndim)]
     y = alloc(x, *(reps + shp))
     y = ew.dimshuffle(y, list(np.arange(ndim * 2).reshape(2, ndim).T.flatten()))
-    return reshape(y, [ew.mul(sh, reps[i]) for i, sh in enumerate(shp)], ndim=ndim)
+    return reshape(y, [sh * reps[i] for i, sh in enumerate(shp)], ndim=ndim)
 
 
 def roll(x, shift, axis=None):

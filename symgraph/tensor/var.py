@@ -185,9 +185,6 @@ class TensorVariable(Variable):
     def diagonal(self, offset=0, axis1=0, axis2=1):
         return _T.diagonal(self, offset, axis1, axis2)
 
-    def trace(self):
-        return _T.nlinalg.trace(self)
-
     def take(self, indices, axis=None):
         return _T.subtensor.take(self, indices, axis)
 
