@@ -12,7 +12,8 @@ from symgraph.config import config
 from symgraph.graph.basic import (Apply, Constant, Op, Variable, clone_replace, format_trace,
                                   paused_gc, toposort)
 from symgraph.tensor import elemwise as ew
-from symgraph.tensor.basic import Alloc, Rebroadcast, patternbroadcast, specify_shape, stack
+from symgraph.tensor.basic import (Alloc, Rebroadcast, arange, patternbroadcast, specify_shape,
+                                   stack)
 from symgraph.tensor.reduction import Sum, sum as reduce_sum
 from symgraph.tensor.shape import Reshape
 from symgraph.tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES
@@ -353,8 +354,9 @@ def consider_constant(x):
 def jacobian(expression, wrt, consider_constant=None, disconnected_inputs='raise'):
     """d expression / d wrt for a vector (or scalar) ``expression``, one row per element.
 
-    The rows are built symbolically, one gradient per element, so the length of the
-    expression must be known when the graph is built.
+    For a length known when the graph is built, the rows are built symbolically, one
+    gradient per element; otherwise, as in Theano, a ``scan`` over the entries computes
+    one row per step.
     """
     expression = as_tensor_variable(expression)
     single = not isinstance(wrt, (list, tuple))
@@ -362,16 +364,32 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs='raise
     if expression.ndim == 0:
         result = grad(expression, wrt_list, consider_constant, disconnected_inputs)
         return result[0] if single else result
-    if expression.ndim != 1 or expression.static_shape[0] is None:
-        raise TypeError('jacobian needs a scalar or a vector of statically known length; %s '
-                        'has type %s and shape %s' % (expression, expression.type,
-                                                     ew.shape_text(expression.static_shape)))
+    if expression.ndim != 1:
+        raise TypeError('jacobian expects a 1 dimensional variable as `expression`. If not '
+                        'use flatten to make it a vector; %s has type %s'
+                        % (expression, expression.type))
+    if expression.static_shape[0] is None:
+        return _scanned_jacobian(expression, wrt_list, single, consider_constant,
+                                 disconnected_inputs)
     # One row per entry: the graph holds only for values of the length known now.
     expression = specify_shape(expression, expression.static_shape)
     rows = [grad(expression[i], wrt_list, consider_constant, disconnected_inputs)
             for i in range(expression.static_shape[0])]
     result = [stack([row[k] for row in rows]) for k in range(len(wrt_list))]
     return result[0] if single else result
+
+
+def _scanned_jacobian(expression, wrt_list, single, consider_constant, disconnected_inputs):
+    """The rows of a jacobian of a vector of unknown length, one per step of a scan (the
+    step receives the outer variables, as Theano's scan gives them)."""
+    from symgraph import scan_module  # upward call: scan's op is built on this module
+
+    def row(i, expr, *wrt_vars):
+        return [grad(expr[i], w, consider_constant, disconnected_inputs) for w in wrt_vars]
+    rows, _ = scan_module.scan(row, sequences=arange(expression.shape[0]),
+                               non_sequences=[expression] + wrt_list)
+    rows = rows if isinstance(rows, list) else [rows]
+    return rows[0] if single else rows
 
 
 def hessian(cost, wrt, consider_constant=None, disconnected_inputs='raise'):

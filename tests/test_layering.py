@@ -39,6 +39,8 @@ LATE_IMPORTS = {
     ('symgraph.tensor', 'symgraph.gradient'): 'T.grad, where Theano users find it',
     ('symgraph.gradient', 'symgraph.rewrite'): 'grad differentiates the stabilized cost',
     ('symgraph.gradient', 'symgraph.testing'): 'theano.gradient.verify_grad',
+    ('symgraph.gradient', 'symgraph.scan_module'):
+        'jacobian of a vector of unknown length loops with scan, as Theano does',
 }
 MODULE_LEVEL_LATE = {('symgraph.tensor.var', 'symgraph.tensor')}
 

@@ -401,3 +401,14 @@ def test_methods():
     assert np.isclose(m.norm(2).eval(given), np.sqrt((mv ** 2).sum()))
     assert m.repeat(2, axis=0).eval(given).shape == (4, 2)
     assert T.row('r').squeeze().ndim == 1
+
+
+def test_theano_scalar():
+    S = theano.scalar
+    x = S.float64('x')
+    assert (str(x.type), x.ndim, repr(S.int32)) == ('float64', 0, 'int32')
+    y = S.add(x, S.constant(2.0))
+    assert (str(y), str(y.owner.op)) == ('add.0', 'add')
+    assert y.eval({x: 1.5}) == 3.5 and S.exp(x).eval({x: 0.0}) == 1.0
+    assert S.upcast('int8', 'float32') == 'float32' and S.as_scalar(3).dtype == 'int8'
+    assert x.type == T.dscalar().type  # a 0-d tensor, usable in any expression
