@@ -9,6 +9,8 @@ Run it as::
                                                 # ../shared/data/pos, else the synthetic corpus)
     python -m tutorials.lxmls_day6 --synthetic  # the embedded synthetic corpus even if the
                                                 # real one is installed
+    python -m tutorials.lxmls_day6 --max-sent-len 61 --bucket 8
+                                                # sentences of up to 60 words, not 14
 
 The lab tags the words of a sentence with their parts of speech using recurrent networks
 written with ``theano.scan``, trained one sentence at a time with SGD.  We follow it
@@ -507,7 +509,8 @@ class TrainResult(NamedTuple):
 
 def print_epoch(name, epoch, n_iter, cost, train_acc, dev_acc, seconds, programs):
     print(f"{name} epoch {epoch}/{n_iter}: train cost {cost:8.2f}  acc {100 * train_acc:5.2f} %"
-          f"  dev acc {100 * dev_acc:5.2f} %  ({seconds:.1f} s, {programs} programs so far)",
+          f"  dev acc {100 * dev_acc:5.2f} %  ({seconds:.1f} s, {programs} program"
+          f"{'' if programs == 1 else 's'} compiled so far)",
           flush=True)
 
 
@@ -594,9 +597,11 @@ def exercise_6_3_check(rnn, np_rnn, x0, y0, verbose=True):
 
 
 def show_tags(prediction, corpus, index=0, pad_to=None):
+    """A sentence as word/predicted tag, the gold tag in brackets where they differ."""
     x, y = corpus.train[index]
     tags = prediction(x) if pad_to is None else prediction(pad(x, pad_to))[:len(x)]
-    print(" ".join(f"{corpus.words[w]}/{corpus.tags[t]}" for w, t in zip(x, tags)))
+    print(" ".join(f"{corpus.words[w]}/{corpus.tags[t]}" + ("" if t == g else f"[{corpus.tags[g]}]")
+                   for w, t, g in zip(x, tags, y)))
 
 
 def print_table(results, baseline):
@@ -623,6 +628,11 @@ def main(argv=None, corpus=None):
     parser.add_argument("--synthetic", action="store_true", help="use the embedded synthetic corpus")
     parser.add_argument("--epochs", type=int, help=f"SGD epochs (default {N_ITER}, --quick {QUICK['n_iter']})")
     parser.add_argument("--quick", action="store_true", help="a short run: one epoch, a small corpus")
+    parser.add_argument("--max-sent-len", type=int, default=MAX_SENT_LEN,
+                        help=f"keep sentences of fewer words (default {MAX_SENT_LEN}, as the lab; "
+                        "the synthetic corpus has sentences of up to 60 words)")
+    parser.add_argument("--max-nr-sent", type=int, default=MAX_NR_SENT,
+                        help=f"at most this many sentences per split (default {MAX_NR_SENT})")
     parser.add_argument("--bucket", type=int, default=BUCKET,
                         help=f"bucket width of the last section (default {BUCKET}; 0 skips it)")
     args = parser.parse_args(argv)
@@ -634,15 +644,16 @@ def main(argv=None, corpus=None):
 
     section("Setup: the part-of-speech corpus")
     if corpus is None and not args.synthetic:
-        corpus = load_conll(args.data)  # None when the WSJ is not installed
+        corpus = load_conll(args.data, args.max_sent_len, args.max_nr_sent)  # None: no WSJ
     if corpus is None:
         why = "as asked" if args.synthetic else "the WSJ was not found"
         if args.quick:
             corpus = synthetic_corpus(n_train=QUICK["n_train"], n_dev=QUICK["n_dev"], n_test=0,
                                       min_len=QUICK["min_len"], max_len=QUICK["max_len"])
         else:
-            corpus = lab_corpus(synthetic_corpus(n_train=MAX_NR_SENT, n_dev=300, n_test=300,
-                                                 min_len=2, max_len=MAX_SENT_LEN - 1))
+            corpus = lab_corpus(synthetic_corpus(n_train=args.max_nr_sent, n_dev=300, n_test=300,
+                                                 min_len=2, max_len=min(60, args.max_sent_len - 1)),
+                                args.max_sent_len, args.max_nr_sent)
         print(f"Source: the embedded synthetic corpus ({why}): 45 Penn Treebank tags")
     else:
         print(f"Source: {corpus.source}")
