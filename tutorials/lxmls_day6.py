@@ -56,7 +56,6 @@ __all__ = [
     "exercise_6_2_polynomial",
     "exercise_6_2_power",
     "exercise_6_2_square",
-    "exercise_6_2_square_of_input",
     "lab_corpus",
     "main",
     "majority_baseline",
@@ -216,18 +215,6 @@ def exercise_6_2_square(verbose=True):
         print(np_square_n_steps(10))
         print(th_square_n_steps(10))
     return np_square_n_steps, th_square_n_steps
-
-
-def exercise_6_2_square_of_input(verbose=True):
-    """The same loop over a sequence that is a function input: ``square(steps)`` for an
-    integer vector ``steps``.  (symgraph does not yet compile ``T.arange`` of a function
-    input, which :func:`exercise_6_2_square` needs.)  Returns the compiled function."""
-    steps = T.lvector('steps')
-    h, _ = theano.scan(fn=lambda x: x ** 2, sequences=steps)
-    th_square = theano.function([steps], h)
-    if verbose:
-        print(th_square(np.arange(10)))
-    return th_square
 
 
 def exercise_6_2_markov_chain(A, s0, nr_steps=5, verbose=True):
@@ -666,14 +653,7 @@ def main(argv=None, corpus=None):
 
     section("Exercise 6.2: scan")
     print("The squares of 0..nr_steps-1:")
-    try:
-        exercise_6_2_square()
-    except TypeError as err:  # T.arange(nr_steps) of an input: not yet (issue 12)
-        if "arange" not in str(err):
-            raise
-        print(f"symgraph cannot compile this yet: {str(err).splitlines()[0]}\n"
-              "The same loop over the sequence given as an input:")
-        exercise_6_2_square_of_input()
+    exercise_6_2_square()
     print("\nA Markov chain, each state computed from the previous one:")
     rng = np.random.RandomState(0)
     A = np.abs(rng.randn(3, 3))
