@@ -11,6 +11,7 @@ effect here: they read as Theano's defaults, and code that sets them
 (``config.warn.subtensor_merge_bug = False``) runs unchanged. A name in the environment
 that neither Theano nor symgraph knows is warned about once, as Theano does.
 """
+import functools
 import os
 import re
 import warnings
@@ -223,6 +224,45 @@ class Config:
                 head, attr = attr.split('.', 1)
                 target = getattr(target, head)
             setattr(target, attr, value.strip())
+
+
+class change_flags:
+    """Theano's ``change_flags``: flags set for the duration of a ``with`` block or of a
+    decorated function's calls, and restored after (``change_flags(compute_test_value='off')``;
+    dotted names as ``**{'NanGuardMode.action': 'warn'}``)."""
+
+    def __init__(self, **flags):
+        self.flags = flags
+
+    def _target(self, name):
+        target, attr = config, name
+        while '.' in attr:
+            head, attr = attr.split('.', 1)
+            target = getattr(target, head)
+        return target, attr
+
+    def __enter__(self):
+        self.saved = []
+        try:
+            for name, value in self.flags.items():
+                target, attr = self._target(name)
+                self.saved.append((target, attr, getattr(target, attr)))
+                setattr(target, attr, value)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        for target, attr, value in reversed(self.saved):
+            setattr(target, attr, value)
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapped(*args, **kwargs):
+            with change_flags(**self.flags):
+                return fn(*args, **kwargs)
+        return wrapped
 
 
 def _check_device(value):

@@ -421,6 +421,11 @@ def Rop(f, wrt, eval_points):
     for out in fs:
         out = as_tensor_variable(out)
         dummy = out.type('dummy_cotangent')
+        if config.compute_test_value != 'off':
+            try:
+                dummy.tag.test_value = np.zeros_like(out.get_test_value())
+            except AttributeError:
+                pass
         vjps = Lop(out, wrt_list, dummy, disconnected_inputs='ignore')
         inner = sum_all([ew.mul(v, p) for v, p in zip(vjps, points)])
         jvp = grad(inner, dummy, disconnected_inputs='ignore')

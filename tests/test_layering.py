@@ -39,6 +39,8 @@ LATE_IMPORTS = {
     ('symgraph.tensor', 'symgraph.gradient'): 'T.grad, where Theano users find it',
     ('symgraph.gradient', 'symgraph.rewrite'): 'grad differentiates the stabilized cost',
     ('symgraph.gradient', 'symgraph.testing'): 'theano.gradient.verify_grad',
+    ('symgraph.graph.basic', 'symgraph.compile.testvalue'):
+        'compute_test_value: an op applied runs at once on its inputs\' test values',
 }
 MODULE_LEVEL_LATE = {('symgraph.tensor.var', 'symgraph.tensor')}
 

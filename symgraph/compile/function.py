@@ -11,7 +11,7 @@ import numpy as np
 from symgraph.compile.executor import Function
 from symgraph.compile.io import In, Out, UnusedInputError
 from symgraph.compile.mode import get_mode
-from symgraph.config import config
+from symgraph.config import change_flags, config
 from symgraph.graph.basic import (Constant, Variable, ancestors, clone_replace, format_trace,
                                   paused_gc, user_frame)
 from symgraph.rewrite import rewrite_graph
@@ -176,7 +176,8 @@ def _compile(inputs, outputs, mode, updates, givens, no_default_updates, name, r
     graph = out_vars + [e for _, e in pairs]
     _check_unused([s.variable for s in in_specs], graph, spec['on_unused_input'])
     run_mode = get_mode(mode)
-    rewritten = rewrite_graph(graph, run_mode.optimizer)
+    with change_flags(compute_test_value=config.compute_test_value_opt):
+        rewritten = rewrite_graph(graph, run_mode.optimizer)
     out_vars, exprs = rewritten[:len(out_vars)], rewritten[len(out_vars):]
     pairs = [(t, e) for (t, _), e in zip(pairs, exprs)]
     return Function(spec, in_specs, out_vars, borrow, single, pairs, run_mode, name,
