@@ -418,3 +418,25 @@ def clone_replace(outputs, replace=None, strict=True):
             new.name = old.name
             memo[old] = new
     return [memo.get(o, o) for o in outputs]
+
+
+def clone(output, replace=None, strict=True, share_inputs=True):
+    """Theano's ``theano.clone``: a copy of the graph of ``output`` (a variable or a list)
+    with each key of ``replace`` (a dict or pairs) swapped for its value. Every node is a
+    new one; with ``share_inputs=False`` the leaf variables (not constants) are copied too."""
+    single = not isinstance(output, (list, tuple))
+    outputs = [output] if single else list(output)
+    pairs = replace.items() if isinstance(replace, dict) else (replace or [])
+    memo = dict(pairs)
+    if not share_inputs:
+        for var in graph_inputs(outputs, stop=memo):
+            if var not in memo and not isinstance(var, Constant):
+                memo[var] = var.clone()
+    for node in toposort(outputs, stop=memo):
+        new_node = node.clone_with_new_inputs([memo.get(i, i) for i in node.inputs],
+                                              strict=strict)
+        for old, new in zip(node.outputs, new_node.outputs):
+            new.name = old.name
+            memo[old] = new
+    result = [memo.get(o, o) for o in outputs]
+    return result[0] if single else result
