@@ -1,0 +1,147 @@
+"""Errors for the Theano names symgraph does not have yet.
+
+``theano.tensor.fft``, ``T.nnet.ctc``, ``import theano.sparse``: a name that Theano 1.0.5
+has and symgraph lacks raises ``NotYetError`` (an AttributeError, so ``hasattr`` and
+``getattr(module, name, default)`` behave as usual) or, for a module, ``NotYetModuleError``
+(a ModuleNotFoundError), saying so by name and pointing to the README's list. A name
+Theano does not have either stays a plain AttributeError, with Python's suggestion.
+
+``module_getattr(__name__)`` is the module ``__getattr__`` (PEP 562) that does this for
+one module; ``install()`` puts one on every symgraph module loaded that stands for a
+Theano module and has none, and adds the import hook for missing modules.
+``python -m symgraph.notyet`` prints every Theano name symgraph lacks, module by module.
+"""
+import importlib
+import sys
+
+from symgraph._theano_names import MODULES, NAMES
+
+README_POINTER = ("the README's \"Not yet\" list (README.md) says what is missing and what "
+                  "to use instead; python -m symgraph.notyet prints every missing Theano name")
+
+# symgraph modules whose Theano counterpart has another name.
+_THEANO_NAME_OF = {'symgraph': 'theano', 'symgraph.scan_module.basic': 'theano.scan_module'}
+
+
+class NotYetError(AttributeError):
+    """A Theano name symgraph does not have yet."""
+
+
+class NotYetModuleError(ModuleNotFoundError):
+    """A Theano module symgraph does not have yet."""
+
+
+def theano_name(module_name):
+    """'symgraph.tensor' -> 'theano.tensor'."""
+    if module_name in _THEANO_NAME_OF:
+        return _THEANO_NAME_OF[module_name]
+    return 'theano' + module_name[len('symgraph'):] if module_name.startswith('symgraph') \
+        else module_name
+
+
+def _names(theano_module):
+    return set(NAMES.get(theano_module, '').split())
+
+
+def is_theano_name(theano_module, name):
+    """Whether Theano 1.0.5's ``theano_module`` has the public name ``name``."""
+    return name in _names(theano_module) or '%s.%s' % (theano_module, name) in MODULES
+
+
+def not_yet_message(theano_module, name, module_name):
+    return ('%s.%s is a Theano name that symgraph does not have yet (%s has no %r): %s.'
+            % (theano_module, name, module_name, name, README_POINTER))
+
+
+def module_getattr(module_name, fallback=None):
+    """A module ``__getattr__`` for ``module_name``: NotYetError for a Theano name it lacks,
+    else AttributeError (after ``fallback``, a module's own ``__getattr__``, if any)."""
+    theano_module = theano_name(module_name)
+
+    def __getattr__(name):
+        if fallback is not None:
+            try:
+                return fallback(name)
+            except NotYetError:
+                raise
+            except AttributeError:
+                pass
+        if not name.startswith('__') and is_theano_name(theano_module, name):
+            raise NotYetError(not_yet_message(theano_module, name, module_name))
+        raise AttributeError('module %r has no attribute %r' % (module_name, name))
+    __getattr__.not_yet = True
+    return __getattr__
+
+
+class _MissingModuleFinder:
+    """Last on ``sys.meta_path``: reached only when no finder found a ``symgraph.*``
+    module; for one that stands for a Theano module, raises NotYetModuleError."""
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        if not fullname.startswith('symgraph.'):
+            return None
+        theano_module = theano_name(fullname)
+        if theano_module in MODULES:
+            raise NotYetModuleError('%s is a Theano module that symgraph does not have yet (no '
+                                    'module %s): %s.' % (theano_module, fullname,
+                                                         README_POINTER), name=fullname)
+        return None
+
+    @staticmethod
+    def invalidate_caches():
+        pass
+
+
+def install():
+    """Give each loaded symgraph module standing for a Theano module the ``__getattr__``
+    of ``module_getattr`` (chained after its own), and add the import hook."""
+    for name, module in list(sys.modules.items()):
+        if not (name == 'symgraph' or name.startswith('symgraph.')) or module is None:
+            continue
+        if theano_name(name) not in NAMES:
+            continue
+        existing = module.__dict__.get('__getattr__')
+        if existing is not None and getattr(existing, 'not_yet', False):
+            continue
+        module.__getattr__ = module_getattr(name, fallback=existing)
+    if not any(isinstance(f, _MissingModuleFinder) for f in sys.meta_path):
+        sys.meta_path.append(_MissingModuleFinder())
+
+
+def missing():
+    """{Theano module: [names symgraph lacks]} (a module symgraph lacks entirely: ['*'])."""
+    result = {}
+    for theano_module in sorted(NAMES):
+        module_name = 'symgraph' + theano_module[len('theano'):]
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            result[theano_module] = ['*']
+            continue
+        lacking = [name for name in sorted(_names(theano_module))
+                   if not _has(module, name)]
+        if lacking:
+            result[theano_module] = lacking
+    return result
+
+
+def _has(module, name):
+    try:
+        getattr(module, name)
+    except AttributeError:
+        return False
+    return True
+
+
+def main():
+    importlib.import_module('symgraph')  # installs the hooks and loads the modules
+    for theano_module, names in missing().items():
+        if names == ['*']:
+            print('%s: the whole module' % theano_module)
+        else:
+            print('%s (%d): %s' % (theano_module, len(names), ' '.join(names)))
+
+
+if __name__ == '__main__':
+    main()
