@@ -9,7 +9,7 @@ Theano does not have either stays a plain AttributeError, with Python's suggesti
 ``module_getattr(__name__)`` is the module ``__getattr__`` (PEP 562) that does this for
 one module; ``install()`` puts one on every symgraph module loaded that stands for a
 Theano module and has none, and adds the import hook for missing modules.
-``python -m symgraph.notyet`` prints every Theano name symgraph lacks, module by module.
+``python -m symgraph.missing`` prints every Theano name symgraph lacks, module by module.
 """
 import importlib
 import sys
@@ -17,10 +17,10 @@ import sys
 from symgraph._theano_names import MODULES, NAMES
 
 README_POINTER = ("the README's \"Not yet\" list (README.md) says what is missing and what "
-                  "to use instead; python -m symgraph.notyet prints every missing Theano name")
+                  "to use instead; python -m symgraph.missing prints every missing Theano name")
 
 # symgraph modules whose Theano counterpart has another name.
-_THEANO_NAME_OF = {'symgraph': 'theano', 'symgraph.scan_module.basic': 'theano.scan_module'}
+_THEANO_NAME_OF = {'symgraph': 'theano'}
 
 
 class NotYetError(AttributeError):
@@ -28,7 +28,8 @@ class NotYetError(AttributeError):
 
 
 class NotYetModuleError(ModuleNotFoundError):
-    """A Theano module symgraph does not have yet."""
+    """A Theano module symgraph does not have yet. (Its ``name`` is left unset, so that
+    ``from symgraph.tensor import fft`` reports it rather than a bare ImportError.)"""
 
 
 def theano_name(module_name):
@@ -67,6 +68,11 @@ def module_getattr(module_name, fallback=None):
             except AttributeError:
                 pass
         if not name.startswith('__') and is_theano_name(theano_module, name):
+            if '%s.%s' % (theano_module, name) in MODULES:  # a submodule not imported yet
+                try:
+                    return importlib.import_module('%s.%s' % (module_name, name))
+                except NotYetModuleError:
+                    pass
             raise NotYetError(not_yet_message(theano_module, name, module_name))
         raise AttributeError('module %r has no attribute %r' % (module_name, name))
     __getattr__.not_yet = True
@@ -85,7 +91,7 @@ class _MissingModuleFinder:
         if theano_module in MODULES:
             raise NotYetModuleError('%s is a Theano module that symgraph does not have yet (no '
                                     'module %s): %s.' % (theano_module, fullname,
-                                                         README_POINTER), name=fullname)
+                                                         README_POINTER))
         return None
 
     @staticmethod
@@ -132,16 +138,3 @@ def _has(module, name):
     except AttributeError:
         return False
     return True
-
-
-def main():
-    importlib.import_module('symgraph')  # installs the hooks and loads the modules
-    for theano_module, names in missing().items():
-        if names == ['*']:
-            print('%s: the whole module' % theano_module)
-        else:
-            print('%s (%d): %s' % (theano_module, len(names), ' '.join(names)))
-
-
-if __name__ == '__main__':
-    main()
