@@ -1,11 +1,12 @@
 """``python -m symgraph.missing``: every Theano 1.0.5 name symgraph does not have yet,
 module by module (see symgraph/notyet.py), computed from what symgraph has now."""
-import symgraph  # noqa: F401  (loads the modules, installs notyet's hooks)
-from symgraph.notyet import missing
+import symgraph
 
 
 def main():
-    for theano_module, names in missing().items():
+    """Print the missing names (symgraph is imported first: its modules loaded, the
+    hooks of notyet.py installed)."""
+    for theano_module, names in symgraph.notyet.missing().items():
         if names == ['*']:
             print('%s: the whole module' % theano_module)
         else:
