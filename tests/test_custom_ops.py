@@ -375,3 +375,48 @@ def test_compute_test_value_runs_perform():
     with theano.change_flags(compute_test_value='raise'):
         y = DoubleOp1()(x)
     np.testing.assert_allclose(y.tag.test_value, 2)
+
+
+def test_undefined_and_disconnected_gradients():
+    from symgraph.gradient import (DisconnectedType, NullTypeGradError, grad_not_implemented,
+                                   grad_undefined)
+
+    class Take(theano.Op):
+        __props__ = ()
+
+        def make_node(self, x, i, scale):
+            x, i, scale = (T.as_tensor_variable(v) for v in (x, i, scale))
+            return theano.Apply(self, [x, i, scale], [T.dscalar()])
+
+        def perform(self, node, inputs, out):
+            out[0][0] = inputs[0][inputs[1]] * 2
+
+        def grad(self, inputs, output_grads):
+            x, i, scale = inputs
+            g = T.zeros_like(x)
+            g = T.set_subtensor(g[i], output_grads[0] * 2)
+            return [g, grad_undefined(self, 1, i), grad_not_implemented(self, 2, scale)]
+
+    class Ignore(theano.Op):
+        __props__ = ()
+
+        def make_node(self, x, y):
+            x, y = T.as_tensor_variable(x), T.as_tensor_variable(y)
+            return theano.Apply(self, [x, y], [x.type()])
+
+        def perform(self, node, inputs, out):
+            out[0][0] = inputs[0] + 0
+
+        def grad(self, inputs, output_grads):
+            return [output_grads[0], DisconnectedType()()]
+    x, i, s = T.dvector('x'), T.lscalar('i'), T.dscalar('s')
+    y = Take()(x, i, s)
+    np.testing.assert_allclose(theano.function([x, i], T.grad(y, x), on_unused_input='ignore')(
+        np.arange(3.), 1), [0, 2, 0])
+    with pytest.raises(NullTypeGradError, match='input 2 .* is not implemented'):
+        T.grad(y, s)
+    other = T.dvector('other')
+    z = Ignore()(x, other)
+    np.testing.assert_allclose(T.grad(z.sum(), x).eval({x: np.ones(2), other: np.ones(2)}), 1)
+    with pytest.raises(Exception, match='not part of the computational graph'):
+        T.grad(z.sum(), other)

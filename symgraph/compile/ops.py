@@ -25,6 +25,7 @@ import jax
 import numpy as np
 
 from symgraph.compile.interpreter import evaluate
+from symgraph.gradient import DisconnectedType
 from symgraph.graph import basic
 from symgraph.graph.basic import Apply, Type, Variable
 from symgraph.tensor.var import as_tensor_variable
@@ -160,12 +161,9 @@ def _theano_grad(method, with_outputs=False):
             result = method(self, inputs, list(outputs), list(output_grads))
         else:
             result = method(self, inputs, list(output_grads))
-        return [None if g is None or _disconnected(g) else g for g in result]
+        return [None if isinstance(getattr(g, 'type', None), DisconnectedType) else g
+                for g in result]
     return grad
-
-
-def _disconnected(var):
-    return type(getattr(var, 'type', None)).__name__ in ('DisconnectedType', 'NullType')
 
 
 def _perform(op, node, *values):
