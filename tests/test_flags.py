@@ -336,7 +336,7 @@ def test_in_options_as_in_the_docs():
 def test_older_input_forms():
     a, b, c = scalars('x', 'y', 's')
     fn = theano.function([a, b, ((c, c + a + b), 10.0)], [])
-    assert fn['s'] == fn.value[c] == fn.container[c].value == 10.0
+    assert fn['s'] is fn.value[c] and fn['s'] is fn.container[c].value and fn['s'] == 10.0
     fn(1, 2)
     assert fn['s'] == 13.0
     fn['s'] = 99.0

@@ -65,6 +65,7 @@ class Function:
         self._defaults = {k: self._all_converters[k](i.value) for k, i in enumerate(inputs)
                           if k not in self._state and i.value is not None}
         self._any_implicit = any(i.implicit for i in inputs)
+        self._state_arrays = {}  # position -> (device value, its numpy array), for f[s]
         self._dynamic_slices = slices.dynamic_slices(
             self._nodes, _traced(self._nodes, self.input_vars + self._donated + self._kept))
         self._resolve_lengths = slices.make_length_resolver(self._dynamic_slices,
@@ -681,8 +682,12 @@ class _InputContainer:
     @property
     def value(self):
         fn, k = self._fn, self._position
-        if k in fn._state:
-            return np.asarray(fn._state[k].container.value)
+        if k in fn._state:  # the same numpy array while the state is unchanged
+            current = fn._state[k].container.value
+            cached = fn._state_arrays.get(k)
+            if cached is None or cached[0] is not current:
+                cached = fn._state_arrays[k] = (current, np.asarray(current))
+            return cached[1]
         return fn._defaults.get(k)
 
     @value.setter

@@ -172,23 +172,24 @@ class ProfileStats:
                   '    XLA compile time (trace, lower, compile): %es' % self.linker_time,
                   '    Number of XLA programs: %d' % len(self.programs), '']
         if self.programs:
-            lines += ['XLA programs (XLA\'s cost and memory analysis of each executable)', '---',
-                      '<#call> <time per call> <compile time> <flops> <transcendentals> '
-                      '<bytes accessed> <arguments> <outputs> <temporaries> <code> <program>']
+            lines += ["XLA programs (XLA's cost and memory analysis of each executable)", '---',
+                      '%6s %13s %13s %9s %9s %9s %9s %9s %9s %9s  %s' % (
+                          '<#call>', '<time/call>', '<compile>', '<flops>', '<transc.>',
+                          '<bytes>', '<args>', '<outputs>', '<temps>', '<code>', '<program>')]
             for p in self.programs:
                 cost, memory = p.cost, p.memory
-                lines.append('  %6d   %9.2es   %9.2es   %s   %s   %s   %s   %s   %s   %s   %s'
-                             % (p.calls, p.seconds / p.calls if p.calls else 0.0,
-                                p.compile_seconds, _count(cost.get('flops')),
-                                _count(cost.get('transcendentals')),
-                                _size(cost.get('bytes accessed')),
-                                _size(memory.get('argument_size_in_bytes')),
-                                _size(memory.get('output_size_in_bytes')),
-                                _size(memory.get('temp_size_in_bytes')),
-                                _size(memory.get('generated_code_size_in_bytes')), p.label))
+                lines.append('%6d %12.2es %12.2es %9s %9s %9s %9s %9s %9s %9s  %s' % (
+                    p.calls, p.seconds / p.calls if p.calls else 0.0, p.compile_seconds,
+                    _count(cost.get('flops')), _count(cost.get('transcendentals')),
+                    _size(cost.get('bytes accessed')),
+                    _size(memory.get('argument_size_in_bytes')),
+                    _size(memory.get('output_size_in_bytes')),
+                    _size(memory.get('temp_size_in_bytes')),
+                    _size(memory.get('generated_code_size_in_bytes')), p.label))
             flops = sum(p.cost.get('flops', 0) * p.calls for p in self.programs)
             if run_time > 0 and flops:
-                lines.append('  %s floating-point operations in all calls: %.3g GFLOP/s'
+                lines.append('  %s floating-point operations in all calls (<bytes>: bytes '
+                             'accessed; <transc.>: transcendental operations): %.3g GFLOP/s'
                              % (_count(flops), flops / run_time / 1e9))
             lines.append('')
         lines.append('Per-op and per-node times are not measured: the graph runs as one XLA '
