@@ -581,7 +581,7 @@ class Function:
         its own copies of the shared variables and input states it uses, so calling one
         does not change what the other sees; ``swap`` ({shared variable: another of the
         same type}) makes the copy use other shared variables; ``delete_updates`` leaves
-        its updates out."""
+        its updates out. As Theano's, the copy returns a list of outputs."""
         swap = dict(swap or {})
         for old, new in swap.items():
             if not isinstance(old, SharedVariable) or not isinstance(new, SharedVariable):
@@ -602,10 +602,12 @@ class Function:
         state = {k: replace.get(v, v) for k, v in self._state.items()}
         if delete_updates:  # a state without its update is a plain default
             state = {}
+        # As in Theano (and its tutorial), a copy returns its outputs as a list, also
+        # when the original returned a single one.
         spec = _copy_spec(self._spec, swap, delete_updates)
-        copied = Function(spec, list(self.inputs), graph, list(self._output_borrow),
-                          self.single_output, updates, self.mode, name or self.name,
-                          self._builder, state=state, profile=profile)
+        copied = Function(spec, list(self.inputs), graph, list(self._output_borrow), False,
+                          updates, self.mode, name or self.name, self._builder, state=state,
+                          profile=profile)
         copied._defaults = dict(self._defaults)
         if delete_updates:
             for k, var in self._state.items():
@@ -638,6 +640,9 @@ def _copy_spec(spec, swap, delete_updates):
     """What a copy is made from when it is unpickled: the original's arguments with the
     swapped shared variables and without updates if they were deleted."""
     spec = dict(spec)
+    outputs = spec['outputs']
+    if outputs is not None and not isinstance(outputs, (list, tuple)):
+        spec['outputs'] = [outputs]
     if delete_updates:
         spec['updates'], spec['no_default_updates'] = None, True
     if swap:
