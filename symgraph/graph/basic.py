@@ -124,6 +124,12 @@ class Variable:
         return '<%s>' % self.type
 
     def __repr__(self):
+        """The name; under ``config.print_test_value``, and the test value on a second line."""
+        if config.print_test_value:
+            try:
+                return '%s\n%r' % (self, self.get_test_value())
+            except AttributeError:
+                pass
         return str(self)
 
     def clone(self):
