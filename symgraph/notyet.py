@@ -7,8 +7,11 @@ has and symgraph lacks raises ``NotYetError`` (an AttributeError, so ``hasattr``
 Theano does not have either stays a plain AttributeError, with Python's suggestion.
 
 ``module_getattr(__name__)`` is the module ``__getattr__`` (PEP 562) that does this for
-one module; ``install()`` puts one on every symgraph module loaded that stands for a
-Theano module and has none, and adds the import hook for missing modules.
+one module; ``install()`` (run by ``import symgraph``) puts one on every symgraph module
+loaded then that stands for a Theano module, chained after the module's own, and adds the
+import hook for missing modules; a submodule reached as an attribute (``T.opt``) gets one
+when it is imported. A module imported only later by name (``symgraph.sandbox.rng_mrg``)
+gets one by declaring ``__getattr__ = module_getattr(__name__)``.
 ``python -m symgraph.missing`` prints every Theano name symgraph lacks, module by module.
 """
 import importlib
@@ -70,9 +73,12 @@ def module_getattr(module_name, fallback=None):
         if not name.startswith('__') and is_theano_name(theano_module, name):
             if '%s.%s' % (theano_module, name) in MODULES:  # a submodule not imported yet
                 try:
-                    return importlib.import_module('%s.%s' % (module_name, name))
+                    submodule = importlib.import_module('%s.%s' % (module_name, name))
                 except NotYetModuleError:
                     pass
+                else:
+                    _install_one(submodule.__name__, submodule)
+                    return submodule
             raise NotYetError(not_yet_message(theano_module, name, module_name))
         raise AttributeError('module %r has no attribute %r' % (module_name, name))
     __getattr__.not_yet = True
@@ -99,18 +105,20 @@ class _MissingModuleFinder:
         pass
 
 
+def _install_one(name, module):
+    if theano_name(name) not in NAMES:
+        return
+    existing = module.__dict__.get('__getattr__')
+    if existing is None or not getattr(existing, 'not_yet', False):
+        module.__getattr__ = module_getattr(name, fallback=existing)
+
+
 def install():
     """Give each loaded symgraph module standing for a Theano module the ``__getattr__``
     of ``module_getattr`` (chained after its own), and add the import hook."""
     for name, module in list(sys.modules.items()):
-        if not (name == 'symgraph' or name.startswith('symgraph.')) or module is None:
-            continue
-        if theano_name(name) not in NAMES:
-            continue
-        existing = module.__dict__.get('__getattr__')
-        if existing is not None and getattr(existing, 'not_yet', False):
-            continue
-        module.__getattr__ = module_getattr(name, fallback=existing)
+        if (name == 'symgraph' or name.startswith('symgraph.')) and module is not None:
+            _install_one(name, module)
     if not any(isinstance(f, _MissingModuleFinder) for f in sys.meta_path):
         sys.meta_path.append(_MissingModuleFinder())
 
