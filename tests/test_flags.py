@@ -478,3 +478,12 @@ def test_missing_lists_the_theano_names_symgraph_lacks():
     assert lacking['theano.sparse'] == ['*']
     assert 'function' not in lacking.get('theano', [])
     assert 'CLinker' in lacking['theano']
+
+
+def test_a_bad_argument_leaves_an_input_state_as_it_was():
+    x, s = T.dvector('x'), T.dscalar('s')
+    f = theano.function([x, In(s, update=s + x.sum(), value=1.0)], s * 1)
+    with pytest.raises(TypeError, match='Wrong number of dimensions'):
+        f(np.ones((2, 2)), 5.0)
+    assert f['s'] == 1.0
+    assert f(np.ones(2), 5.0) == 5.0 and f['s'] == 7.0

@@ -173,19 +173,25 @@ class Function:
             if values[pos] is not _MISSING:
                 raise TypeError('Input %s of function "%s" was given twice' % (key, self.name))
             values[pos] = value
+        writes = []
         for pos, value in enumerate(values):
             if pos in self._state:
                 if value is not _MISSING:
-                    self._state[pos].container.value = to_device(
-                        self._all_converters[pos](value))
+                    writes.append((self._state[pos].container, self._all_converters[pos](value)))
             elif value is _MISSING:
                 if pos not in self._defaults:
                     spec = self.inputs[pos]
                     raise TypeError('Missing required input: %s (input %d of function "%s")'
                                     % (spec.name or spec.variable, pos, self.name))
                 values[pos] = self._defaults[pos]
-        if self._state:
-            return [values[k] for k in self._program_positions]
+        if not self._state:
+            return values
+        values = [values[k] for k in self._program_positions]
+        if writes:  # only once every argument is known to be good: a failed call changes nothing
+            for convert, value in zip(self._converters, values):
+                convert(value)
+            for container, value in writes:
+                container.value = to_device(value)
         return values
 
     # -- compiled programs ----------------------------------------------------------------
