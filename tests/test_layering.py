@@ -19,7 +19,8 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent / 'symgraph'
 
 LAYERS = [  # (module name or package prefix, layer); the longest match decides
-    ('symgraph.config', 0), ('symgraph.placement', 0),
+    ('symgraph.config', 0), ('symgraph.placement', 0), ('symgraph.notyet', 0),
+    ('symgraph._theano_names', 0),
     ('symgraph.graph', 1),
     ('symgraph.tensor', 2),
     ('symgraph.gradient', 3), ('symgraph.updates', 3), ('symgraph.scan_module', 3),
@@ -41,6 +42,12 @@ LATE_IMPORTS = {
     ('symgraph.gradient', 'symgraph.testing'): 'theano.gradient.verify_grad',
     ('symgraph.gradient', 'symgraph.scan_module'):
         'jacobian of a vector of unknown length loops with scan, as Theano does',
+    ('symgraph.graph.basic', 'symgraph.compile.testvalue'):
+        'compute_test_value: an op applied runs at once on its inputs\' test values',
+    ('symgraph.compile.nanguardmode', 'symgraph.printing.debugprint'):
+        "NanGuardMode's error prints the node that produced the NaN, as Theano's does",
+    ('symgraph.tensor.opt', 'symgraph.rewrite.engine'):
+        "Theano's register_canonicalize & co. add client code's rewrites to the engine",
 }
 MODULE_LEVEL_LATE = {('symgraph.tensor.var', 'symgraph.tensor')}
 
