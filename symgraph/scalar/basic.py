@@ -1,4 +1,4 @@
-"""``theano.scalar``: Theano's scalar types, constants and operations, as far as client
+"""``theano.scalar`` (and ``theano.scalar.basic``): Theano's scalar types, constants and operations, as far as client
 code uses them.
 
 symgraph has no type system of its own for scalars: a Theano scalar is a 0-d tensor here,
@@ -83,3 +83,4 @@ def _scalar_function(op):
 for _name, _op in SCALAR_OPS.items():
     if _name.isidentifier() and _name not in globals():
         globals()[_name] = _scalar_function(_op)
+        __all__.append(_name)
