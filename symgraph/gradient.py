@@ -9,8 +9,8 @@ import warnings
 import numpy as np
 
 from symgraph.config import config
-from symgraph.graph.basic import (Apply, Constant, Op, Variable, clone_replace, format_trace,
-                                  paused_gc, toposort)
+from symgraph.graph.basic import (Apply, Constant, NullGradient, Op, Variable, clone_replace,
+                                  format_trace, paused_gc, toposort)
 from symgraph.tensor import elemwise as ew
 from symgraph.tensor.basic import Alloc, Rebroadcast, patternbroadcast, specify_shape, stack
 from symgraph.tensor.reduction import Sum, sum as reduce_sum
@@ -21,6 +21,11 @@ from symgraph.tensor.var import as_tensor_variable, constant
 
 class DisconnectedInputError(ValueError):
     """A variable to differentiate with respect to is not part of the cost's graph."""
+
+
+class NullTypeGradError(TypeError):
+    """A gradient that is mathematically undefined (through a random draw's parameters,
+    ``undefined_grad``) reaches a variable to differentiate with respect to."""
 
 
 def _grad_name(cost, wrt):
@@ -170,9 +175,15 @@ def backpropagate(seeds, wrt, constants=()):
             raise ValueError('%s.grad returned %d gradients for %d inputs'
                              % (node.op, len(input_grads), len(node.inputs)))
         discrete_node = all(out.dtype in DISCRETE_DTYPES for out in node.outputs)
-        for var, g in zip(node.inputs, input_grads):
+        for k, (var, g) in enumerate(zip(node.inputs, input_grads)):
             if var not in connected or var in constants:
                 continue
+            if isinstance(g, NullGradient) and var.dtype not in DISCRETE_DTYPES:
+                raise NullTypeGradError(
+                    'tensor.grad encountered a NaN. This variable is Null because the grad '
+                    'method for input %d (%s) of the %s op is mathematically undefined. %s\n'
+                    'The node was created at:\n%s'
+                    % (k, var, node.op, g.reason, format_trace(node.trace)))
             if var.dtype in DISCRETE_DTYPES:
                 # An integer computed from integers (a sum, a cast, an index) is connected
                 # to them, with gradient zero, whatever the op says.
@@ -327,8 +338,26 @@ class GradClip(_ViewOp):
         return [ew.clip(output_grads[0], self.lower, self.upper)]
 
 
+class UndefinedGrad(_ViewOp):
+    """Its gradient is undefined: differentiating with respect to what it reads raises
+    NullTypeGradError (``undefined_grad``; the random streams wrap their parameters in it,
+    as Theano does)."""
+
+    def grad(self, node, output_grads):
+        return [NullGradient()]
+
+
 def disconnected_grad(x):
     return DisconnectedGrad()(x)
+
+
+def undefined_grad(x):
+    return UndefinedGrad()(x)
+
+
+def grad_undefined(op, x_pos, x, comment=''):
+    """Theano's helper for ``Op.grad``: the gradient of input ``x_pos`` is undefined."""
+    return NullGradient(comment)
 
 
 def zero_grad(x):

@@ -216,12 +216,26 @@ def _output_of(nodes, owner, index):
     return owner.outputs[index]
 
 
+class NullGradient:
+    """What ``Op.grad`` returns for an input whose gradient is mathematically undefined
+    (Theano's ``grad_undefined``: random draws, their parameters). Differentiating with
+    respect to a variable that reaches such an input raises NullTypeGradError
+    (gradient.py); where nothing differentiable reaches it, it is never looked at."""
+
+    __slots__ = ('reason',)
+
+    def __init__(self, reason=''):
+        self.reason = reason
+
+
 class Op:
     """An operation. Subclasses put side by side, in one class:
 
     * ``make_node(*inputs)``: input checks and type inference, returning an Apply;
     * ``jax_impl(node, *values)``: the JAX implementation (a single output, or a tuple);
-    * ``grad(inputs, output_grads)``: symbolic gradients, as graph variables;
+    * ``grad(inputs, output_grads)``: symbolic gradients, as graph variables (None for
+      an input the output does not depend on differentiably, a NullGradient for one
+      whose gradient is undefined);
     * ``__props__``: the parameters that define equality and the printed name.
 
     An op whose implementation needs the lowering context (host-resolved slice lengths,
