@@ -611,6 +611,20 @@ def _g_tanh(inputs, out, gout):
 scalar_tanh, tanh = _elemwise('tanh', 1, jnp.tanh, _float_out, grad=_g_tanh)
 
 
+def _g_cos(inputs, out, gout):
+    return [g_mul(gout, g_neg(g_sin(inputs[0])))]
+
+
+scalar_cos, cos = _elemwise('cos', 1, jnp.cos, _float_out, grad=_g_cos)
+
+
+def _g_sin(inputs, out, gout):
+    return [g_mul(gout, g_cos(inputs[0]))]
+
+
+scalar_sin, sin = _elemwise('sin', 1, jnp.sin, _float_out, grad=_g_sin)
+
+
 def _g_erf(inputs, out, gout):
     """gout * 2/sqrt(pi) * exp(-x * x), built as Theano builds it."""
     x = inputs[0]
@@ -788,12 +802,12 @@ identity = Elemwise(scalar_identity)
 
 # Unnamed versions, as gradient graphs use them (printed Elemwise{mul}).
 g_add, g_sub, g_mul, g_true_div, g_int_div, g_pow, g_neg, g_sgn, g_exp, g_log, g_sqrt, g_sqr, \
-    g_tanh, g_sigmoid, g_eq, g_and, g_ge, g_le, g_lt, g_gt, g_switch = (
+    g_tanh, g_sigmoid, g_eq, g_and, g_ge, g_le, g_lt, g_gt, g_switch, g_cos, g_sin = (
         Elemwise(op) for op in (scalar_add, scalar_sub, scalar_mul, scalar_true_div,
                                 scalar_int_div, scalar_pow, scalar_neg, scalar_sgn, scalar_exp,
                                 scalar_log, scalar_sqrt, scalar_sqr, scalar_tanh, scalar_sigmoid,
                                 scalar_eq, scalar_and, scalar_ge, scalar_le, scalar_lt,
-                                scalar_gt, scalar_switch))
+                                scalar_gt, scalar_switch, scalar_cos, scalar_sin))
 
 
 def cast(x, dtype):
