@@ -4,7 +4,7 @@ under symgraph/ (at the top of a file or inside a function) is read with ``ast``
 * No two files import each other, directly or through others.
 * Each module imports only from its own layer or the layers below it:
   config/placement < graph/ < tensor/ < gradient.py, control flow (scan_module/,
-  ifelse.py), updates.py < rewrite/ < compile/ < printing/,
+  ifelse.py), updates.py, the MRG random streams (sandbox/) < rewrite/ < compile/ < printing/,
   testing.py < the ``symgraph`` package itself.
 
 The few imports that go the other way are calls upward by design, listed in
@@ -23,7 +23,7 @@ LAYERS = [  # (module name or package prefix, layer); the longest match decides
     ('symgraph.graph', 1),
     ('symgraph.tensor', 2),
     ('symgraph.gradient', 3), ('symgraph.updates', 3), ('symgraph.scan_module', 3),
-    ('symgraph.ifelse', 3),
+    ('symgraph.ifelse', 3), ('symgraph.sandbox', 3),
     ('symgraph.rewrite', 4),
     ('symgraph.compile', 5),
     ('symgraph.printing', 6), ('symgraph.testing', 6),
