@@ -174,8 +174,16 @@ def _next(x11, x12, x13, x21, x22, x23):
 
 def _to_float(k, dtype):
     """Theano's conversion of the integer sample to ``dtype``."""
-    if dtype == 'float32':  # C: (int) * 4.6566126e-10f, in float32
-        return k.astype('float32') * jnp.float32(4.6566126e-10)
+    if dtype == 'float32':
+        # Theano's C code: float(k) * 4.6566126e-10f, in float32. That constant is
+        # 2**-31 * (1 - 2**-24), and for every float K >= 1 the float32 product
+        # K * 2**-31 * (1 - 2**-24) is the float just below K, times 2**-31 (exactly).
+        # Written so, the product is exact: XLA's CPU code contracts a float32 product
+        # with an addition that uses it into one fused multiply-add, which here would
+        # round differently (``u * (high - low) + low``).
+        below = jax.lax.bitcast_convert_type(
+            jax.lax.bitcast_convert_type(k.astype('float32'), jnp.int32) - 1, jnp.float32)
+        return below * jnp.float32(2.0 ** -31)
     if dtype == 'float64':
         return k.astype('float64') * NORM
     if dtype == 'float16':  # Theano's Python code: 15 bits, offset 1, product in float64

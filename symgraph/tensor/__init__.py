@@ -17,6 +17,8 @@ from symgraph.tensor.subtensor import (set_subtensor, inc_subtensor, Subtensor, 
                                        AdvancedIncSubtensor, AdvancedIncSubtensor1)
 from symgraph.tensor.sharedvar import shared, SharedVariable
 from symgraph.tensor import nnet, xlogx
+from symgraph.tensor import raw_random, shared_randomstreams
+from symgraph.tensor.raw_random import permute_row_elements
 
 globals().update(CONSTRUCTORS)
 globals().update(ELEMWISE_FUNCTIONS)  # add, exp, ...: declared each in one block there
