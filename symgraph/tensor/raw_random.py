@@ -57,10 +57,25 @@ def _normal(key, shape, avg, std, dtype):
             + jnp.asarray(std, dtype) * jax.random.normal(key, shape, dtype))
 
 
+_SMALL_DRAW = 1 << 22  # up to this many Bernoulli/categorical trials: drawn one by one
+
+
+def _concrete(value):
+    """The value as numpy when it is known while tracing (a constant), else None."""
+    return None if isinstance(value, jax.core.Tracer) else np.asarray(value)
+
+
 def _binomial(key, shape, n, p, dtype):
     shape = _shape(shape, n, p)
-    if not isinstance(n, jax.core.Tracer) and np.all(np.asarray(n) == 1):
+    trials = _concrete(n)
+    if trials is not None and np.all(trials == 1):
         return jax.random.bernoulli(key, p, shape).astype(dtype)
+    if trials is not None and trials.size and trials.max() * np.prod(shape) <= _SMALL_DRAW:
+        # A sum of Bernoulli trials: cheap to compile, unlike binomial's rejection loop.
+        most = int(trials.max())
+        hits = jax.random.bernoulli(key, p, (most,) + tuple(shape))
+        used = jnp.arange(most).reshape((most,) + (1,) * len(shape)) < trials
+        return (hits & used).sum(axis=0).astype(dtype)
     counts = jax.random.binomial(key, jnp.asarray(n, 'float64'), jnp.asarray(p, 'float64'),
                                  shape)
     return counts.astype(dtype)
@@ -82,20 +97,28 @@ def _poisson(key, shape, lam, dtype):
 
 
 def _permutation(key, shape, n, dtype):
+    """Permutations of range(n): the order that sorts n random 64-bit words (ties, with
+    probability below n**2 / 2**65, keep the smaller index first)."""
     shape = tuple(shape or ())
-    count = int(np.prod(shape, dtype='int64'))
-    keys = jax.random.split(key, max(count, 1))
-    perms = jax.vmap(lambda k: jax.random.permutation(k, int(n)))(keys)[:count]
-    return perms.reshape(shape + (int(n),)).astype(dtype)
+    words = jax.random.bits(key, shape + (int(n),), 'uint64')
+    return jnp.argsort(words, axis=-1, stable=True).astype(dtype)
 
 
 def _multinomial(key, shape, n, pvals, dtype):
-    batch = shape if shape is not None else jnp.broadcast_shapes(jnp.shape(n),
-                                                                 jnp.shape(pvals)[:-1])
-    pvals = jnp.broadcast_to(jnp.asarray(pvals, 'float64'), tuple(batch) + pvals.shape[-1:])
-    n = jnp.broadcast_to(jnp.asarray(n, 'float64'), tuple(batch))
-    counts = jax.random.multinomial(key, n, pvals)
-    return counts.astype(dtype)
+    batch = tuple(shape if shape is not None else
+                  jnp.broadcast_shapes(jnp.shape(n), jnp.shape(pvals)[:-1]))
+    pvals = jnp.broadcast_to(jnp.asarray(pvals, 'float64'), batch + pvals.shape[-1:])
+    trials = _concrete(n)
+    if trials is not None and trials.size and \
+            trials.max() * np.prod(batch) * pvals.shape[-1] <= _SMALL_DRAW:
+        # n categorical draws per distribution, counted: cheap to compile.
+        most = int(trials.max())
+        picks = jax.random.categorical(key, jnp.log(pvals), shape=(most,) + batch)
+        used = jnp.arange(most).reshape((most,) + (1,) * len(batch)) < trials
+        hits = (picks[..., None] == jnp.arange(pvals.shape[-1])) & used[..., None]
+        return hits.sum(axis=0).astype(dtype)
+    n = jnp.broadcast_to(jnp.asarray(n, 'float64'), batch)
+    return jax.random.multinomial(key, n, pvals).astype(dtype)
 
 
 SAMPLERS = {
