@@ -16,8 +16,9 @@ Variants (each call draws a new mask and returns it as numpy, as a Theano functi
 * mrg-dropout         ``function([x], x * mrg.binomial(x.shape, p=0.5, dtype=float32))``,
                       the size symbolic as in the DeepLearningTutorials.
 
-Prints microseconds per call, best (median) over the blocks, and the ratios to the
-hand-written variant; with ``--json FILE`` also writes them there.
+Prints microseconds per call (wall clock, best and median over the blocks; process CPU
+time, median, which a busy machine disturbs less) and the ratios to the hand-written
+variant; with ``--json FILE`` also writes them there.
 """
 import os
 import sys
@@ -90,14 +91,17 @@ def measure(calls=50, blocks=15):
     for run in variants.values():  # compile and warm up
         run()
         run()
-    times = {name: [] for name in variants}
+    wall = {name: [] for name in variants}
+    cpu = {name: [] for name in variants}
     for _ in range(blocks):
         for name, run in variants.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             for _ in range(calls):
                 run()
-            times[name].append((time.perf_counter() - start) / calls * 1e6)
-    return {name: (min(t), statistics.median(t)) for name, t in times.items()}
+            cpu[name].append((time.process_time() - start_cpu) / calls * 1e6)
+            wall[name].append((time.perf_counter() - start) / calls * 1e6)
+    return {name: (min(wall[name]), statistics.median(wall[name]),
+                   statistics.median(cpu[name])) for name in variants}
 
 
 def main(argv):
@@ -111,15 +115,16 @@ def main(argv):
     base = {'mask': results['jax-bernoulli'], 'dropout': results['jax-dropout']}
     print('device: %s; jax %s; %d blocks of %d calls' % (jax.devices()[0].device_kind,
                                                         jax.__version__, blocks, calls))
-    print('%-14s %12s %12s %14s' % ('variant', 'best us', 'median us', 'vs hand-written'))
-    for name, (best, median) in results.items():
+    print('microseconds per call: wall best, wall median, CPU median; each / hand-written')
+    for name, figures in results.items():
         ref = base['dropout' if 'dropout' in name else 'mask']
-        print('%-14s %12.1f %12.1f %8.2f (%4.2f)' % (name, best, median, best / ref[0],
-                                                   median / ref[1]))
+        print('%-14s %8.0f %8.0f %8.0f   %5.2f %5.2f %5.2f' % (
+            (name,) + figures + tuple(f / r for f, r in zip(figures, ref))))
     if json_path:
         with open(json_path, 'w') as f:
-            json.dump({name: {'best_us': b, 'median_us': m} for name, (b, m) in
-                       results.items()}, f, indent=1)
+            json.dump({name: dict(zip(('wall_best_us', 'wall_median_us', 'cpu_median_us'),
+                                      figures)) for name, figures in results.items()},
+                      f, indent=1)
     return 0
 
 
