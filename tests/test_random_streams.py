@@ -91,6 +91,7 @@ def test_number_of_streams_is_theanos_guess():
     assert guess_n_streams((100, 100)) == 10000 // 6
     assert guess_n_streams((500, 784)) == 60 * 256
     assert guess_n_streams(T.lvector()) == 60 * 256
+    assert guess_n_streams((np.int64(2), 3)) == 60 * 256  # Theano counts Python ints only
     r = MRG_RandomStreams(1)
     r.uniform((10, 10))
     r.uniform(T.matrix().shape)

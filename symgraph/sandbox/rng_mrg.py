@@ -138,9 +138,9 @@ def substream_states(rstate, n_streams):
 
 def guess_n_streams(size, warn=False):
     """Theano's number of streams for a draw of ``size``: the number of elements (divided
-    by 6 when more than 6), at most 60 * 256; 60 * 256 when the size is symbolic."""
-    if isinstance(size, (tuple, list)) and all(isinstance(i, (int, np.integer)) and
-                                              not isinstance(i, bool) for i in size):
+    by 6 when more than 6), at most 60 * 256; 60 * 256 when the size is symbolic, and, as
+    in Theano under Python 3, when it holds numpy integers rather than Python ints."""
+    if isinstance(size, (tuple, list)) and all(isinstance(i, int) for i in size):
         r = 1
         for s in size:
             r *= int(s)
@@ -243,8 +243,9 @@ def mrg_draw(rstate, n_elements, dtype, n_valid=None):
 
 
 def _static_entry(size, i):
-    """Entry ``i`` of a size vector when it is known while building the graph, else None
-    (a constant, a MakeVector of constants, or the shape of a broadcastable dimension)."""
+    """Entry ``i`` of a size vector when it is fixed while building the graph, else None
+    (a constant, a MakeVector of constants, or the shape of a broadcastable dimension; a
+    shared variable's current length is not fixed: set_value may change it)."""
     if isinstance(size, TensorConstant):
         return int(np.asarray(size.data).reshape(-1)[i])
     node = size.owner
@@ -255,10 +256,8 @@ def _static_entry(size, i):
             entry = entry.owner.inputs[0]
         if isinstance(entry, TensorConstant):
             return int(entry.data)
-    if node is not None and isinstance(node.op, Shape):
-        if node.inputs[0].broadcastable[i]:
-            return 1
-        return node.inputs[0].static_shape[i]
+    if node is not None and isinstance(node.op, Shape) and node.inputs[0].broadcastable[i]:
+        return 1
     return None
 
 

@@ -60,6 +60,13 @@ RANDOM_CASES = {
         f = theano.function([], [u, w])
         results = [a for _ in range(3) for a in f()]
     """),
+    'uniform_float16_and_numpy_int_size': _case("""
+        r = MRG_RandomStreams(5)
+        h = r.uniform((3, 7), dtype='float16')
+        u = r.uniform((np.int64(3), 7))  # not Python ints: 60 * 256 streams, as in Theano
+        f = theano.function([], [h, u])
+        results = [a for _ in range(2) for a in f()]
+    """),
     'uniform_six_int_seed': _case("""
         r = MRG_RandomStreams([1, 2, 3, 4, 5, 6])
         u = r.uniform((4, 4))
