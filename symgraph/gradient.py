@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 
 from symgraph.config import config
-from symgraph.graph.basic import (Apply, Constant, NullGradient, Op, Variable, clone_replace,
+from symgraph.graph.basic import (Apply, Constant, Op, Type, Variable, clone_replace,
                                   format_trace, paused_gc, toposort)
 from symgraph.tensor import elemwise as ew
 from symgraph.tensor.basic import Alloc, Rebroadcast, patternbroadcast, specify_shape, stack
@@ -24,8 +24,48 @@ class DisconnectedInputError(ValueError):
 
 
 class NullTypeGradError(TypeError):
-    """A gradient that is mathematically undefined (through a random draw's parameters,
-    ``undefined_grad``) reaches a variable to differentiate with respect to."""
+    """A gradient that an op declares undefined (``grad_undefined``) was needed."""
+
+
+class NullType(Type):
+    """The type of an undefined gradient (Theano's): ``why_null`` says why. An op's
+    ``grad`` returns one for an input whose gradient is undefined; ``grad`` raises
+    NullTypeGradError if that gradient is needed."""
+
+    _props = ('why_null',)
+    variable_class = Variable
+
+    def __init__(self, why_null='(no explanation given)'):
+        self.why_null = why_null
+
+    def __str__(self):
+        return 'NullType'
+
+
+class DisconnectedType(Type):
+    """The type of the gradient of an input the outputs do not depend on (Theano's): an
+    op's ``grad`` may return ``DisconnectedType()()``, which counts as no gradient."""
+
+    variable_class = Variable
+
+    def __str__(self):
+        return 'DisconnectedType'
+
+
+def disconnected_type():
+    return DisconnectedType()()
+
+
+def grad_undefined(op, x_pos, x, comment=''):
+    """The gradient of input ``x_pos`` (``x``) of ``op``, which is mathematically undefined."""
+    return NullType('This variable is Null because the grad method for input %s (%s) of the '
+                    '%s op is mathematically undefined. %s' % (x_pos, x, op, comment))()
+
+
+def grad_not_implemented(op, x_pos, x, comment=''):
+    """The gradient of input ``x_pos`` (``x``) of ``op``, which is not implemented."""
+    return NullType('This variable is Null because the grad method for input %s (%s) of the '
+                    '%s op is not implemented. %s' % (x_pos, x, op, comment))()
 
 
 def _grad_name(cost, wrt):
@@ -175,15 +215,16 @@ def backpropagate(seeds, wrt, constants=()):
             raise ValueError('%s.grad returned %d gradients for %d inputs'
                              % (node.op, len(input_grads), len(node.inputs)))
         discrete_node = all(out.dtype in DISCRETE_DTYPES for out in node.outputs)
-        for k, (var, g) in enumerate(zip(node.inputs, input_grads)):
+        for var, g in zip(node.inputs, input_grads):
+            if isinstance(getattr(g, 'type', None), (NullType, DisconnectedType)):
+                if isinstance(g.type, NullType) and var in connected and var not in \
+                        constants and var.dtype not in DISCRETE_DTYPES:
+                    raise NullTypeGradError('grad: the gradient through input %d (%s) of %s is '
+                                            'undefined: %s' % (node.inputs.index(var), var,
+                                                               node.op, g.type.why_null))
+                g = None
             if var not in connected or var in constants:
                 continue
-            if isinstance(g, NullGradient) and var.dtype not in DISCRETE_DTYPES:
-                raise NullTypeGradError(
-                    'tensor.grad encountered a NaN. This variable is Null because the grad '
-                    'method for input %d (%s) of the %s op is mathematically undefined. %s\n'
-                    'The node was created at:\n%s'
-                    % (k, var, node.op, g.reason, format_trace(node.trace)))
             if var.dtype in DISCRETE_DTYPES:
                 # An integer computed from integers (a sum, a cast, an index) is connected
                 # to them, with gradient zero, whatever the op says.
@@ -344,7 +385,7 @@ class UndefinedGrad(_ViewOp):
     as Theano does)."""
 
     def grad(self, node, output_grads):
-        return [NullGradient()]
+        return [grad_undefined(self, 0, node.inputs[0])]
 
 
 def disconnected_grad(x):
@@ -353,11 +394,6 @@ def disconnected_grad(x):
 
 def undefined_grad(x):
     return UndefinedGrad()(x)
-
-
-def grad_undefined(op, x_pos, x, comment=''):
-    """Theano's helper for ``Op.grad``: the gradient of input ``x_pos`` is undefined."""
-    return NullGradient(comment)
 
 
 def zero_grad(x):
@@ -450,6 +486,11 @@ def Rop(f, wrt, eval_points):
     for out in fs:
         out = as_tensor_variable(out)
         dummy = out.type('dummy_cotangent')
+        if config.compute_test_value != 'off':
+            try:
+                dummy.tag.test_value = np.zeros_like(out.get_test_value())
+            except AttributeError:
+                pass
         vjps = Lop(out, wrt_list, dummy, disconnected_inputs='ignore')
         inner = sum_all([ew.mul(v, p) for v, p in zip(vjps, points)])
         jvp = grad(inner, dummy, disconnected_inputs='ignore')

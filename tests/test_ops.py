@@ -734,6 +734,18 @@ def test_arange_with_symbolic_bounds():
     np.testing.assert_array_equal(f(yv[:2]), np.arange(2) * 2)
 
 
+def test_arange_of_function_inputs():
+    """Bounds given as inputs are worked out before the call: one program per length."""
+    n, m = T.lscalar('n'), T.lscalar('m')
+    f = theano.function([n, m], T.arange(n, m, 2) ** 2)
+    for a, b in [(1, 8), (0, 3), (1, 8)]:
+        np.testing.assert_array_equal(f(a, b), np.arange(a, b, 2) ** 2)
+    assert f.stats.programs == 2
+    squares, _ = theano.scan(lambda i: i ** 2, sequences=T.arange(n))  # LXMLS Day 6, 6.2
+    g = theano.function([n], squares)
+    np.testing.assert_array_equal(g(10), np.arange(10) ** 2)
+
+
 def test_alloc_zeros_ones():
     rng = rng_for('alloc')
     x = T.matrix('x')

@@ -47,8 +47,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from symgraph.config import config
-from symgraph.graph.basic import Apply, NullGradient, Op, Variable
-from symgraph.gradient import undefined_grad
+from symgraph.graph.basic import Apply, Op, Variable
+from symgraph.gradient import grad_undefined, undefined_grad
 from symgraph.sandbox import multinomial
 from symgraph.tensor import elemwise as ew
 from symgraph.tensor.basic import MakeVector, join, stack
@@ -290,8 +290,8 @@ class mrg_uniform_base(Op):
                               'inplace' if self.inplace else 'no_inplace')
 
     def grad(self, node, output_grads):
-        return [NullGradient('No gradient defined through random sampling op')
-                for _ in node.inputs]
+        return [grad_undefined(self, k, inp, 'No gradient defined through random sampling op')
+                for k, inp in enumerate(node.inputs)]
 
 
 class mrg_uniform(mrg_uniform_base):
@@ -624,8 +624,8 @@ class TruncatedJoin(Op):
                                 half(z1, sin_theta, to_fix1, n_fix0)])
 
     def grad(self, node, output_grads):
-        return [NullGradient('No gradient defined through random sampling op')
-                for _ in node.inputs]
+        return [grad_undefined(self, k, inp, 'No gradient defined through random sampling op')
+                for k, inp in enumerate(node.inputs)]
 
 
 def _check_uniform_size(size):

@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from symgraph.config import config
-from symgraph.graph.basic import Apply, NullGradient, Op
+from symgraph.graph.basic import Apply, Op
 from symgraph.tensor import elemwise as ew
 from symgraph.tensor.basic import patternbroadcast, stack
 from symgraph.tensor.shape import Shape, shape as shape_of
@@ -194,8 +194,9 @@ class RandomFunction(Op):
         return jax.random.key_data(next_key), value
 
     def grad(self, node, output_grads):
-        return [NullGradient('No gradient defined through raw random numbers op')
-                for _ in node.inputs]
+        from symgraph.gradient import grad_undefined  # upward: gradient.py is above tensor/
+        return [grad_undefined(self, k, inp, 'No gradient defined through raw random numbers op')
+                for k, inp in enumerate(node.inputs)]
 
 
 # ---------------------------------------------------------------------------------------
