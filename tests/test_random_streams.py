@@ -526,3 +526,12 @@ def test_dA_corruption_and_lstm_dropout_with_random_streams():
     _assert_mean(noisy, 0.5, 0.25)
     use_noise.set_value(np.asarray(0., dtype='float32'))
     np.testing.assert_array_equal(f(data), data * 0.5)
+
+
+def test_cos_and_sin_for_box_muller_have_gradients():
+    from symgraph.gradient import verify_grad
+    verify_grad(lambda x: T.cos(x) * T.sin(2 * x), [np.linspace(-3, 3, 7)],
+                rng=np.random.RandomState(0))
+    x = T.dvector('x')
+    g = theano.function([x], T.grad(T.sum(T.cos(x) + T.sin(x)), x))(np.array([0.3, 1.2]))
+    np.testing.assert_allclose(g, -np.sin([0.3, 1.2]) + np.cos([0.3, 1.2]))
