@@ -15,7 +15,7 @@ from symgraph.compile.ops import Op, as_op  # noqa: E402
 from symgraph.gradient import Lop, Rop, grad  # noqa: E402
 from symgraph.graph.basic import Apply, Constant, Type, Variable, clone  # noqa: E402
 from symgraph.graph.fg import FunctionGraph  # noqa: E402
-from symgraph import ifelse, scalar, scan_module, updates  # noqa: E402
+from symgraph import ifelse, sandbox, scalar, scan_module, updates  # noqa: E402
 from symgraph import gof  # noqa: E402
 from symgraph.printing import pp, pprint  # noqa: E402
 from symgraph.scan_module import foldl, foldr, map, reduce, scan  # noqa: E402
@@ -29,7 +29,7 @@ __all__ = ['config', 'change_flags', 'gradient', 'printing', 'tensor', 'compile'
            'function', 'In', 'Param', 'SymbolicInput', 'SymbolicOutput', 'Mode', 'Out',
            'ProfileStats', 'OpFromGraph', 'Op', 'as_op', 'Apply', 'Constant', 'Type',
            'Variable', 'FunctionGraph', 'clone', 'grad', 'Lop', 'Rop', 'SharedVariable',
-           'shared', 'ifelse', 'scalar', 'scan_module', 'updates', 'OrderedUpdates', 'gof', 'pp',
-           'pprint', 'dot', 'scan', 'map', 'reduce', 'foldl', 'foldr']
+           'shared', 'ifelse', 'sandbox', 'scalar', 'scan_module', 'updates', 'OrderedUpdates',
+           'gof', 'pp', 'pprint', 'dot', 'scan', 'map', 'reduce', 'foldl', 'foldr']
 
 notyet.install()  # Theano names not here yet say so (see notyet.py)

@@ -382,8 +382,21 @@ class GradClip(_ViewOp):
         return [ew.clip(output_grads[0], self.lower, self.upper)]
 
 
+class UndefinedGrad(_ViewOp):
+    """Its gradient is undefined: differentiating with respect to what it reads raises
+    NullTypeGradError (``undefined_grad``; the random streams wrap their parameters in it,
+    as Theano does)."""
+
+    def grad(self, node, output_grads):
+        return [grad_undefined(self, 0, node.inputs[0])]
+
+
 def disconnected_grad(x):
     return DisconnectedGrad()(x)
+
+
+def undefined_grad(x):
+    return UndefinedGrad()(x)
 
 
 def zero_grad(x):

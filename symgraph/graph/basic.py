@@ -237,21 +237,29 @@ class Apply:
 
     def __reduce__(self):
         """One node, without its ancestors: inputs computed by other nodes are recorded as
-        (node, output index), so pickling them does not descend further (see Variable)."""
+        (node, output index), so pickling them does not descend further (see Variable).
+
+        The outputs' attributes come as the node's state, after the node is recorded: an
+        attribute may lead back to this node (a random draw's sample keeps its state
+        update, which is this node's other output), and pickle resolves such a cycle only
+        through an object it has already recorded."""
         inputs = [(i.owner, i.index) if i.owner is not None else i for i in self.inputs]
-        outputs = [(type(o), {k: v for k, v in vars(o).items() if k != 'owner'})
-                   for o in self.outputs]
-        return (_rebuild_apply, (self.op, inputs, outputs, self.trace, self.tag))
+        classes = [type(o) for o in self.outputs]
+        attributes = [{k: v for k, v in vars(o).items() if k != 'owner'} for o in self.outputs]
+        return (_rebuild_apply, (self.op, inputs, classes, self.trace, self.tag), attributes)
+
+    def __setstate__(self, attributes):
+        for var, state in zip(self.outputs, attributes):
+            var.__dict__.update(state)
 
 
-def _rebuild_apply(op, inputs, outputs, trace, tag):
+def _rebuild_apply(op, inputs, classes, trace, tag):
     node = Apply.__new__(Apply)
     node.op, node.trace, node.tag = op, trace, tag
     node.inputs = [i[0].outputs[i[1]] if isinstance(i, tuple) else i for i in inputs]
     node.outputs = []
-    for cls, state in outputs:
+    for cls in classes:
         var = cls.__new__(cls)
-        var.__dict__.update(state)
         var.owner = node
         node.outputs.append(var)
     return node

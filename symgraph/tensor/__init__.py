@@ -26,6 +26,8 @@ from symgraph.tensor.extra_ops import (DiffOp, bincount, squeeze, repeat, bartle
                                        unravel_index, ravel_multi_index, ExtractDiag, AllocDiag,
                                        diag, diagonal, trace)
 from symgraph.tensor import extra_ops, fft, nlinalg, nnet, slinalg, xlogx
+from symgraph.tensor import raw_random, shared_randomstreams
+from symgraph.tensor.raw_random import permute_row_elements
 
 globals().update(CONSTRUCTORS)
 globals().update(ELEMWISE_FUNCTIONS)  # add, exp, ...: declared each in one block there
