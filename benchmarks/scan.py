@@ -176,7 +176,6 @@ def day6_cold_child(impl, epochs=2):
     if impl == 'symgraph':
         import symgraph as theano
         theano.config.floatX = 'float32'
-        jax.config.update('jax_enable_compilation_cache', False)
         update = day6_update()
     else:  # JAX at its defaults (int32, asynchronous dispatch, its own thread pool)
         update = jax_day6_update()
