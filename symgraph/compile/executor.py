@@ -255,27 +255,29 @@ class Function:
         return jax.jit(flat, donate_argnums=tuple(range(n_donated)))
 
     def _compiled(self, key, flat_args):
-        """The executable for a key and the shapes of ``flat_args``, compiled ahead of time
-        so that only the executable stays alive: a ``jax.jit`` kept for calling would also
-        keep its traced jaxpr and lowered module, four times the executable's memory."""
+        """(the executable for a key and the shapes of ``flat_args``, whether it is new).
+        Compiled ahead of time so that only the executable stays alive: a ``jax.jit`` kept
+        for calling would also keep its traced jaxpr and lowered module, four times the
+        executable's memory."""
         by_shape = self._programs.setdefault(key, {})
         signature = tuple((a.shape, a.dtype) for a in flat_args)
         program = by_shape.get(signature)
-        if program is None:
-            start = time.perf_counter()
-            with jax.default_device(self._device):
-                program = self._jitted(key).lower(*flat_args).compile()
-            seconds = time.perf_counter() - start
-            self.stats.programs += 1
-            self.stats.compile_seconds += seconds
-            if self.profile is not None:
-                program = self.profile.record_program(
-                    'slice lengths %s, arguments %s' % (
-                        list(key[1]), ' '.join('x'.join(map(str, shape)) or 'scalar'
-                                               for shape, _ in signature[len(self._donated):])),
-                    seconds, program)
-            by_shape[signature] = program
-        return program
+        if program is not None:
+            return program, False
+        start = time.perf_counter()
+        with paused_gc(), jax.default_device(self._device):  # a new program is traced
+            program = self._jitted(key).lower(*flat_args).compile()
+        seconds = time.perf_counter() - start
+        self.stats.programs += 1
+        self.stats.compile_seconds += seconds
+        if self.profile is not None:
+            program = self.profile.record_program(
+                'slice lengths %s, arguments %s' % (
+                    list(key[1]), ' '.join('x'.join(map(str, shape)) or 'scalar'
+                                           for shape, _ in signature[len(self._donated):])),
+                seconds, program)
+        by_shape[signature] = program
+        return program, True
 
     # -- calling ----------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
@@ -340,11 +342,13 @@ class Function:
                 except TypeError:  # argument shapes other than those it was compiled for
                     program = None
             if program is None or always_guarded:
-                with paused_gc():  # a new program is traced and compiled
-                    program = compiled(key, flat_args)
+                program, new = compiled(key, flat_args)
                 last[0], last[1] = key, program
                 self._last_key, self._last_values = key, values
-                results = guarded(program, flat_args)
+                # A program's first run may fail (out of memory) after taking the donated
+                # buffers; one that has run before with these shapes keeps its call cheap.
+                results = guarded(program, flat_args) if new or always_guarded \
+                    else program(*flat_args)
             for container, value in zip(donated_containers, results[n_outputs:n_results]):
                 container.value = value
             extra = len(results) - n_results
