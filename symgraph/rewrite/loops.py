@@ -25,14 +25,19 @@ def scan_inner_graph(node, ctx):
 def _push_out_invariants(op, node, inputs, outputs):
     """(inner inputs, inner outputs, new outer non-sequences): each value of the step that
     depends only on non-sequences and constants, and is used by the rest of the step,
-    becomes a non-sequence computed outside."""
+    becomes a non-sequence computed outside. Values of constants alone stay, so that a
+    step rewritten twice (a cost's, and its gradient's stabilized copy) stays one step."""
     non_seqs = inputs[op.info.n_seqs + op.n_taps:]
     outer_of = dict(zip(non_seqs, op.outer_non_seqs(node)))
-    invariant = set(non_seqs)
+    invariant, constant = set(non_seqs), set()
     nodes = toposort(outputs)
     for inner_node in nodes:
-        if not inner_node.op.calls_host and all(
-                i in invariant or isinstance(i, Constant) for i in inner_node.inputs):
+        if inner_node.op.calls_host:
+            continue
+        if all(isinstance(i, Constant) or i in constant for i in inner_node.inputs):
+            constant.update(inner_node.outputs)  # left to constant folding, in the step
+        elif all(i in invariant or isinstance(i, Constant) or i in constant
+                 for i in inner_node.inputs):
             invariant.update(inner_node.outputs)
     hoisted = []
     for inner_node in nodes:
