@@ -188,9 +188,13 @@ def _compile(inputs, outputs, mode, updates, givens, no_default_updates, name, r
                              'can have one update per function' % target)
         seen_targets.add(target)
         pairs.append((target, _check_update(target, expr)))
-    out_vars, pairs = _apply_givens(out_vars, pairs, givens, [s.variable for s in in_specs],
-                                    rebuild_strict)
+    in_vars = [s.variable for s in in_specs]
+    out_vars, pairs = _apply_givens(out_vars, pairs, givens, in_vars, rebuild_strict)
+    n_explicit = len(pairs)
     pairs = _with_default_updates(out_vars, pairs, no_default_updates)
+    if len(pairs) > n_explicit:  # givens reach default updates too (size=x.shape of a draw)
+        _, defaults = _apply_givens([], pairs[n_explicit:], givens, in_vars, rebuild_strict)
+        pairs = pairs[:n_explicit] + defaults
 
     graph = out_vars + [e for _, e in pairs]
     _check_unused([s.variable for s in in_specs],
