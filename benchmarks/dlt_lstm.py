@@ -8,9 +8,9 @@ Two things lstm.py imports that symgraph does not provide are stood in for:
 
 * ``six`` (Python 2/3 compatibility: ``six.moves.cPickle`` is ``pickle``), when it is not
   installed;
-* ``theano.sandbox.rng_mrg.MRG_RandomStreams``, which ``build_model`` constructs even with
-  ``use_dropout=False``. Until symgraph has random streams, a stand-in that fails on any
-  draw is used, so only models with dropout off can be built.
+* ``theano.sandbox.rng_mrg.MRG_RandomStreams`` is symgraph's own
+  (``symgraph.sandbox.rng_mrg``), so lstm.py's dropout works; only where that module cannot
+  be imported is a stand-in used that fails on any draw (models with dropout off only).
 
 ``synthetic_imdb`` writes data in the layout of DLT's ``imdb.pkl``; ``jax_lstm_cost`` and
 ``JaxAdadelta`` are lstm.py's ``build_model``/``lstm_layer`` cost and its ``adadelta``
