@@ -27,7 +27,6 @@ if str(REPO_ROOT) not in sys.path:  # plain `pytest` does not put the root on th
 import symgraph as theano  # noqa: E402
 import symgraph.tensor as T  # noqa: E402
 from benchmarks import dlt_lstm  # noqa: E402
-from symgraph.compile.io import MissingInputError  # noqa: E402
 
 N_WORDS = 30
 
@@ -110,7 +109,7 @@ def synthetic_mnist(path, n_train, n_other=10, seed=0):
 def train_function(dA, data, corruption_level, seed=123, n_hidden=50, batch_size=10,
                    learning_rate=0.1):
     """``train_da`` as test_dA builds it (same seeding and updates), smaller, and taking
-    the minibatch as an input rather than through ``givens`` (see GIVENS_BUG)."""
+    the minibatch as an input rather than through ``givens``."""
     data = np.asarray(data, dtype=theano.config.floatX)
     x = T.matrix('x')
     rng = np.random.RandomState(seed)
@@ -133,15 +132,6 @@ def test_random_streams_are_symgraphs(dA):
         assert lstm.RandomStreams is MRG_RandomStreams
 
 
-GIVENS_BUG = (
-    "symgraph applies `givens` to the outputs and explicit updates but not to the shared "
-    "variables' default updates (symgraph/compile/function.py:191-193: _with_default_updates "
-    "runs after _apply_givens), so the random state's update, whose size is Shape(x), still "
-    "needs x: test_dA's `givens={x: train_set_x[...]}` raises MissingInputError. Theano "
-    "applies givens to default updates too.")
-
-
-@pytest.mark.xfail(raises=MissingInputError, strict=True, reason=GIVENS_BUG)
 def test_givens_reach_the_random_states_update(float32):
     from symgraph.sandbox.rng_mrg import MRG_RandomStreams
     data = theano.shared(np.ones((4, 3), dtype='float32'))
@@ -152,7 +142,6 @@ def test_givens_reach_the_random_states_update(float32):
     assert 0 <= f(0) <= 6
 
 
-@pytest.mark.xfail(raises=MissingInputError, strict=True, reason=GIVENS_BUG)
 def test_test_dA_runs_unchanged(dA, tmp_path, monkeypatch, capsys):
     synthetic_mnist(tmp_path / 'mnist.pkl.gz', n_train=40)
     monkeypatch.chdir(tmp_path)  # test_dA makes ./dA_plots, chdirs into it and back
