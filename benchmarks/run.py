@@ -19,7 +19,6 @@ stdout and ``benchmarks/results.json``.
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -29,22 +28,10 @@ import numpy as np
 import symgraph as theano
 import symgraph.tensor as T
 from benchmarks import jax_baselines as jb
+from benchmarks.timing import round_robin
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EPOCHS = int(os.environ.get('SYMGRAPH_BENCH_EPOCHS', '7'))
-
-
-def round_robin(variants, rounds=EPOCHS):
-    """{name: (best, median)} seconds, running the variants in turn each round."""
-    for run in variants.values():
-        run()
-    times = {name: [] for name in variants}
-    for _ in range(rounds):
-        for name, run in variants.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-    return {name: (min(t), statistics.median(t)) for name, t in times.items()}
 
 
 # ---------------------------------------------------------------------------------------
@@ -132,7 +119,7 @@ def lxmls_epochs():
         'symgraph loop (one call)': lambda: loop.loop(index=indices),
         'seed loop, check_indices=False': seed_epoch(seed_unchecked),
         'loop, check_indices=False': lambda: loop_unchecked.loop(index=indices),
-    })
+    }, rounds=EPOCHS)
     figures['B-same'] = _seconds(jb.bench_default(EPOCHS, sync_cost=True))
     figures['B-device'] = _seconds(jb.bench_device(EPOCHS))
     figures['B-scan'] = _seconds(jb.bench_scan(EPOCHS))

@@ -31,24 +31,12 @@ import time
 
 import numpy as np
 
+from benchmarks.timing import round_robin
+
 ROUNDS = int(os.environ.get('SYMGRAPH_BENCH_ROUNDS', '7'))
 COLD_RUNS = int(os.environ.get('SYMGRAPH_BENCH_COLD_RUNS', '2'))
 LSTM_SEQS = int(os.environ.get('SYMGRAPH_BENCH_LSTM_SEQS', '1024'))
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def round_robin(variants, rounds=ROUNDS):
-    """{name: (best, median)} seconds, running the variants in turn each round, after one
-    run of each (which compiles what it needs)."""
-    for run in variants.values():
-        run()
-    times = {name: [] for name in variants}
-    for _ in range(rounds):
-        for name, run in variants.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-    return {name: (min(t), statistics.median(t)) for name, t in times.items()}
 
 
 # ---------------------------------------------------------------------------------------
