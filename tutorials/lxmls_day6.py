@@ -44,6 +44,7 @@ import numpy as np
 
 import symgraph as theano
 import symgraph.tensor as T
+from tutorials.lxmls_day5 import FORWARD_TOL, GRAD_TOL, check_close, section
 from tutorials.postags import load_conll, synthetic_corpus
 
 __all__ = [
@@ -77,28 +78,6 @@ MAX_NR_SENT = 1000   # and at most 1000 of them per split
 # --quick: one epoch over sentences of two lengths only, as each length compiles a program.
 QUICK = dict(n_iter=1, n_train=1000, n_dev=100, min_len=6, max_len=7)
 BUCKET = 8           # bucketing: lengths rounded up to a multiple of this
-
-# Compiled in floatX = float32 and compared with float64 numpy.
-FORWARD_TOL = dict(rtol=1e-4, atol=1e-6)
-GRAD_TOL = dict(rtol=1e-3, atol=1e-6)
-
-
-def section(title):
-    print(f"\n{'=' * 78}\n{title}\n{'=' * 78}", flush=True)
-
-
-def check_close(what, expected, actual, rtol, atol, verbose=True):
-    """np.allclose, failing loudly with the largest difference when it does not hold."""
-    expected, actual = np.asarray(expected), np.asarray(actual)
-    if expected.shape != actual.shape:
-        raise AssertionError(f"{what}: shapes differ, {expected.shape} vs {actual.shape}")
-    diff = float(np.max(np.abs(expected - actual))) if expected.size else 0.0
-    if not np.allclose(expected, actual, rtol=rtol, atol=atol):
-        raise AssertionError(f"{what}: numpy and symgraph differ (max |difference| {diff:.3g}, "
-                             f"rtol={rtol}, atol={atol})")
-    if verbose:
-        print(f"  {what}: equal (max |difference| {diff:.2g})")
-    return diff
 
 
 # ----------------------------------------------------------------------------------------
