@@ -138,8 +138,12 @@ def make_length_resolver(slices, input_positions):
 
 
 def _number_plan(evaluator):
-    """(args, lengths so far) -> the number a static input needs."""
-    return lambda args, lengths: int(evaluator(args, lengths)[0])
+    """(args, lengths so far) -> the number (or the tuple of numbers: a shape given as a
+    vector) a static input needs."""
+    def number(args, lengths):
+        value = np.asarray(evaluator(args, lengths)[0])
+        return int(value) if value.ndim == 0 else tuple(int(v) for v in value.reshape(-1))
+    return number
 
 
 def _slice_plan(evaluator, present, shape_of, dim):

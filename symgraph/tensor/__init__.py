@@ -16,7 +16,7 @@ from symgraph.tensor.subtensor import (set_subtensor, inc_subtensor, Subtensor, 
                                        AdvancedSubtensor, AdvancedSubtensor1,
                                        AdvancedIncSubtensor, AdvancedIncSubtensor1)
 from symgraph.tensor.sharedvar import shared, SharedVariable
-from symgraph.tensor import nnet, xlogx
+from symgraph.tensor import nnet, signal, xlogx
 
 globals().update(CONSTRUCTORS)
 globals().update(ELEMWISE_FUNCTIONS)  # add, exp, ...: declared each in one block there

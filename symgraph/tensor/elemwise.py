@@ -605,7 +605,7 @@ scalar_sqr, sqr = _elemwise('sqr', 1, jnp.square, grad=_g_sqr)
 
 
 def _g_tanh(inputs, out, gout):
-    return [g_mul(gout, g_sub(1.0, g_sqr(g_tanh(inputs[0]))))]
+    return [g_mul(gout, g_sub(1, g_sqr(g_tanh(inputs[0]))))]
 
 
 scalar_tanh, tanh = _elemwise('tanh', 1, jnp.tanh, _float_out, grad=_g_tanh)

@@ -1,5 +1,7 @@
 """Neural-network ops (``T.nnet``): sigmoid, softplus, relu, softmax, log-softmax and the
-cross-entropies."""
+cross-entropies; convolutions (abstract_conv.py, and the legacy conv.py)."""
+import warnings
+
 import jax
 import jax.numpy as jnp
 
@@ -161,3 +163,61 @@ def binary_crossentropy(output, target):
 def sigmoid_binary_crossentropy(output, target):
     """Binary cross-entropy from logits, computed stably."""
     return ew.add(ew.mul(ew.sub(1.0, target), output), softplus(ew.neg(output)))
+
+
+# ---------------------------------------------------------------------------------------
+# Convolution: ``theano.tensor.nnet.conv2d`` and friends (the ops are in abstract_conv.py)
+# ---------------------------------------------------------------------------------------
+
+from symgraph.tensor.nnet import abstract_conv, conv  # noqa: E402
+from symgraph.tensor.nnet.abstract_conv import (  # noqa: E402
+    conv2d_grad_wrt_inputs, conv3d, AbstractConv2d, AbstractConv3d,
+    AbstractConv2d_gradInputs, AbstractConv2d_gradWeights, AbstractConv3d_gradInputs,
+    AbstractConv3d_gradWeights)
+
+
+def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode='valid',
+           subsample=(1, 1), filter_flip=True, image_shape=None, filter_dilation=(1, 1),
+           num_groups=1, unshared=False, **kwargs):
+    """Convolve a mini-batch of feature-map stacks (batch, channels, rows, columns) with
+    filters (output channels, input channels / num_groups, rows, columns), as Theano's
+    ``T.nnet.conv2d``: a true convolution (the filters are flipped) unless
+    ``filter_flip=False``; ``border_mode`` 'valid', 'full', 'half', an int or a pair (of
+    ints or of (before, after) pairs); ``subsample`` the strides; ``filter_dilation``;
+    ``num_groups``; ``unshared`` for a locally connected layer (filters of shape
+    (output channels, output rows, output columns, input channels, rows, columns)).
+    ``input_shape``/``filter_shape`` (None for unknown entries) are checked against the
+    real shapes. ``image_shape`` is the deprecated name of ``input_shape``."""
+    if 'imshp_logical' in kwargs or 'kshp_logical' in kwargs:
+        raise ValueError(
+            "Keyword arguments 'imshp_logical' and 'kshp_logical' for conv2d are not "
+            "supported anymore (and have not been a reliable way to perform upsampling). "
+            "That feature is still available by calling theano.tensor.nnet.conv.conv2d() "
+            "for the time being.")
+    if kwargs:
+        warnings.warn(str(kwargs.keys()) + " are now deprecated in "
+                      "`tensor.nnet.abstract_conv.conv2d` interface and will be ignored.",
+                      stacklevel=2)
+    if image_shape is not None:
+        warnings.warn("The `image_shape` keyword argument to `tensor.nnet.conv2d` is "
+                      "deprecated, it has been renamed to `input_shape`.", stacklevel=2)
+        if input_shape is None:
+            input_shape = image_shape
+        else:
+            raise ValueError('input_shape and image_shape should not be provided at the '
+                             'same time.')
+    return abstract_conv.conv2d(input, filters, input_shape, filter_shape, border_mode,
+                                subsample, filter_flip, filter_dilation, num_groups,
+                                unshared)
+
+
+def conv2d_transpose(input, filters, output_shape, filter_shape=None, border_mode='valid',
+                     input_dilation=(1, 1), filter_flip=True, filter_dilation=(1, 1),
+                     num_groups=1, unshared=False):
+    """The transposed convolution ("deconvolution") of ``input`` to ``output_shape``:
+    ``conv2d_grad_wrt_inputs`` with the forward convolution's parameters."""
+    return conv2d_grad_wrt_inputs(output_grad=input, filters=filters,
+                                  input_shape=output_shape, filter_shape=filter_shape,
+                                  border_mode=border_mode, subsample=input_dilation,
+                                  filter_flip=filter_flip, filter_dilation=filter_dilation,
+                                  num_groups=num_groups, unshared=unshared)
