@@ -190,6 +190,14 @@ def neg_neg(node, ctx):
     return [inner.inputs[0]] if inner is not None else None
 
 
+@register('fast_run', 'fast_compile', tracks=(ew.Elemwise,))
+def drop_identity(node, ctx):
+    """identity(x) -> x (gradients of DimShuffle apply one, as Theano's do)."""
+    if _scalar_op(node) is ew.scalar_identity:
+        return [node.inputs[0]]
+    return None
+
+
 @register('fast_run', 'fast_compile', tracks=(ew.DimShuffle,))
 def compose_dimshuffles(node, ctx):
     """DimShuffle(DimShuffle(x)) -> one DimShuffle, and an identity DimShuffle -> x."""

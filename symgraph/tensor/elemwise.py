@@ -332,18 +332,16 @@ class DimShuffle(Op):
         return x
 
     def grad(self, node, output_grads):
+        """As Theano builds it: one DimShuffle that puts each input axis back (an axis the
+        forward dropped returns as a new broadcastable one), applied to ``identity(gout)``
+        (which the rewrites remove)."""
         (gout,) = output_grads
         (x,) = node.inputs
-        # Drop the inserted axes, undo the permutation, restore the dropped axes.
-        kept = [i for i, d in enumerate(self.new_order) if d != 'x']
-        g = DimShuffle(gout.broadcastable, kept)(gout) if len(kept) != gout.ndim else gout
-        inverse = [None] * x.ndim
-        for position, d in enumerate(self.perm):
-            inverse[d] = position
-        pattern = ['x' if p is None else p for p in inverse]
-        if pattern != list(range(g.ndim)):
-            g = DimShuffle(g.broadcastable, pattern)(g)
-        return [g]
+        grad_order = ['x'] * x.ndim
+        for position, d in enumerate(self.new_order):
+            if d != 'x':
+                grad_order[d] = position
+        return [DimShuffle(gout.broadcastable, grad_order)(identity(gout))]
 
 
 def _astype(value, dtype):
@@ -576,6 +574,13 @@ def _g_exp(inputs, out, gout):
 scalar_exp, exp = _elemwise('exp', 1, jnp.exp, _float_out, grad=_g_exp)
 
 
+def _g_expm1(inputs, out, gout):
+    return [g_mul(gout, g_exp(inputs[0]))]
+
+
+scalar_expm1, expm1 = _elemwise('expm1', 1, jnp.expm1, _float_out, grad=_g_expm1)
+
+
 def _g_log(inputs, out, gout):
     return [g_true_div(gout, inputs[0])]
 
@@ -788,12 +793,12 @@ identity = Elemwise(scalar_identity)
 
 # Unnamed versions, as gradient graphs use them (printed Elemwise{mul}).
 g_add, g_sub, g_mul, g_true_div, g_int_div, g_pow, g_neg, g_sgn, g_exp, g_log, g_sqrt, g_sqr, \
-    g_tanh, g_sigmoid, g_eq, g_and, g_ge, g_le, g_lt, g_gt, g_switch = (
+    g_tanh, g_sigmoid, g_eq, g_and, g_ge, g_le, g_lt, g_gt, g_switch, g_abs = (
         Elemwise(op) for op in (scalar_add, scalar_sub, scalar_mul, scalar_true_div,
                                 scalar_int_div, scalar_pow, scalar_neg, scalar_sgn, scalar_exp,
                                 scalar_log, scalar_sqrt, scalar_sqr, scalar_tanh, scalar_sigmoid,
                                 scalar_eq, scalar_and, scalar_ge, scalar_le, scalar_lt,
-                                scalar_gt, scalar_switch))
+                                scalar_gt, scalar_switch, scalar_abs))
 
 
 def cast(x, dtype):

@@ -178,6 +178,19 @@ CONV_VALUE_CASES = {
         fn_outputs = [out] + T.grad(T.sum(out ** 2), [x, w])
         fn_args = [rand(2, 3, 6, 7), rand(4, 3, 3, 2)]
         """),
+    'conv_legacy_logical_kernel': _code("""
+        x = T.tensor4('x')
+        w = T.tensor4('w')
+        ConvOp = T.nnet.conv.ConvOp
+        out = ConvOp(imshp=(1, 8, 7), kshp=(2, 2), nkern=3, bsize=2, kshp_logical=(4, 3))(x, w)
+        out2 = ConvOp(imshp=(1, 8, 7), kshp=(2, 2), nkern=3, bsize=2, kshp_logical=(5, 3),
+                      kshp_logical_top_aligned=False)(x, w)
+        out3 = ConvOp(imshp=(1, 4, 3), kshp=(2, 2), nkern=3, bsize=2, imshp_logical=(1, 8, 6),
+                      output_mode='full')(x[:, :, :4, :3], w)
+        fn_inputs = [x, w]
+        fn_outputs = [out, out2, out3]
+        fn_args = [rand(2, 1, 8, 7), rand(3, 1, 2, 2)]
+        """),
     'conv_legacy_valid_subsample': _code("""
         x = T.tensor4('x')
         w = T.tensor4('w')
@@ -196,14 +209,14 @@ CONV_VALUE_CASES = {
 def _pool_values(shape, args, fn='theano.tensor.signal.pool.pool_2d', data=None,
                  grads=True):
     """pool(x, **args), the gradient of sum(out ** 2), and the second derivative (the
-    gradient of sum(sin(gx) * x) with respect to x, through the pooling gradient).
+    gradient of sum(tanh(gx) * x) with respect to x, through the pooling gradient).
     Theano has no gradient for average_exc_pad with padding (``grads=False``)."""
     data = data or 'rand%s' % (shape,)
     return _code("""
         x = T.TensorType('float64', (False,) * {ndim})('x')
         out = {fn}(x, {args})
         gx = T.grad(T.sum(out ** 2), x)
-        ggx = T.grad(T.sum(T.sin(gx) * x), x)
+        ggx = T.grad(T.sum(T.tanh(gx) * x), x)
         fn_inputs = [x]
         fn_outputs = {outputs}
         fn_args = [{data}]
@@ -392,6 +405,195 @@ DEBUGPRINT_CASES = {
         """),
 }
 
+
+# ---------------------------------------------------------------------------------------
+# The rest of T.nnet: activations, softmax with bias, cross-entropies, h_softmax,
+# batch normalization, neighbours (values and gradients, float64)
+# ---------------------------------------------------------------------------------------
+
+def _unary_values(expr):
+    return _code("""
+        x = T.matrix('x')
+        out = {expr}
+        fn_inputs = [x]
+        fn_outputs = [out, T.grad(T.sum(out * T.arange(20).reshape((4, 5))), x)]
+        fn_args = [rand(4, 5) * 4]
+        """.format(expr=expr))
+
+
+NNET_VALUE_CASES = {
+    'nnet_elu': _unary_values('T.nnet.elu(x)'),
+    'nnet_elu_alpha': _unary_values('T.nnet.elu(x, alpha=0.3)'),
+    'nnet_selu': _unary_values('T.nnet.selu(x)'),
+    'nnet_softsign': _unary_values('T.nnet.softsign(x)'),
+    'nnet_hard_sigmoid': _unary_values('T.nnet.hard_sigmoid(x)'),
+    'nnet_relu': _unary_values('T.nnet.relu(x)'),
+    'nnet_relu_leaky': _unary_values('T.nnet.relu(x, alpha=0.1)'),
+    'nnet_ultra_fast_sigmoid': _code("""
+        x = T.vector('x')
+        out = T.nnet.ultra_fast_sigmoid(x)
+        fn_inputs = [x]
+        fn_outputs = [out]
+        fn_args = [np.array([-8, -5, -3.4, -3, -2, -1.7, -0.3, 0, 0.2, 1.7, 3.39, 3.4, 6, 9.])]
+        """),
+    'nnet_softmax_with_bias': _code("""
+        x = T.matrix('x')
+        b = T.vector('b')
+        out = T.nnet.softmax_with_bias(x, b)
+        gx, gb = T.grad(T.sum(out * T.arange(15).reshape((3, 5))), [x, b])
+        fn_inputs = [x, b]
+        fn_outputs = [out, gx, gb]
+        fn_args = [rand(3, 5) * 3, rand(5)]
+        """),
+    'nnet_crossentropy_softmax_1hot': _code("""
+        x = T.matrix('x')
+        y = T.ivector('y')
+        nll, sm = T.nnet.crossentropy_softmax_1hot(x, y)
+        out = [nll, sm]
+        fn_inputs = [x, y]
+        fn_outputs = [nll, sm, T.grad(T.sum(nll * T.arange(4)), x),
+                      T.grad(T.sum(nll) + T.sum(sm[:, 1]), x)]
+        fn_args = [rand(4, 5) * 3, np.array([1, 0, 4, 2], dtype='int32')]
+        """),
+    'nnet_crossentropy_softmax_argmax_1hot_with_bias': _code("""
+        x = T.matrix('x')
+        b = T.vector('b')
+        y = T.lvector('y')
+        nll, sm, am = T.nnet.crossentropy_softmax_argmax_1hot_with_bias(x, b, y)
+        cost = T.sum(nll ** 2) + T.sum(sm[:, 0])
+        fn_inputs = [x, b, y]
+        fn_outputs = [nll, sm, am] + T.grad(cost, [x, b])
+        fn_args = [rand(4, 5) * 3, rand(5), np.array([1, 0, 4, 4])]
+        """),
+    'nnet_crossentropy_softmax_second_order': _code("""
+        x = T.matrix('x')
+        b = T.vector('b')
+        y = T.lvector('y')
+        nll, sm = T.nnet.crossentropy_softmax_1hot_with_bias(x, b, y)
+        gx = T.grad(T.sum(nll), x)
+        fn_inputs = [x, b, y]
+        fn_outputs = [T.grad(T.sum(gx ** 2), x), T.grad(T.sum(gx ** 2), b)]
+        fn_args = [rand(3, 4), rand(4), np.array([3, 0, 1])]
+        """),
+    'nnet_h_softmax': _code("""
+        x = T.matrix('x')
+        W1, b1, W2, b2 = T.matrix('W1'), T.vector('b1'), T.tensor3('W2'), T.matrix('b2')
+        target = T.ivector('target')
+        probs = T.nnet.h_softmax(x, 4, 7, 3, 3, W1, b1, W2, b2)
+        picked = T.nnet.h_softmax(x, 4, 7, 3, 3, W1, b1, W2, b2, target)
+        fn_inputs = [x, W1, b1, W2, b2, target]
+        fn_outputs = [probs, picked] + T.grad(T.sum(T.log(picked)), [x, W1, b1, W2, b2])
+        fn_args = [rand(4, 6), rand(6, 3), rand(3), rand(3, 6, 3), rand(3, 3),
+                   np.array([0, 6, 3, 5], dtype='int32')]
+        """),
+    'nnet_batch_normalization': _code("""
+        x, gamma, beta = T.matrix('x'), T.vector('gamma'), T.vector('beta')
+        mean, std = T.vector('mean'), T.vector('std')
+        low = T.nnet.bn.batch_normalization(x, gamma, beta, mean, std)
+        high = T.nnet.bn.batch_normalization(x, gamma, beta, mean, std, mode='high_mem')
+        fn_inputs = [x, gamma, beta, mean, std]
+        fn_outputs = [low, high] + T.grad(T.sum(low ** 2), [x, gamma, beta, mean, std])
+        fn_args = [rand(4, 3), rand(3), rand(3), rand(3), rand(3) + 2]
+        """),
+    'nnet_batch_normalization_train': _code("""
+        x = T.tensor4('x')
+        gamma, beta = T.tensor4('gamma'), T.tensor4('beta')
+        rm, rv = T.tensor4('rm'), T.tensor4('rv')
+        out, mean, invstd, new_rm, new_rv = T.nnet.bn.batch_normalization_train(
+            x, gamma, beta, axes='spatial', running_mean=rm, running_var=rv)
+        cost = T.sum(out ** 3) + T.sum(mean) + T.sum(invstd)
+        fn_inputs = [x, gamma, beta, rm, rv]
+        fn_outputs = [out, mean, invstd, new_rm, new_rv] + T.grad(cost, [x, gamma, beta])
+        fn_args = [rand(3, 2, 4, 3), rand(1, 2, 1, 1), rand(1, 2, 1, 1), rand(1, 2, 1, 1),
+                   rand(1, 2, 1, 1) + 1]
+        """),
+    'nnet_batch_normalization_train_per_activation': _code("""
+        x, gamma, beta = T.matrix('x'), T.vector('gamma'), T.vector('beta')
+        out, mean, invstd = T.nnet.bn.batch_normalization_train(x, gamma, beta, epsilon=1e-3)
+        gx, ggamma, gbeta = T.grad(T.sum(out ** 3), [x, gamma, beta])
+        fn_inputs = [x, gamma, beta]
+        fn_outputs = [out, mean, invstd, gx, ggamma, gbeta,
+                      T.grad(T.sum(gx ** 2) + T.sum(ggamma ** 2), x),
+                      T.grad(T.sum(gx ** 2), gamma)]
+        fn_args = [rand(5, 3), rand(3), rand(3)]
+        """),
+    'nnet_batch_normalization_test': _code("""
+        x = T.tensor4('x')
+        gamma, beta, mean, var = T.vector('gamma'), T.vector('beta'), T.vector('m'), T.vector('v')
+        out = T.nnet.bn.batch_normalization_test(x, gamma, beta, mean, var, axes=(0, 2, 3))
+        fn_inputs = [x, gamma, beta, mean, var]
+        fn_outputs = [out] + T.grad(T.sum(out ** 2), [x, gamma, beta, mean, var])
+        fn_args = [rand(2, 3, 2, 2), rand(3), rand(3), rand(3), rand(3) + 1]
+        """),
+    'nnet_images2neibs': _code("""
+        x = T.tensor4('x')
+        modes = [('valid', (2, 3), None), ('ignore_borders', (2, 2), None),
+                 ('valid', (3, 2), (1, 2)), ('half', (3, 3), (1, 1)), ('full', (2, 3), (1, 1)),
+                 ('wrap_centered', (3, 3), None), ('ignore_borders', (2, 2), (3, 1))]
+        outs = [T.nnet.neighbours.images2neibs(x, shape, step, mode=mode)
+                for mode, shape, step in modes]
+        fn_inputs = [x]
+        fn_outputs = outs + [T.grad(T.sum(outs[0] ** 2), x), T.grad(T.sum(outs[1] ** 2), x),
+                             T.grad(T.sum(outs[2] ** 2), x)]
+        fn_args = [rand(2, 2, 4, 6)]
+        """),
+    'nnet_neibs2images': _code("""
+        n = T.matrix('n')
+        out = T.nnet.neighbours.neibs2images(n, (2, 3), (2, 2, 4, 6))
+        fn_inputs = [n]
+        fn_outputs = [out, T.grad(T.sum(out ** 2), n)]
+        fn_args = [rand(16, 6)]
+        """),
+}
+
+NNET_DEBUGPRINT_CASES = {
+    'dp_nnet_activations': _code("""
+        x = T.matrix('x')
+        out = [T.nnet.elu(x), T.nnet.selu(x), T.nnet.softsign(x), T.nnet.hard_sigmoid(x),
+               T.nnet.ultra_fast_sigmoid(x), T.nnet.relu(x), T.nnet.relu(x, 0.2)]
+        """),
+    'dp_nnet_softmax_with_bias': _code("""
+        x = T.matrix('x')
+        b = T.vector('b')
+        y = T.lvector('y')
+        sm = T.nnet.softmax_with_bias(x, b)
+        nll, sm2, am = T.nnet.crossentropy_softmax_argmax_1hot_with_bias(x, b, y)
+        out = [sm] + T.grad(T.sum(sm[:, 0]), [x, b]) + [nll, am] + T.grad(T.sum(nll), [x, b])
+        """),
+    'dp_nnet_crossentropy_softmax_1hot': _code("""
+        x = T.matrix('x')
+        y = T.ivector('y')
+        nll, sm = T.nnet.crossentropy_softmax_1hot(x, y)
+        out = [nll, sm, T.grad(T.mean(nll), x)]
+        """),
+    'dp_nnet_batch_normalization': _code("""
+        x, gamma, beta = T.matrix('x'), T.vector('gamma'), T.vector('beta')
+        mean, std = T.vector('mean'), T.vector('std')
+        y = T.nnet.bn.batch_normalization(x, gamma, beta, mean, std)
+        out = [y] + T.grad(y.sum(), [x, gamma])
+        """),
+    'dp_nnet_batch_normalization_train': _code("""
+        x = T.tensor4('x')
+        gamma, beta = T.vector('gamma'), T.vector('beta')
+        out, mean, invstd = T.nnet.bn.batch_normalization_train(x, gamma, beta, 'spatial')
+        out = [out, mean, invstd] + T.grad(out.sum(), [x, gamma])
+        """),
+    'dp_nnet_batch_normalization_test': _code("""
+        x = T.matrix('x')
+        gamma, beta, mean, var = T.vector('gamma'), T.vector('beta'), T.vector('m'), T.vector('v')
+        y = T.nnet.bn.batch_normalization_test(x, gamma, beta, mean, var)
+        out = [y] + T.grad(y.sum(), [x, var])
+        """),
+    'dp_nnet_neighbours': _code("""
+        x = T.tensor4('x')
+        n = T.nnet.neighbours.images2neibs(x, (2, 2))
+        out = [n, T.nnet.neighbours.images2neibs(x, (3, 3), (1, 1), mode='half'),
+               T.nnet.neighbours.neibs2images(n, (2, 2), x.shape), T.grad(n.sum(), x)]
+        """),
+}
+
+DEBUGPRINT_CASES.update(NNET_DEBUGPRINT_CASES)
+
 CASES = {}
-for _table in (CONV_VALUE_CASES, POOL_VALUE_CASES, DEBUGPRINT_CASES):
+for _table in (CONV_VALUE_CASES, POOL_VALUE_CASES, NNET_VALUE_CASES, DEBUGPRINT_CASES):
     CASES.update(_table)

@@ -301,7 +301,11 @@ class Pool(_PoolBase):
 
 
 class PoolGrad(_PoolBase):
-    """Common parts of the pooling gradients (their output is shaped like ``x``)."""
+    """Common parts of the pooling gradients (their output is shaped like ``x``). Their
+    gradients with respect to ``x`` (and ``maxout``) are zero; Theano's graphs add those
+    zeros to the other terms, and so do these."""
+
+    keeps_zero_grads = True
 
     @staticmethod
     def out_shape(imgshape, ws=None, ignore_border=False, stride=None, pad=None, ndim=2):
