@@ -146,3 +146,12 @@ def test_h_softmax_sums_to_one():
     out = f(rng.randn(5, 6), rng.randn(6, 4), rng.randn(4), rng.randn(4, 6, 3),
             rng.randn(4, 3))
     np.testing.assert_allclose(out.sum(axis=1), np.ones(5))
+
+
+def test_categorical_crossentropy_of_softmax_is_stabilized():
+    x, y = T.matrix('x'), T.ivector('y')
+    cost = T.nnet.categorical_crossentropy(T.nnet.softmax(x), y).sum()
+    f = theano.function([x, y], [cost, T.grad(cost, x)])
+    value, grad = f(np.array([[1000., 0., -1000.]]), np.array([2], dtype='int32'))
+    np.testing.assert_allclose(value, 2000.)
+    np.testing.assert_allclose(grad, [[1., 0., -1.]])
