@@ -158,10 +158,36 @@ def _padded_for_max(x, nd, ws, stride, pad, out):
     return jnp.pad(x, padding, constant_values=np.array(fill, dtype=x.dtype)), padding
 
 
+def _tiles(xp, nd, ws, out):
+    """The padded input with each pooled axis split in (window, offset): the windows of a
+    pooling whose stride is its window size, as a reshape."""
+    lead = xp.shape[:xp.ndim - nd]
+    shape = lead + tuple(v for o, w in zip(out, ws) for v in (o, w))
+    limits = lead + tuple(o * w for o, w in zip(out, ws))
+    return lax.slice(xp, (0,) * xp.ndim, limits).reshape(shape)
+
+
+def _window_axis(value, nd):
+    """``value`` (pooled shape) with an axis of length 1 after each pooled axis."""
+    lead = value.shape[:value.ndim - nd]
+    return value.reshape(lead + tuple(v for o in value.shape[value.ndim - nd:]
+                                      for v in (o, 1)))
+
+
 def _max_pool_grad(x, maxout, gz, nd, ws, stride, pad):
     """Each input element equal to its window's maximum gets the window's gradient."""
     out = maxout.shape[maxout.ndim - nd:]
     xp, padding = _padded_for_max(x, nd, ws, stride, pad, out)
+    if tuple(stride) == tuple(ws) and not any(pad):
+        # disjoint windows: one comparison over the tiled input (no scatter)
+        hit = jnp.where(_tiles(xp, nd, ws, out) == _window_axis(maxout, nd),
+                        _window_axis(gz, nd), jnp.zeros((), gz.dtype))
+        tiled = hit.reshape(x.shape[:x.ndim - nd] + tuple(o * w for o, w in zip(out, ws)))
+        spatial = x.shape[x.ndim - nd:]
+        widths = [(0, 0)] * (x.ndim - nd) + [(0, max(0, v - o * w))
+                                             for v, o, w in zip(spatial, out, ws)]
+        return jnp.pad(tiled, widths)[tuple(slice(None) for _ in range(x.ndim - nd)) +
+                                      tuple(slice(0, v) for v in spatial)]
     lead = x.ndim - nd
     zero = jnp.zeros((), gz.dtype)
     total = None
@@ -185,6 +211,11 @@ def _max_pool_grad_grad(x, maxout, ggx, nd, ws, stride, pad):
     xp, padding = _padded_for_max(x, nd, ws, stride, pad, out)
     ggxp = jnp.pad(ggx, padding)
     zero = jnp.zeros((), ggx.dtype)
+    if tuple(stride) == tuple(ws) and not any(pad):
+        picked = jnp.where(_tiles(xp, nd, ws, out) == _window_axis(maxout, nd),
+                           _tiles(ggxp, nd, ws, out), zero)
+        lead = x.ndim - nd
+        return picked.sum(axis=tuple(lead + 2 * i + 1 for i in range(nd)))
     total = None
     for offset in itertools.product(*[range(w) for w in ws]):
         picked = jnp.where(_offsets_view(xp, nd, offset, stride, out) == maxout,
@@ -439,7 +470,7 @@ def _deprecated_names(ws, stride, pad, ds, st, padding, nd):
             raise ValueError("You can't provide a tuple value to both 'ws' and 'ds'. Please "
                              "provide a value only to 'ws'.")
         warnings.warn("DEPRECATION: the 'ds' parameter is not going to exist anymore as it "
-                      "is going to be replaced by the parameter 'ws'.", stacklevel=3)
+                      "is going to be replaced by the parameter 'ws'.", stacklevel=4)
         ws = ds
     elif ws is None:
         raise ValueError('You must provide a tuple value for the window size.')
@@ -448,14 +479,14 @@ def _deprecated_names(ws, stride, pad, ds, st, padding, nd):
             raise ValueError("You can't provide a tuple value to both 'st and 'stride'. "
                              "Please provide a value only to 'stride'.")
         warnings.warn("DEPRECATION: the 'st' parameter is not going to exist anymore as it "
-                      "is going to be replaced by the parameter 'stride'.", stacklevel=3)
+                      "is going to be replaced by the parameter 'stride'.", stacklevel=4)
         stride = st
     if padding is not None:
         if pad not in (None, (0,) * nd):
             raise ValueError("You can't provide a tuple value to both 'padding' and pad.  "
                              "Please provide a value only to pad.")
         warnings.warn("DEPRECATION: the 'padding' parameter is not going to exist anymore "
-                      "as it is going to be replaced by the parameter 'pad'.", stacklevel=3)
+                      "as it is going to be replaced by the parameter 'pad'.", stacklevel=4)
         pad = padding
     return ws, stride, pad
 
