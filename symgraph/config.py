@@ -49,8 +49,8 @@ class Config:
                         check_indices=True)
         for name, value in defaults.items():
             object.__setattr__(self, name, value)
-        object.__setattr__(self, 'warn', _FlagGroup())
-        object.__setattr__(self, 'gpuarray', _FlagGroup())
+        for group in ('warn', 'gpuarray', 'conv', 'dnn'):  # conv.assert_shape, dnn.conv.algo_fwd
+            object.__setattr__(self, group, _FlagGroup())
 
     def __setattr__(self, name, value):
         if name not in self.__dict__:

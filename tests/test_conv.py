@@ -99,7 +99,7 @@ def test_shape_hints_are_checked_against_the_real_shapes():
     out = T.nnet.conv2d(x, w, input_shape=(None, 3, 8, 8), filter_shape=(4, 3, 3, 3))
     f = theano.function([x, w], out)
     assert f(np.zeros((5, 3, 8, 8)), np.zeros((4, 3, 3, 3))).shape == (5, 4, 6, 6)
-    with pytest.raises(ValueError, match=r'the filters has shape \(4, 3, 2, 3\) but '
+    with pytest.raises(ValueError, match=r'the filters have shape \(4, 3, 2, 3\) but '
                        r'filter_shape \(kshp\) says \(4, 3, 3, 3\)') as err:
         f(np.zeros((5, 3, 8, 8)), np.zeros((4, 3, 2, 3)))
     assert 'Backtrace when the node was created' in str(err.value)

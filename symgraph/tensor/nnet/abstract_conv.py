@@ -297,10 +297,10 @@ class BaseAbstractConv(Op):
         for i, (a, h) in enumerate(zip(actual, hint)):
             if a is not None and h is not None and int(a) != h:
                 raise ValueError(
-                    '%s shape mismatch: the %s has shape %s but %s says %s (dimension %d is '
+                    '%s shape mismatch: the %s %s shape %s but %s says %s (dimension %d is '
                     '%d, not %d). Give the real shape, or None for a length that varies.'
-                    % (self._class_name(), what, _shape_text(actual), given_as,
-                       _shape_text(hint), i, int(a), h))
+                    % (self._class_name(), what, 'have' if what == 'filters' else 'has',
+                       _shape_text(actual), given_as, _shape_text(hint), i, int(a), h))
 
     def _check_groups(self, channels, kern_channels, nfilters):
         g = self.num_groups
