@@ -12,7 +12,9 @@ that machine noise hits them alike):
 against symgraph's seed loop (``function([x, y], cost, updates=...)`` with numpy
 slices), its ``givens`` variant (index only), and its ``loop`` (one call per epoch). Also:
 call dispatch of ``f(x) = x + 1``, compile times, graph-size scaling, and PyTensor when it
-happens to be installed. Results go to stdout and ``benchmarks/results.json``.
+happens to be installed; then the loops of ``benchmarks/scan.py`` (theano.scan: the LXMLS
+Day 6 RNN, its training loop from cold, the DeepLearningTutorials LSTM). Results go to
+stdout and ``benchmarks/results.json``.
 """
 import json
 import os
@@ -281,6 +283,9 @@ def main():
     for row in scaling:
         print('  ' + ', '.join('%s %s' % (k, ('%.2f' % v) if isinstance(v, float) else v)
                                for k, v in row.items()))
+
+    from benchmarks import scan
+    results['scan'] = scan.run()
     with open(os.path.join(HERE, 'results.json'), 'w') as f:
         json.dump(results, f, indent=1)
 

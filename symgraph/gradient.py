@@ -9,10 +9,11 @@ import warnings
 import numpy as np
 
 from symgraph.config import config
-from symgraph.graph.basic import (Apply, Constant, Op, Variable, clone_replace, format_trace,
-                                  paused_gc, toposort)
+from symgraph.graph.basic import (Apply, Constant, Op, Type, Variable, clone_replace,
+                                  format_trace, paused_gc, toposort)
 from symgraph.tensor import elemwise as ew
-from symgraph.tensor.basic import Alloc, Rebroadcast, patternbroadcast, specify_shape, stack
+from symgraph.tensor.basic import (Alloc, Rebroadcast, arange, patternbroadcast, specify_shape,
+                                   stack)
 from symgraph.tensor.reduction import Sum, sum as reduce_sum
 from symgraph.tensor.shape import Reshape
 from symgraph.tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES
@@ -21,6 +22,51 @@ from symgraph.tensor.var import as_tensor_variable, constant
 
 class DisconnectedInputError(ValueError):
     """A variable to differentiate with respect to is not part of the cost's graph."""
+
+
+class NullTypeGradError(TypeError):
+    """A gradient that an op declares undefined (``grad_undefined``) was needed."""
+
+
+class NullType(Type):
+    """The type of an undefined gradient (Theano's): ``why_null`` says why. An op's
+    ``grad`` returns one for an input whose gradient is undefined; ``grad`` raises
+    NullTypeGradError if that gradient is needed."""
+
+    _props = ('why_null',)
+    variable_class = Variable
+
+    def __init__(self, why_null='(no explanation given)'):
+        self.why_null = why_null
+
+    def __str__(self):
+        return 'NullType'
+
+
+class DisconnectedType(Type):
+    """The type of the gradient of an input the outputs do not depend on (Theano's): an
+    op's ``grad`` may return ``DisconnectedType()()``, which counts as no gradient."""
+
+    variable_class = Variable
+
+    def __str__(self):
+        return 'DisconnectedType'
+
+
+def disconnected_type():
+    return DisconnectedType()()
+
+
+def grad_undefined(op, x_pos, x, comment=''):
+    """The gradient of input ``x_pos`` (``x``) of ``op``, which is mathematically undefined."""
+    return NullType('This variable is Null because the grad method for input %s (%s) of the '
+                    '%s op is mathematically undefined. %s' % (x_pos, x, op, comment))()
+
+
+def grad_not_implemented(op, x_pos, x, comment=''):
+    """The gradient of input ``x_pos`` (``x``) of ``op``, which is not implemented."""
+    return NullType('This variable is Null because the grad method for input %s (%s) of the '
+                    '%s op is not implemented. %s' % (x_pos, x, op, comment))()
 
 
 def _grad_name(cost, wrt):
@@ -175,6 +221,13 @@ def backpropagate(seeds, wrt, constants=()):
         discrete_node = all(out.dtype in DISCRETE_DTYPES for out in node.outputs)
         keep_zeros = node.op.keeps_zero_grads
         for var, g in zip(node.inputs, input_grads):
+            if isinstance(getattr(g, 'type', None), (NullType, DisconnectedType)):
+                if isinstance(g.type, NullType) and var in connected and var not in \
+                        constants and var.dtype not in DISCRETE_DTYPES:
+                    raise NullTypeGradError('grad: the gradient through input %d (%s) of %s is '
+                                            'undefined: %s' % (node.inputs.index(var), var,
+                                                               node.op, g.type.why_null))
+                g = None
             if var not in connected or var in constants:
                 continue
             rank = order.get((var, node), len(order))
@@ -183,6 +236,8 @@ def backpropagate(seeds, wrt, constants=()):
                 # to them, with gradient zero, whatever the op says.
                 if g is not None or discrete_node:
                     terms.setdefault(var, []).append((rank, ZERO))
+            elif isinstance(g, ew.NullGrad):  # Theano's undefined or unimplemented gradient
+                raise g.error()
             elif g is not None:
                 term = ZERO if all_zero else _term(g, var, zero_memo, keep_zeros)
                 terms.setdefault(var, []).append((rank, term))
@@ -369,8 +424,21 @@ class GradClip(_ViewOp):
         return [ew.clip(output_grads[0], self.lower, self.upper)]
 
 
+class UndefinedGrad(_ViewOp):
+    """Its gradient is undefined: differentiating with respect to what it reads raises
+    NullTypeGradError (``undefined_grad``; the random streams wrap their parameters in it,
+    as Theano does)."""
+
+    def grad(self, node, output_grads):
+        return [grad_undefined(self, 0, node.inputs[0])]
+
+
 def disconnected_grad(x):
     return DisconnectedGrad()(x)
+
+
+def undefined_grad(x):
+    return UndefinedGrad()(x)
 
 
 def zero_grad(x):
@@ -393,8 +461,9 @@ def consider_constant(x):
 def jacobian(expression, wrt, consider_constant=None, disconnected_inputs='raise'):
     """d expression / d wrt for a vector (or scalar) ``expression``, one row per element.
 
-    The rows are built symbolically, one gradient per element, so the length of the
-    expression must be known when the graph is built.
+    For a length known when the graph is built, the rows are built symbolically, one
+    gradient per element; otherwise, as in Theano, a ``scan`` over the entries computes
+    one row per step.
     """
     expression = as_tensor_variable(expression)
     single = not isinstance(wrt, (list, tuple))
@@ -402,16 +471,32 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs='raise
     if expression.ndim == 0:
         result = grad(expression, wrt_list, consider_constant, disconnected_inputs)
         return result[0] if single else result
-    if expression.ndim != 1 or expression.static_shape[0] is None:
-        raise TypeError('jacobian needs a scalar or a vector of statically known length; %s '
-                        'has type %s and shape %s' % (expression, expression.type,
-                                                     ew.shape_text(expression.static_shape)))
+    if expression.ndim != 1:
+        raise TypeError('jacobian expects a 1 dimensional variable as `expression`. If not '
+                        'use flatten to make it a vector; %s has type %s'
+                        % (expression, expression.type))
+    if expression.static_shape[0] is None:
+        return _scanned_jacobian(expression, wrt_list, single, consider_constant,
+                                 disconnected_inputs)
     # One row per entry: the graph holds only for values of the length known now.
     expression = specify_shape(expression, expression.static_shape)
     rows = [grad(expression[i], wrt_list, consider_constant, disconnected_inputs)
             for i in range(expression.static_shape[0])]
     result = [stack([row[k] for row in rows]) for k in range(len(wrt_list))]
     return result[0] if single else result
+
+
+def _scanned_jacobian(expression, wrt_list, single, consider_constant, disconnected_inputs):
+    """The rows of a jacobian of a vector of unknown length, one per step of a scan (the
+    step receives the outer variables, as Theano's scan gives them)."""
+    from symgraph import scan_module  # upward call: scan's op is built on this module
+
+    def row(i, expr, *wrt_vars):
+        return [grad(expr[i], w, consider_constant, disconnected_inputs) for w in wrt_vars]
+    rows, _ = scan_module.scan(row, sequences=arange(expression.shape[0]),
+                               non_sequences=[expression] + wrt_list)
+    rows = rows if isinstance(rows, list) else [rows]
+    return rows[0] if single else rows
 
 
 def hessian(cost, wrt, consider_constant=None, disconnected_inputs='raise'):
@@ -463,6 +548,11 @@ def Rop(f, wrt, eval_points):
     for out in fs:
         out = as_tensor_variable(out)
         dummy = out.type('dummy_cotangent')
+        if config.compute_test_value != 'off':
+            try:
+                dummy.tag.test_value = np.zeros_like(out.get_test_value())
+            except AttributeError:
+                pass
         vjps = Lop(out, wrt_list, dummy, disconnected_inputs='ignore')
         inner = sum_all([ew.mul(v, p) for v, p in zip(vjps, points)])
         jvp = grad(inner, dummy, disconnected_inputs='ignore')

@@ -293,7 +293,7 @@ def test_contractive_autoencoder_gradient_has_no_jacobian_backward_pass():
     # Only the forward pass of the Jacobian term is 3-d: two reshapes, the product, the
     # square (a backward pass would add its gradient's 3-d products, fills and sums).
     three_d = sorted(str(n.op) for n in f._nodes if n.outputs[0].ndim == 3)
-    assert three_d == ['Elemwise{mul,no_inplace}', 'Elemwise{pow,no_inplace}', 'Reshape{3}',
+    assert three_d == ['Elemwise{mul,no_inplace}', 'Elemwise{sqr,no_inplace}', 'Reshape{3}',
                        'Reshape{3}']
 
 

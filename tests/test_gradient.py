@@ -682,8 +682,13 @@ def test_jacobian_against_numpy():
     np.testing.assert_allclose(Jl[0].eval(), np.diag(1 - np.tanh(uv) ** 2))
     np.testing.assert_allclose(Jl[1].eval(), np.zeros((3, 2, 2)))
     np.testing.assert_allclose(gradient.jacobian((u ** 3).sum(), u).eval(), 3 * uv ** 2)
-    with pytest.raises(TypeError, match='statically known length'):
-        gradient.jacobian(T.vector('free') * 2, T.vector('free2'))
+    # A vector of unknown length: one row per step of a scan, as in Theano.
+    x = T.vector('x')
+    J, H = gradient.jacobian(x ** 2 * x.sum(), x), gradient.hessian((x ** 3).sum(), x)
+    xv = np.array([1.0, 2.0, 3.0])
+    jv, hv = theano.function([x], [J, H])(xv)
+    np.testing.assert_allclose(jv, np.diag(2 * xv * xv.sum()) + (xv ** 2)[:, None])
+    np.testing.assert_allclose(hv, np.diag(6 * xv))
 
 
 def test_hessian_against_numpy():

@@ -584,10 +584,11 @@ def test_reshape_with_a_symbolic_shape_input():
     v = np.arange(6.0)
     check(T.reshape(x, shp, ndim=2), {x: v, shp: np.array([2, 3])}, v.reshape(2, 3))
     check(T.reshape(x, shp, ndim=2), {x: v, shp: np.array([3, -1])}, v.reshape(3, 2))
-    # Compiled, a shape read from an input's *value* cannot be known: a clear error says so.
+    # Compiled, a shape read from an input's *value* is worked out before the call (one
+    # program per distinct shape), as Theano computes it when it runs.
     f = theano.function([x, shp], T.reshape(x, shp, ndim=2))
-    with pytest.raises(TypeError, match='depends on the value of a function input'):
-        f(v, np.array([2, 3]))
+    np.testing.assert_array_equal(f(v, np.array([2, 3])), v.reshape(2, 3))
+    np.testing.assert_array_equal(f(v, np.array([3, -1])), v.reshape(3, 2))
 
 
 def test_compiled_shape_arithmetic_stays_static():
@@ -732,6 +733,18 @@ def test_arange_with_symbolic_bounds():
     f = theano.function([y], T.arange(y.shape[0]) * 2)
     np.testing.assert_array_equal(f(yv), np.arange(4) * 2)
     np.testing.assert_array_equal(f(yv[:2]), np.arange(2) * 2)
+
+
+def test_arange_of_function_inputs():
+    """Bounds given as inputs are worked out before the call: one program per length."""
+    n, m = T.lscalar('n'), T.lscalar('m')
+    f = theano.function([n, m], T.arange(n, m, 2) ** 2)
+    for a, b in [(1, 8), (0, 3), (1, 8)]:
+        np.testing.assert_array_equal(f(a, b), np.arange(a, b, 2) ** 2)
+    assert f.stats.programs == 2
+    squares, _ = theano.scan(lambda i: i ** 2, sequences=T.arange(n))  # LXMLS Day 6, 6.2
+    g = theano.function([n], squares)
+    np.testing.assert_array_equal(g(10), np.arange(10) ** 2)
 
 
 def test_alloc_zeros_ones():
@@ -1068,13 +1081,17 @@ def test_softmax_is_stable_for_large_inputs():
         np.exp(v - v.max(1, keepdims=True)).sum(1, keepdims=True)))
 
 
-def test_softmax_of_a_vector_is_a_vector():
-    """Theano 1.0.5 pads a vector to a (1, n) row, with a warning announcing that it would
-    return a vector in later releases; symgraph returns the vector."""
+def test_softmax_of_a_vector_is_a_row():
+    """As Theano 1.0.5: a vector is padded to a (1, n) row, with Theano's warning that
+    later releases would return a vector."""
     x = T.vector('x')
     v = np.array([1.0, 2.0, 3.0])
-    check(T.nnet.softmax(x), {x: v}, np_softmax(v[None])[0])
-    check(T.nnet.log_softmax(x), {x: v}, np.log(np_softmax(v[None])[0]))
+    with pytest.warns(UserWarning, match='DEPRECATION: If x is a vector, Softmax'):
+        out = T.nnet.softmax(x)
+    assert out.broadcastable == (True, False)
+    check(out, {x: v}, np_softmax(v[None]))
+    with pytest.warns(UserWarning, match='LogSoftmax will not automatically pad'):
+        check(T.nnet.log_softmax(x), {x: v}, np.log(np_softmax(v[None])))
 
 
 @pytest.mark.parametrize('dtype', FLOATS)

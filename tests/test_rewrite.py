@@ -880,8 +880,8 @@ class RandomGraphs:
             k = rng.randint(3)
             if k == 0:
                 return Expr(x.dimshuffle('x', 0).T.dimshuffle(0), s, b, 'ds(%s)' % t)
-            if k == 1 and b <= 20:
-                return Expr(T.nnet.softmax(x), s, 1.0, 'softmax(%s)' % t)
+            if k == 1 and b <= 20:  # (a vector's softmax is a (1, n) row, as in Theano)
+                return Expr(T.nnet.softmax(x)[0], s, 1.0, 'softmax(%s)[0]' % t)
             other = self.partner(rng, pool, (3,) + s)
             if other is not None:
                 return Expr(other.var + x, other.shape, b + other.bound,

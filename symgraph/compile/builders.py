@@ -5,6 +5,7 @@ lowering context, and differentiated symbolically by another OpFromGraph whose i
 is the gradient of this one (inputs, outputs and output gradients in, one gradient per
 input out), as Theano builds it. Shared variables the graph reads become implicit inputs.
 """
+from symgraph.config import change_flags
 from symgraph.gradient import backpropagate
 from symgraph.graph.basic import Apply, Op
 from symgraph.graph.inner import InnerGraph
@@ -65,11 +66,15 @@ class OpFromGraph(Op):
     def gradient_op(self):
         """The OpFromGraph of this one's gradient (made once)."""
         if self._grad_op is None:
-            inner = self.inner
-            seeds = [out.type() for out in inner.outputs]
-            found = backpropagate(dict(zip(inner.outputs, seeds)), inner.inputs)
-            grads = [found.get(var) if found.get(var) is not None else ew.zeros_like(var)
-                     for var in inner.inputs]
-            self._grad_op = OpFromGraph(inner.inputs + inner.outputs + seeds, grads)
+            with change_flags(compute_test_value='off'):  # fresh inputs: no test values
+                self._grad_op = self._make_gradient_op()
         return self._grad_op
+
+    def _make_gradient_op(self):
+        inner = self.inner
+        seeds = [out.type() for out in inner.outputs]
+        found = backpropagate(dict(zip(inner.outputs, seeds)), inner.inputs)
+        grads = [found.get(var) if found.get(var) is not None else ew.zeros_like(var)
+                 for var in inner.inputs]
+        return OpFromGraph(inner.inputs + inner.outputs + seeds, grads)
 

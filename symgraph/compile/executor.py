@@ -14,14 +14,16 @@ import time
 import jax
 import numpy as np
 
-from symgraph.compile import slices
+from symgraph.compile import nanguardmode, slices
+from symgraph.compile.interpreter import evaluate
 from symgraph.compile.io import MissingInputError
 from symgraph.compile.layout import ArgumentLayout, restore
 from symgraph.compile.loop import run_loop
 from symgraph.compile.lower import Lowering, raise_index_error, run_nodes
 from symgraph.config import config
-from symgraph.graph.basic import Constant, format_trace, paused_gc, toposort
-from symgraph.placement import default_device
+from symgraph.graph.basic import Constant, clone_replace, format_trace, paused_gc, toposort
+from symgraph.graph.fg import FunctionGraph
+from symgraph.placement import default_device, to_device
 from symgraph.tensor.basic import Shape
 from symgraph.tensor.sharedvar import SharedVariable
 
@@ -30,13 +32,19 @@ class Function:
     """A compiled graph. Call it with one value per input (positionally or by name)."""
 
     def __init__(self, spec, inputs, outputs, output_borrow, single_output, updates, mode, name,
-                 builder):
+                 builder, state=None, profile=None):
+        """``inputs``: every In, in order; ``state``: {position: the hidden shared variable
+        that holds the value of an input with an update or a shared container (In(s,
+        value=..., update=...)), which the graph reads in place of the input}."""
         self._spec = spec
         self._builder = builder
         self.name = name
         self.mode = mode
+        self.profile = profile
         self.inputs = inputs
-        self.input_vars = [i.variable for i in inputs]
+        self._state = dict(state or {})
+        self._program_positions = [k for k in range(len(inputs)) if k not in self._state]
+        self.input_vars = [inputs[k].variable for k in self._program_positions]
         self.single_output = single_output
         self._output_borrow = output_borrow
         self.outputs = outputs
@@ -52,7 +60,12 @@ class Function:
         self._constants = [v for v in leaves if isinstance(v, Constant)]
         self._input_index = {v: k for k, v in enumerate(self.input_vars)}
         self._names = {i.name: k for k, i in enumerate(inputs) if i.name}
-        self._converters = [self._make_converter(k, i) for k, i in enumerate(inputs)]
+        self._all_converters = [self._make_converter(k, i) for k, i in enumerate(inputs)]
+        self._converters = [self._all_converters[k] for k in self._program_positions]
+        self._defaults = {k: self._all_converters[k](i.value) for k, i in enumerate(inputs)
+                          if k not in self._state and i.value is not None}
+        self._any_implicit = any(i.implicit for i in inputs)
+        self._state_arrays = {}  # position -> (device value, its numpy array), for f[s]
         self._dynamic_slices = slices.dynamic_slices(
             self._nodes, _traced(self._nodes, self.input_vars + self._donated + self._kept))
         self._resolve_lengths = slices.make_length_resolver(self._dynamic_slices,
@@ -61,7 +74,7 @@ class Function:
         self._layout = ArgumentLayout(self.input_vars, self._kept, self._nodes, all_outputs,
                                       self._device)
         # Precomputed for the call path.
-        self._n_inputs = len(inputs)
+        self._n_inputs = len(self.input_vars)
         self.updated_containers = [v.container for v in self._donated]
         self._kept_containers = [v.container for v in self._kept]
         # The function's own lock first (its caches and staging buffers are per function),
@@ -70,11 +83,16 @@ class Function:
             set(self.updated_containers + self._kept_containers), key=lambda c: c.order)]
         self._check_indices = config.check_indices
         self._index_checks = {}  # slice lengths -> (node, axis, size) of each index check
+        self._nan_guard = mode.nan_guard
+        self._guard_checks = {}  # slice lengths -> (node, variable) of each NanGuardMode flag
         self._programs = {}
         self.stats = CompileStats()
         self.loop_programs = {}  # loop()'s compiled epochs, by slice lengths
         self._last_key = self._last_values = None
         self._trust_input = False
+        self._maker = None
+        if profile is not None:
+            profile.nb_nodes = len(self._nodes)
         self._call = self._make_call()
 
     # -- compile-time checks ------------------------------------------------------------
@@ -126,28 +144,54 @@ class Function:
         return convert
 
     def _bind(self, args, kwargs):
-        n = len(self.inputs)
-        if len(args) > n:
+        """The values of the program's inputs for a call's arguments: positional ones fill
+        the inputs in order (implicit ones excepted), keywords by name, defaults the rest.
+        A value given for a stateful input is stored in its state (under the call's locks)
+        and read from there."""
+        if len(args) > len(self.inputs):
             raise TypeError('Too many parameters passed to function "%s": it takes %d inputs '
-                            '(%s), got %d' % (self.name, n, ', '.join(
-                                str(v) for v in self.input_vars), len(args)))
-        values = list(args) + [_MISSING] * (n - len(args))
+                            '(%s), got %d' % (self.name, len(self.inputs), ', '.join(
+                                str(i.variable) for i in self.inputs), len(args)))
+        values = list(args) + [_MISSING] * (len(self.inputs) - len(args))
+        for pos in range(len(args)):
+            if self.inputs[pos].implicit:
+                raise TypeError('Tried to provide value for implicit input: %s'
+                                % (self.inputs[pos].name or self.inputs[pos].variable))
         for key, value in kwargs.items():
             pos = self._names.get(key)
             if pos is None:
+                unnamed = len(self.inputs) - len(self._names)
                 raise TypeError('Unknown input or state: %s. The function "%s" has %d named '
-                                'inputs (%s).' % (key, self.name, len(self._names),
-                                                  ', '.join(self._names)))
+                                'inputs (%s)%s.' % (
+                                    key, self.name, len(self._names), ', '.join(self._names),
+                                    ', and %d unnamed input%s which thus cannot be accessed '
+                                    "through keyword argument (use 'name=...' in a variable's "
+                                    'constructor to give it a name)' % (
+                                        unnamed, '' if unnamed == 1 else 's') if unnamed else ''))
+            if self.inputs[pos].implicit:
+                raise TypeError('Tried to provide value for implicit input: %s' % key)
             if values[pos] is not _MISSING:
                 raise TypeError('Input %s of function "%s" was given twice' % (key, self.name))
             values[pos] = value
+        writes = []
         for pos, value in enumerate(values):
-            if value is _MISSING:
-                spec = self.inputs[pos]
-                if not spec.has_default:
+            if pos in self._state:
+                if value is not _MISSING:
+                    writes.append((self._state[pos].container, self._all_converters[pos](value)))
+            elif value is _MISSING:
+                if pos not in self._defaults:
+                    spec = self.inputs[pos]
                     raise TypeError('Missing required input: %s (input %d of function "%s")'
-                                    % (spec.name or self.input_vars[pos], pos, self.name))
-                values[pos] = spec.value
+                                    % (spec.name or spec.variable, pos, self.name))
+                values[pos] = self._defaults[pos]
+        if not self._state:
+            return values
+        values = [values[k] for k in self._program_positions]
+        if writes:  # only once every argument is known to be good: a failed call changes nothing
+            for convert, value in zip(self._converters, values):
+                convert(value)
+            for container, value in writes:
+                container.value = to_device(value)
         return values
 
     # -- compiled programs ----------------------------------------------------------------
@@ -165,18 +209,24 @@ class Function:
         length_map = {(node, dim): length
                       for (node, dim, _, _), length in zip(self._dynamic_slices, lengths)}
         check_indices, index_checks = self._check_indices, self._index_checks
+        nan_guard, guard_checks = self._nan_guard, self._guard_checks
 
         def run(donated_values, kept_values, input_values):
-            """(outputs, new shared values, index verdict or None), as traced values."""
+            """(outputs, new shared values, index verdict or None, NanGuardMode flags or
+            None), as traced values."""
             values = {c: c.data for c in constants}
             values.update(zip(donated, donated_values))
             values.update(zip(kept, restore(kept_values, kept_transposed)))
             values.update(zip(inputs, restore(input_values, layout)))
-            lowering = Lowering(length_map, check_indices)
+            lowering = Lowering(length_map, check_indices, nan_guard)
+            if nan_guard is not None:
+                for var in inputs + donated + kept:
+                    lowering.guard(None, var, values[var])
             run_nodes(nodes, values, lowering, keep=list(outputs) + list(update_exprs))
             verdict, index_checks[lengths] = lowering.checked()
+            guard, guard_checks[lengths] = lowering.guarded()
             return (tuple(values[o] for o in outputs), tuple(values[e] for e in update_exprs),
-                    verdict)
+                    verdict, guard)
         return run
 
     def _jitted(self, key):
@@ -185,18 +235,23 @@ class Function:
         index verdict when the program checks indices)."""
         run = self._graph_fn(key)
         n_donated, n_kept = len(self._donated), len(self._kept)
+        guard_blocks = self.mode.blocks_updates
 
         def flat(*args):
             old_values = args[:n_donated]
-            outs, new_values, verdict = run(old_values, args[n_donated:n_donated + n_kept],
-                                            args[n_donated + n_kept:])
-            if verdict is None:
-                return outs + new_values
-            # An index out of range leaves the (donated) shared values as they were.
-            in_range = verdict[0] != 0
-            new_values = tuple(jax.numpy.where(in_range, new, old)
-                               for new, old in zip(new_values, old_values))
-            return outs + new_values + (verdict,)
+            outs, new_values, verdict, guard = run(
+                old_values, args[n_donated:n_donated + n_kept], args[n_donated + n_kept:])
+            # An index out of range (or a NaN under NanGuardMode) leaves the (donated)
+            # shared values as they were.
+            ok = None if verdict is None else verdict[0] != 0
+            if guard is not None and guard_blocks:
+                clean = jax.numpy.all(guard == 0)
+                ok = clean if ok is None else ok & clean
+            if ok is not None:
+                new_values = tuple(jax.numpy.where(ok, new, old)
+                                   for new, old in zip(new_values, old_values))
+            return outs + new_values + ((verdict,) if verdict is not None else ()) + (
+                (guard,) if guard is not None else ())
         return jax.jit(flat, donate_argnums=tuple(range(n_donated)))
 
     def _compiled(self, key, flat_args):
@@ -209,9 +264,17 @@ class Function:
         if program is None:
             start = time.perf_counter()
             with jax.default_device(self._device):
-                program = by_shape[signature] = self._jitted(key).lower(*flat_args).compile()
+                program = self._jitted(key).lower(*flat_args).compile()
+            seconds = time.perf_counter() - start
             self.stats.programs += 1
-            self.stats.compile_seconds += time.perf_counter() - start
+            self.stats.compile_seconds += seconds
+            if self.profile is not None:
+                program = self.profile.record_program(
+                    'slice lengths %s, arguments %s' % (
+                        list(key[1]), ' '.join('x'.join(map(str, shape)) or 'scalar'
+                                               for shape, _ in signature[len(self._donated):])),
+                    seconds, program)
+            by_shape[signature] = program
         return program
 
     # -- calling ----------------------------------------------------------------------
@@ -231,9 +294,11 @@ class Function:
     def _make_call(self):
         """The call path as a closure over everything decided at compile time."""
         if self.mode.linker == 'py':
-            return self._locked(
-                lambda *args, **kwargs: self._call_py(self._bind_and_convert(args, kwargs)))
-        n_inputs, converters, bind = self._n_inputs, self._converters, self._bind
+            return self._timed(self._locked(
+                lambda *args, **kwargs: self._call_py(self._bind_and_convert(args, kwargs))))
+        converters, bind = self._converters, self._bind
+        # With inputs that are state or implicit, every call binds its arguments.
+        n_inputs = -1 if self._state or self._any_implicit else self._n_inputs
         program_key, compiled, guarded = self._program_key, self._compiled, self._guarded
         stage, stage_positions = self._layout.stage, self._layout.stage_positions
         donated_containers, kept_values = self.updated_containers, self._kept_values
@@ -246,6 +311,7 @@ class Function:
             self._resolve_lengths is None else None
         kept_containers = None if self._layout.any_kept_transposed else self._kept_containers
         always_guarded = any(node.op.calls_host for node in self._nodes)
+        nan_guard = self._nan_guard is not None
         last = [None, None]  # key and program of the previous call
 
         trust_input = self._trust_input
@@ -281,14 +347,56 @@ class Function:
                 results = guarded(program, flat_args)
             for container, value in zip(donated_containers, results[n_outputs:n_results]):
                 container.value = value
-            if len(results) > n_results and not np.asarray(results[n_results])[0]:
-                raise_index_error(index_checks[key[1]], results[n_results])
+            extra = len(results) - n_results
+            if extra:
+                if not nan_guard:
+                    if not np.asarray(results[n_results])[0]:
+                        raise_index_error(index_checks[key[1]], results[n_results])
+                else:  # the index verdict if any, then the NanGuardMode flags
+                    if extra > 1 and not np.asarray(results[n_results])[0]:
+                        raise_index_error(index_checks[key[1]], results[n_results])
+                    self._report_nan(key, results[-1], args)
             if single:
                 return np.asarray(results[0]) if borrow[0] else np.array(results[0])
             if not n_outputs and stage_positions:
                 jax.block_until_ready(results)  # the staging buffers are reused next call
             return self._format(results[:n_outputs])
-        return self._locked(call)
+        return self._timed(self._locked(call))
+
+    def _timed(self, call):
+        """``call`` adding its time to the mode's ``call_time`` (and to the profile)."""
+        mode, profile, clock, stats = self.mode, self.profile, time.perf_counter, self.stats
+        # A call that compiles a program does not count that time (Theano compiled in
+        # function()): it goes to the compile time.
+        if profile is None:
+            def call_timed(*args, **kwargs):
+                start, compiling = clock(), stats.compile_seconds
+                result = call(*args, **kwargs)
+                mode.call_time += clock() - start - (stats.compile_seconds - compiling)
+                return result
+            return call_timed
+
+        def call_profiled(*args, **kwargs):
+            start, compiling = clock(), stats.compile_seconds
+            try:
+                return call(*args, **kwargs)
+            finally:
+                elapsed = clock() - start - (stats.compile_seconds - compiling)
+                mode.call_time += elapsed
+                profile.fct_callcount += 1
+                profile.fct_call_time += elapsed
+        return call_profiled
+
+    def _report_nan(self, key, flags, args):
+        """NanGuardMode's error (or logged message) for a call whose flags are set."""
+        flags = np.asarray(flags)
+        if not flags.any():
+            return
+        given = dict(zip(self.input_vars, [convert(v) for convert, v in
+                                           zip(self._converters, args)]))
+        nanguardmode.report(self._guard_checks[key[1]], flags,
+                            lambda node: evaluate(node.inputs, given),
+                            lambda node: self._nodes.index(node))
 
     def _locked(self, call):
         """``call`` holding the function's locks (see holding_state)."""
@@ -348,7 +456,7 @@ class Function:
         state = {c: c.data for c in self._constants}
         state.update((v, v.container.value) for v in self._donated + self._kept)
         state.update(zip(self.input_vars, values))
-        run_nodes(self._nodes, state)
+        self.mode.run_graph(self._nodes, state)
         outs = [state[o] for o in self.outputs]
         for var, expr in zip(self._donated, self.update_exprs):
             var.container.value = jax.numpy.asarray(state[expr])
@@ -395,6 +503,11 @@ class Function:
         axis, e.g. ``train.loop(index=np.arange(n_batches))``). Updates are applied in
         order, exactly as that many separate calls would; outputs come back stacked.
         """
+        if self._state or self._nan_guard is not None:
+            raise NotImplementedError(
+                'loop() of function "%s": %s; call it step by step instead' % (
+                    self.name, 'it runs under NanGuardMode' if self._nan_guard is not None
+                    else 'it has inputs with updates (In(..., update=...))'))
         return run_loop(self, self._bind(sequences, kw_sequences), n_steps)
 
     # -- inspection -------------------------------------------------------------------
@@ -417,11 +530,210 @@ class Function:
         shared += [spec(v) for v in self._kept_values()]
         return shared + [spec(v.T if t else v) for v, t in zip(self._last_values, key[0])]
 
+    # -- Theano's inspection and state: f.maker, f[x], f.value, f.container, copy ---------
+    @property
+    def maker(self):
+        """Theano's ``f.maker``: ``.fgraph`` (the compiled graph: ``.inputs``, ``.outputs``,
+        ``.toposort()``, ``.apply_nodes``), ``.inputs`` (the In of each input), ``.outputs``,
+        ``.mode``, ``.profile``."""
+        if self._maker is None:
+            self._maker = FunctionMaker(self)
+        return self._maker
+
+    def _position(self, key):
+        if isinstance(key, int) and not isinstance(key, bool):
+            if not -len(self.inputs) <= key < len(self.inputs):
+                raise IndexError('function "%s" has %d inputs, not %d'
+                                 % (self.name, len(self.inputs), key + 1))
+            return key % len(self.inputs)
+        if isinstance(key, str):
+            if key in self._names:
+                return self._names[key]
+        else:
+            for k, spec in enumerate(self.inputs):
+                if spec.variable is key:
+                    return k
+        raise KeyError('function "%s" has no input %r' % (self.name, key))
+
+    def __getitem__(self, key):
+        """The value stored for an input (its state, or its default value)."""
+        return self.container[key].value
+
+    def __setitem__(self, key, value):
+        self.container[key].value = value
+
+    def __contains__(self, key):
+        try:
+            self._position(key)
+        except (KeyError, IndexError):
+            return False
+        return True
+
+    @property
+    def value(self):
+        """``f.value[x]``: the values stored for the inputs (also ``f[x]``)."""
+        return _InputValues(self)
+
+    @property
+    def container(self):
+        """``f.container[x]``: the storage of each input's value; a stateful input's may be
+        given to another function, ``In(s, value=f.container[s], update=...)``, which then
+        shares the state."""
+        return _InputContainers(self)
+
+    def copy(self, share_memory=False, swap=None, delete_updates=False, name=None,
+             profile=None):
+        """A copy of this function (Theano's ``f.copy``). Unless ``share_memory``, it has
+        its own copies of the shared variables and input states it uses, so calling one
+        does not change what the other sees; ``swap`` ({shared variable: another of the
+        same type}) makes the copy use other shared variables; ``delete_updates`` leaves
+        its updates out. As Theano's, the copy returns a list of outputs."""
+        swap = dict(swap or {})
+        for old, new in swap.items():
+            if not isinstance(old, SharedVariable) or not isinstance(new, SharedVariable):
+                raise TypeError('copy(swap=...) maps shared variables to shared variables; '
+                                'got %r: %r' % (old, new))
+            if old.type != new.type:
+                raise TypeError('copy(swap=...): %s of type %s cannot be swapped for %s of '
+                                'type %s' % (old, old.type, new, new.type))
+        replace = dict(swap)
+        if not share_memory:
+            for var in self._donated + self._kept:
+                if var not in replace:
+                    replace[var] = _private_copy(var)
+        graph = [_substitute(v, replace) for v in self.outputs]
+        updates = [] if delete_updates else [
+            (replace.get(t, t), _substitute(e, replace))
+            for t, e in zip(self.update_targets, self.update_exprs)]
+        state = {k: replace.get(v, v) for k, v in self._state.items()}
+        if delete_updates:  # a state without its update is a plain default
+            state = {}
+        # As in Theano (and its tutorial), a copy returns its outputs as a list, also
+        # when the original returned a single one.
+        spec = _copy_spec(self._spec, swap, delete_updates)
+        copied = Function(spec, list(self.inputs), graph, list(self._output_borrow), False,
+                          updates, self.mode, name or self.name, self._builder, state=state,
+                          profile=profile)
+        copied._defaults = dict(self._defaults)
+        if delete_updates:
+            for k, var in self._state.items():
+                copied._defaults[k] = np.asarray(var.container.value)
+        return copied
+
+    def free(self):
+        """Theano frees its intermediate storage here; XLA frees a program's temporaries
+        when it returns, so there is nothing to free."""
+
     def __reduce__(self):
         return (_call_with_keywords, (self._builder, self._spec))
 
 
 _MISSING = object()
+
+
+def _private_copy(var):
+    """A shared variable like ``var`` with a copy of its value (for Function.copy)."""
+    copy = var.clone()
+    copy.container = type(var.container)(jax.numpy.copy(var.container.value))
+    return copy
+
+
+def _substitute(var, replace):
+    return clone_replace([var], replace)[0] if replace else var
+
+
+def _copy_spec(spec, swap, delete_updates):
+    """What a copy is made from when it is unpickled: the original's arguments with the
+    swapped shared variables and without updates if they were deleted."""
+    spec = dict(spec)
+    outputs = spec['outputs']
+    if outputs is not None and not isinstance(outputs, (list, tuple)):
+        spec['outputs'] = [outputs]
+    if delete_updates:
+        spec['updates'], spec['no_default_updates'] = None, True
+    if swap:
+        updates = spec['updates']
+        pairs = list(updates.items()) if isinstance(updates, dict) else list(updates or [])
+        spec['updates'] = [(swap.get(t, t), e) for t, e in pairs]
+        givens = spec['givens']
+        pairs = list(givens.items()) if isinstance(givens, dict) else list(givens or [])
+        spec['givens'] = pairs + [(old, new) for old, new in swap.items()]
+    return spec
+
+
+class FunctionMaker:
+    """Theano's ``f.maker``: what the function was made from."""
+
+    def __init__(self, fn):
+        self.function = fn
+        self.inputs = list(fn.inputs)
+        self.mode = fn.mode
+        self.profile = fn.profile
+        graph_inputs = [fn._state.get(k, spec.variable) for k, spec in enumerate(fn.inputs)]
+        shared = [v for v in fn._donated + fn._kept if v not in graph_inputs]
+        self.fgraph = FunctionGraph(graph_inputs + shared, fn.outputs + fn.update_exprs,
+                                    nodes=fn._nodes)
+        self.outputs = fn.outputs
+
+    def __repr__(self):
+        return '<FunctionMaker of function "%s">' % self.function.name
+
+
+class _InputContainer:
+    """The storage of one input's value: ``.value`` (read and written through the input's
+    type), ``.storage`` (Theano's one-element list, a snapshot)."""
+
+    def __init__(self, fn, position):
+        self._fn, self._position = fn, position
+
+    @property
+    def shared_variable(self):
+        return self._fn._state.get(self._position)
+
+    @property
+    def value(self):
+        fn, k = self._fn, self._position
+        if k in fn._state:  # the same numpy array while the state is unchanged
+            current = fn._state[k].container.value
+            cached = fn._state_arrays.get(k)
+            if cached is None or cached[0] is not current:
+                cached = fn._state_arrays[k] = (current, np.asarray(current))
+            return cached[1]
+        return fn._defaults.get(k)
+
+    @value.setter
+    def value(self, value):
+        fn, k = self._fn, self._position
+        converted = fn._all_converters[k](value)
+        if k in fn._state:
+            container = fn._state[k].container
+            with container.lock:
+                container.value = to_device(converted)
+        else:
+            fn._defaults[k] = converted
+
+    @property
+    def storage(self):
+        return [self.value]
+
+    def __repr__(self):
+        return '<%s>' % (self.value,)
+
+
+class _InputContainers:
+    def __init__(self, fn):
+        self._fn = fn
+
+    def __getitem__(self, key):
+        return _InputContainer(self._fn, self._fn._position(key))
+
+
+class _InputValues(_InputContainers):
+    def __getitem__(self, key):
+        return super().__getitem__(key).value
+
+    def __setitem__(self, key, value):
+        super().__getitem__(key).value = value
 
 
 def _call_with_keywords(builder, keywords):

@@ -4,14 +4,16 @@ This is the entry point: it checks the inputs, outputs and updates as Theano doe
 substitutes ``givens``, adds the shared variables' default updates and rewrites the graph;
 compile/executor.py then owns the compiled Function and its call path.
 """
+import time
 import warnings
 
 import numpy as np
 
 from symgraph.compile.executor import Function
-from symgraph.compile.io import In, Out, UnusedInputError
+from symgraph.compile.io import In, Out, UnusedInputError, convert_function_input, is_container
 from symgraph.compile.mode import get_mode
-from symgraph.config import config
+from symgraph.compile.profiling import ProfileStats
+from symgraph.config import change_flags, config
 from symgraph.graph.basic import (Constant, Variable, ancestors, clone_replace, format_trace,
                                   paused_gc, user_frame)
 from symgraph.rewrite import rewrite_graph
@@ -114,26 +116,43 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
 
     ``updates`` are (shared variable, new value expression) pairs applied after each call,
     all computed from the values before the call. ``givens`` substitutes variables in the
-    graph (typically minibatch slices of shared datasets). Returns a callable Function.
+    graph (typically minibatch slices of shared datasets). ``profile`` (True, a name or a
+    ProfileStats; ``config.profile`` for every function) profiles the function (see
+    compile/profiling.py). Returns a callable Function.
     """
     name = name or _caller_name()
     with paused_gc():
         return _compile(inputs, outputs, mode, updates, givens, no_default_updates, name,
-                        rebuild_strict, allow_input_downcast, on_unused_input)
+                        rebuild_strict, allow_input_downcast, on_unused_input, profile)
+
+
+def _profile_stats(profile, name):
+    """The ProfileStats for ``function(profile=...)``, or None."""
+    if profile is None:
+        profile = config.profile
+    if isinstance(profile, ProfileStats):
+        return profile
+    if not profile:
+        return None
+    return ProfileStats(message=profile if isinstance(profile, str) else name)
 
 
 def _compile(inputs, outputs, mode, updates, givens, no_default_updates, name, rebuild_strict,
-             allow_input_downcast, on_unused_input):
+             allow_input_downcast, on_unused_input, profile=None):
     if isinstance(inputs, Variable) or isinstance(inputs, In):
         raise TypeError('Input variables of a symgraph function should be contained in a '
                         'list, even when there is a single input: use function([x], ...)')
     spec = dict(inputs=inputs, outputs=outputs, mode=mode, updates=updates, givens=givens,
                 no_default_updates=no_default_updates, name=name,
                 rebuild_strict=rebuild_strict, allow_input_downcast=allow_input_downcast,
-                on_unused_input=on_unused_input or config.on_unused_input)
+                on_unused_input=on_unused_input or config.on_unused_input,
+                profile=None if profile is None or isinstance(profile, ProfileStats)
+                else profile)
+    start = time.perf_counter()
+    stats = _profile_stats(profile, name)
     in_specs = []
     for k, item in enumerate(inputs or []):
-        spec_in = item if isinstance(item, In) else In(item)
+        spec_in = convert_function_input(item)
         var = spec_in.variable
         if isinstance(var, SharedVariable):
             raise TypeError('Cannot use a shared variable (%s) as explicit input. Consider '
@@ -174,13 +193,71 @@ def _compile(inputs, outputs, mode, updates, givens, no_default_updates, name, r
     pairs = _with_default_updates(out_vars, pairs, no_default_updates)
 
     graph = out_vars + [e for _, e in pairs]
-    _check_unused([s.variable for s in in_specs], graph, spec['on_unused_input'])
+    _check_unused([s.variable for s in in_specs],
+                  graph + [s.update for s in in_specs if s.update is not None],
+                  spec['on_unused_input'])
+    out_vars, pairs, state = _with_input_states(in_specs, out_vars, pairs)
+    graph = out_vars + [e for _, e in pairs]
     run_mode = get_mode(mode)
-    rewritten = rewrite_graph(graph, run_mode.optimizer)
+    rewrite_start = time.perf_counter()
+    with change_flags(compute_test_value=config.compute_test_value_opt,
+                      **run_mode.rewrite_flags()):
+        rewritten = rewrite_graph(graph, run_mode.optimizer)
+    if stats is not None:
+        stats.optimizer_time += time.perf_counter() - rewrite_start
     out_vars, exprs = rewritten[:len(out_vars)], rewritten[len(out_vars):]
     pairs = [(t, e) for (t, _), e in zip(pairs, exprs)]
-    return Function(spec, in_specs, out_vars, borrow, single, pairs, run_mode, name,
-                    builder=function)
+    fn = Function(spec, in_specs, out_vars, borrow, single, pairs, run_mode, name,
+                  builder=function, state=state, profile=stats)
+    if stats is not None:
+        stats.compile_time += time.perf_counter() - start
+    return fn
+
+
+def _with_input_states(in_specs, out_vars, pairs):
+    """Inputs that keep state between calls (an ``update``, or a value that is another
+    function's input storage) read it from a hidden shared variable, which their update
+    updates like any shared variable: (outputs, updates, {position: shared variable})."""
+    state = {}
+    for k, spec in enumerate(in_specs):
+        if spec.update is None and not is_container(spec.value):
+            continue
+        var = spec.variable
+        if is_container(spec.value):
+            source = getattr(spec.value, 'shared_variable', None) or spec.value
+            if not isinstance(source, SharedVariable):
+                raise TypeError('In(%s, value=...): the container given holds no state (it '
+                                'belongs to an input without update)' % var)
+            if source.type != var.type:
+                raise TypeError('In(%s, value=...): the state given has type %s, but %s has '
+                                'type %s' % (var, source.type, var, var.type))
+            hidden = source
+        else:
+            if spec.value is None:
+                raise TypeError('In(%s, update=...) needs an initial value: give value=...'
+                                % var)
+            try:
+                value = var.type.filter(spec.value, strict=spec.strict,
+                                        allow_downcast=spec.allow_downcast)
+            except (TypeError, ValueError) as err:
+                raise type(err)('In(%s, value=%r): %s' % (var, spec.value, err)) from None
+            hidden = SharedVariable(var.type, value, name=var.name, trace=var.creation_trace,
+                                    borrow=True)
+        state[k] = hidden
+    if not state:
+        return out_vars, pairs, state
+    replace = {in_specs[k].variable: hidden for k, hidden in state.items()}
+    updated = [(state[k], in_specs[k].update) for k in sorted(state)
+               if in_specs[k].update is not None]
+    targets = {t for t, _ in pairs}
+    for hidden, _ in updated:
+        if hidden in targets:
+            raise ValueError('The state of input %s is also updated through updates=' % hidden)
+    exprs = clone_replace(out_vars + [e for _, e in pairs] + [e for _, e in updated], replace)
+    n = len(out_vars)
+    new_pairs = [(t, e) for (t, _), e in zip(pairs, exprs[n:n + len(pairs)])]
+    new_pairs += [(t, e) for (t, _), e in zip(updated, exprs[n + len(pairs):])]
+    return exprs[:n], new_pairs, state
 
 
 def _check_unused(input_vars, graph, policy):

@@ -58,7 +58,7 @@ def _scan_program(fn, lengths):
 
         def epoch(donated_values, kept_values, sequences, n_steps):
             def step(carry, inputs):
-                outputs, new_values, verdict = run(carry, kept_values, inputs)
+                outputs, new_values, verdict, _ = run(carry, kept_values, inputs)
                 return new_values, (outputs, verdict)
             return jax.lax.scan(step, tuple(donated_values), tuple(sequences), length=n_steps)
 

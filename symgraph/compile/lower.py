@@ -9,7 +9,8 @@ op cannot know from its inputs alone:
 * the index checks: an index that is only known inside the program cannot raise there,
   so each indexing op records the smallest and largest entry it uses; the program
   returns them with its results and the host raises Theano's ``IndexError`` for them,
-  after the program has left every shared variable as it was.
+  after the program has left every shared variable as it was;
+* under NanGuardMode, a flag per value computed (NaN, Inf, big), returned the same way.
 """
 import jax
 import jax.numpy as jnp
@@ -23,11 +24,13 @@ class Lowering:
     """The context of one lowering: host-resolved slice lengths (and static inputs, keyed
     ``(node, ('input', k))``) and recorded index checks."""
 
-    def __init__(self, slice_lengths=None, check_indices=True):
+    def __init__(self, slice_lengths=None, check_indices=True, nan_guard=None):
         self.slice_lengths = slice_lengths or {}
         self.check_indices = check_indices
         self.index_checks = []  # (node, axis, size, smallest entry, largest entry)
         self._checked = []  # (traced index, size) already checked
+        self.nan_guard = nan_guard  # (nan, inf, big) to check, or None
+        self.guards = []  # (node or None for a graph input, variable, traced int32 flags)
 
     def lower(self, inner, values):
         """The values of an inner graph's outputs for ``values`` of its inputs, lowered in
@@ -42,6 +45,34 @@ class Lowering:
         """A context for an inner graph run inside a loop: the same settings, and index
         checks of its own, which the loop carries out of its steps."""
         return Lowering(self.slice_lengths, self.check_indices)
+
+    def guard(self, node, var, value):
+        """Under NanGuardMode, record the flags of ``value`` (the variable ``var``,
+        computed by ``node``; None for an input of the graph): 1 NaN, 2 Inf, 4 big."""
+        if self.nan_guard is None or not getattr(var.tag, 'nan_guard_mode_check', True):
+            return
+        value = jnp.asarray(value)
+        if not (jnp.issubdtype(value.dtype, jnp.number) and value.size):
+            return
+        nan, inf, big = self.nan_guard
+        inexact = jnp.issubdtype(value.dtype, jnp.inexact)
+        flags = jnp.zeros((), 'int32')
+        if nan and inexact:
+            flags = flags | jnp.where(jnp.isnan(value).any(), 1, 0)
+        if inf and inexact:
+            flags = flags | jnp.where(jnp.isinf(value).any(), 2, 0)
+        if big:  # as Theano's abs(value).max() > 1e10: an Inf is big too, a NaN is not
+            flags = flags | jnp.where(jnp.abs(value).max() > 1e10, 4, 0)
+        self.guards.append((node, var, flags))
+
+    def guarded(self):
+        """The NanGuardMode flags as one traced int32 vector and the (node, variable) of
+        each; (None, []) when not guarding."""
+        if self.nan_guard is None:
+            return None, []
+        if not self.guards:
+            return jnp.zeros((0,), 'int32'), []
+        return jnp.stack([flags for *_, flags in self.guards]), [g[:2] for g in self.guards]
 
     def slice_length(self, node, dim):
         return self.slice_lengths.get((node, dim))
@@ -113,6 +144,8 @@ def run_nodes(nodes, values, lowering=None, keep=None):
         outputs = result if len(node.outputs) > 1 else (result,)
         for var, value in zip(node.outputs, outputs):
             values[var] = value
+            if lowering.nan_guard is not None:
+                lowering.guard(node, var, value)
     return values
 
 

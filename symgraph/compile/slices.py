@@ -62,8 +62,10 @@ def dynamic_slices(nodes, traced):
     (node, dim, [start, stop, step], sliced variable) for each slice with traced bounds;
     (node, ('input', k), [input], None) for each input an op needs as a Python number
     (``Op.static_inputs``: a shape, a trip count) whose value is traced; and
-    (node, 'steps', None, None) for each loop that runs until a condition holds, whose
-    number of steps is only known by running it.
+    (node, 'steps', None, None) for each number that only running tells: the steps of a
+    loop that runs until a condition holds, the length of a result that depends on values
+    (the entries a mask selects, nonzero's; ops that say ``counted_before_call`` and
+    ``count_steps``).
 
     ``traced`` is the set of variables whose value is only known at call time.
     """
@@ -71,7 +73,7 @@ def dynamic_slices(nodes, traced):
     for node in nodes:
         found.extend((node, ('input', k), [node.inputs[k]], None)
                      for k in node.op.static_inputs(node) if node.inputs[k] in traced)
-        if isinstance(node.op, Scan) and node.op.info.as_while:
+        if isinstance(node.op, Scan) and node.op.info.as_while or _counted(node):
             found.append((node, 'steps', None, None))
         if not isinstance(node.op, (Subtensor, IncSubtensor)):
             continue
@@ -85,6 +87,13 @@ def dynamic_slices(nodes, traced):
             if any(p is not None and p in traced for p in parts):
                 found.append((node, dim, parts, node.inputs[0]))
     return found
+
+
+def _counted(node):
+    """Whether ``node``'s op counts a length before the call (``counted_before_call``: a
+    flag, or a function of the node)."""
+    counted = getattr(node.op, 'counted_before_call', False)
+    return counted(node) if callable(counted) else counted
 
 
 def make_length_resolver(slices, input_positions):
@@ -102,7 +111,8 @@ def make_length_resolver(slices, input_positions):
     plans, shared_bounds = [], set()
     for node, dim, parts, sliced in slices:
         if dim == 'steps':
-            counter = _StepCounter(node, input_positions, slices)
+            counter = _StepCounter(node, node.inputs, input_positions, slices,
+                                   functools.partial(node.op.count_steps, node))
             shared_bounds.update(counter.shared)
             plans.append(counter)
             continue
@@ -116,6 +126,12 @@ def make_length_resolver(slices, input_positions):
         try:
             evaluator = HostEvaluator(bound_vars, leaf_getters)
         except _Unsupported as err:
+            if sliced is None:  # a number only a program can compute: max(x) + 1
+                counter = _StepCounter(None, bound_vars, input_positions, slices,
+                                       _first_value)
+                shared_bounds.update(counter.shared)
+                plans.append(counter)
+                continue
             what = ('The slice bounds of %s use' % node.outputs[0] if sliced is not None else
                     '%s needs %s before the call (a shape or a number of steps), which uses'
                     % (node.op, bound_vars[0]))
@@ -138,12 +154,14 @@ def make_length_resolver(slices, input_positions):
 
 
 def _number_plan(evaluator):
-    """(args, lengths so far) -> the number (or the tuple of numbers: a shape given as a
-    vector) a static input needs."""
-    def number(args, lengths):
-        value = np.asarray(evaluator(args, lengths)[0])
-        return int(value) if value.ndim == 0 else tuple(int(v) for v in value.reshape(-1))
-    return number
+    """(args, lengths so far) -> the number a static input needs."""
+    return lambda args, lengths: _number(evaluator(args, lengths)[0])
+
+
+def _number(value):
+    """An int, or a tuple of ints for a static input that is a vector (a reshape's shape)."""
+    value = np.asarray(value)
+    return int(value) if value.ndim == 0 else tuple(int(v) for v in value.ravel())
 
 
 def _slice_plan(evaluator, present, shape_of, dim):
@@ -156,21 +174,26 @@ def _slice_plan(evaluator, present, shape_of, dim):
 
 
 class _StepCounter:
-    """(args, lengths so far) -> how many steps a loop with an ``until`` condition runs:
-    a small program of its own computes the loop's inputs and runs it, carrying only its
-    last states, so that the call's program can then loop exactly that many times."""
+    """(args, lengths so far) -> a number that only a program can work out: how many steps
+    a loop with an ``until`` condition runs (the program runs it, carrying only its last
+    states), how many entries a mask selects, or a static input computed with ops that
+    have no host function (``zeros(x.max() + 1)``). A small program of its own computes
+    ``inputs`` from the call's arguments, then ``count(their values, lowering)``, so that
+    the call's program can then be traced with that number."""
 
-    def __init__(self, node, input_positions, slices):
-        inputs = node.inputs
+    def __init__(self, node, inputs, input_positions, slices, count):
         self.nodes = toposort(inputs)
         self.leaves = [v for v in ancestors(inputs) if _is_leaf(v)]
         self.constants = [v for v in ancestors(inputs) if isinstance(v, Constant)]
         self.getters = [_array_getter(v, input_positions) for v in self.leaves]
         self.shared = [v for v in self.leaves if isinstance(v, SharedVariable)]
-        inside = set(self.nodes) | {node}
-        self.keys = [(k, (n, d)) for k, (n, d, _, _) in enumerate(slices) if n in inside
-                     and d != 'steps']
-        self.node = node
+        inside = set(self.nodes)
+        # The numbers of the nodes it runs, and those of the node it counts for, resolved
+        # before it (a loop's n_steps; ``node`` is None for a static input).
+        self.keys = [(k, (n, d)) for k, (n, d, _, _) in enumerate(slices)
+                     if n in inside or n is node and d != 'steps']
+        self.inputs = list(inputs)
+        self.count = count
         self.programs = {}
 
     def __call__(self, args, lengths):
@@ -178,16 +201,19 @@ class _StepCounter:
         program = self.programs.get(known)
         if program is None:
             program = self.programs[known] = jax.jit(functools.partial(self._count, known))
-        return int(program(*[get(args) for get in self.getters]))
+        return _number(program(*[get(args) for get in self.getters]))
 
     def _count(self, known, *leaf_values):
         values = {c: c.data for c in self.constants}
         values.update(zip(self.leaves, leaf_values))
         lowering = Lowering({key: n for (_, key), n in zip(self.keys, known)},
                             check_indices=False)
-        run_nodes(self.nodes, values, lowering, keep=self.node.inputs)
-        return self.node.op.count_steps(self.node, [values[i] for i in self.node.inputs],
-                                        lowering)
+        run_nodes(self.nodes, values, lowering, keep=self.inputs)
+        return self.count([values[i] for i in self.inputs], lowering)
+
+
+def _first_value(values, lowering):
+    return values[0]
 
 
 def _array_getter(var, input_positions):

@@ -10,6 +10,8 @@ import linecache
 import os
 import sys
 
+from symgraph.config import config
+
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _SKIP_PREFIXES = (_PACKAGE_DIR, '<frozen ')
 
@@ -95,12 +97,21 @@ class Variable:
         self.index = index
         self.name = name
         self.trace = trace if owner is None else None
-        self.tag = _Tag()
+        self.tag = _Tag(type)
 
     @property
     def creation_trace(self):
         """Where the user created this variable (or the node that outputs it)."""
         return self.owner.trace if self.owner is not None else self.trace
+
+    def get_test_value(self):
+        """The test value (``compute_test_value``): the value given as
+        ``var.tag.test_value``, a constant's or shared variable's value, or for a computed
+        variable, the value computed from its inputs' test values. AttributeError if none."""
+        if hasattr(self.tag, 'test_value'):
+            return self.tag.test_value
+        from symgraph.compile.testvalue import test_value  # upward: computing runs the ops
+        return test_value(self)
 
     def __str__(self):
         if self.name is not None:
@@ -113,6 +124,12 @@ class Variable:
         return '<%s>' % self.type
 
     def __repr__(self):
+        """The name; under ``config.print_test_value``, and the test value on a second line."""
+        if config.print_test_value:
+            try:
+                return '%s\n%r' % (self, self.get_test_value())
+            except AttributeError:
+                pass
         return str(self)
 
     def clone(self):
@@ -135,7 +152,21 @@ class Variable:
 
 
 class _Tag:
-    """Free-form annotations on a variable (Theano's ``var.tag``)."""
+    """Free-form annotations on a variable (Theano's ``var.tag``). A ``test_value`` is
+    checked against the variable's type when it is set, as Theano does."""
+
+    def __init__(self, type=None):
+        self.__dict__['_type'] = type
+
+    def __setattr__(self, name, value):
+        if name == 'test_value' and self.__dict__.get('_type') is not None:
+            value = self.__dict__['_type'].filter(value)
+        self.__dict__[name] = value
+
+    def __getattr__(self, name):
+        if name == '_type':  # a tag unpickled from before types were recorded
+            return None
+        raise AttributeError(name)
 
 
 class Constant(Variable):
@@ -152,18 +183,33 @@ class Constant(Variable):
     def clone(self):
         return self
 
+    def get_test_value(self):
+        return self.data
+
 
 class Apply:
     """One application of an Op: inputs, outputs, and the user line that created it."""
 
     __slots__ = ('op', 'inputs', 'outputs', 'trace', 'tag')
 
-    def __init__(self, op, inputs, output_types, trace=None):
+    def __init__(self, op, inputs, outputs, trace=None):
+        """``outputs``: the output types; or, as Theano's ops write it
+        (``Apply(self, [x], [x.type()])``), fresh variables, which become the outputs."""
         self.op = op
         self.inputs = list(inputs)
-        self.outputs = [t.variable_class(t, owner=self, index=i) for i, t in enumerate(output_types)]
+        self.outputs = [self._output(item, i) for i, item in enumerate(outputs)]
         self.trace = trace if trace is not None else user_frame()
         self.tag = None
+
+    def _output(self, item, index):
+        if isinstance(item, Variable):
+            if item.owner is not None:
+                raise ValueError('Apply: the output %s of %s is already computed by %s; '
+                                 'outputs must be fresh variables (x.type())'
+                                 % (item, self.op, item.owner))
+            item.owner, item.index, item.trace = self, index, None
+            return item
+        return item.variable_class(item, owner=self, index=index)
 
     def default_output(self):
         """The output that ``op(...)`` returns."""
@@ -191,21 +237,29 @@ class Apply:
 
     def __reduce__(self):
         """One node, without its ancestors: inputs computed by other nodes are recorded as
-        (node, output index), so pickling them does not descend further (see Variable)."""
+        (node, output index), so pickling them does not descend further (see Variable).
+
+        The outputs' attributes come as the node's state, after the node is recorded: an
+        attribute may lead back to this node (a random draw's sample keeps its state
+        update, which is this node's other output), and pickle resolves such a cycle only
+        through an object it has already recorded."""
         inputs = [(i.owner, i.index) if i.owner is not None else i for i in self.inputs]
-        outputs = [(type(o), {k: v for k, v in vars(o).items() if k != 'owner'})
-                   for o in self.outputs]
-        return (_rebuild_apply, (self.op, inputs, outputs, self.trace, self.tag))
+        classes = [type(o) for o in self.outputs]
+        attributes = [{k: v for k, v in vars(o).items() if k != 'owner'} for o in self.outputs]
+        return (_rebuild_apply, (self.op, inputs, classes, self.trace, self.tag), attributes)
+
+    def __setstate__(self, attributes):
+        for var, state in zip(self.outputs, attributes):
+            var.__dict__.update(state)
 
 
-def _rebuild_apply(op, inputs, outputs, trace, tag):
+def _rebuild_apply(op, inputs, classes, trace, tag):
     node = Apply.__new__(Apply)
     node.op, node.trace, node.tag = op, trace, tag
     node.inputs = [i[0].outputs[i[1]] if isinstance(i, tuple) else i for i in inputs]
     node.outputs = []
-    for cls, state in outputs:
+    for cls in classes:
         var = cls.__new__(cls)
-        var.__dict__.update(state)
         var.owner = node
         node.outputs.append(var)
     return node
@@ -265,8 +319,17 @@ class Op:
         return '%s{%s}' % (type(self).__name__,
                            ', '.join('%s=%r' % (p, getattr(self, p)) for p in self.__props__))
 
-    def __call__(self, *inputs):
-        return self.make_node(*inputs).default_output()
+    def __call__(self, *inputs, **kwargs):
+        """Apply the op: the output (or list of outputs) of ``make_node(*inputs)``. With
+        ``config.compute_test_value`` on, the outputs' test values are computed now."""
+        return_list = kwargs.pop('return_list', False)
+        node = self.make_node(*inputs, **kwargs)
+        if config.compute_test_value != 'off':
+            from symgraph.compile.testvalue import compute_node  # upward: runs the op
+            compute_node(node)
+        if return_list:
+            return list(node.outputs)
+        return node.default_output()
 
     def make_node(self, *inputs):
         raise NotImplementedError
@@ -374,3 +437,25 @@ def clone_replace(outputs, replace=None, strict=True):
             new.name = old.name
             memo[old] = new
     return [memo.get(o, o) for o in outputs]
+
+
+def clone(output, replace=None, strict=True, share_inputs=True):
+    """Theano's ``theano.clone``: a copy of the graph of ``output`` (a variable or a list)
+    with each key of ``replace`` (a dict or pairs) swapped for its value. Every node is a
+    new one; with ``share_inputs=False`` the leaf variables (not constants) are copied too."""
+    single = not isinstance(output, (list, tuple))
+    outputs = [output] if single else list(output)
+    pairs = replace.items() if isinstance(replace, dict) else (replace or [])
+    memo = dict(pairs)
+    if not share_inputs:
+        for var in graph_inputs(outputs, stop=memo):
+            if var not in memo and not isinstance(var, Constant):
+                memo[var] = var.clone()
+    for node in toposort(outputs, stop=memo):
+        new_node = node.clone_with_new_inputs([memo.get(i, i) for i in node.inputs],
+                                              strict=strict)
+        for old, new in zip(node.outputs, new_node.outputs):
+            new.name = old.name
+            memo[old] = new
+    result = [memo.get(o, o) for o in outputs]
+    return result[0] if single else result

@@ -1,7 +1,11 @@
-"""Printing graphs, at Theano's module path: ``debugprint`` (the indented tree) and
-``pprint`` (the infix form).
-The functions shadow their modules' names here, as ``theano.printing.pprint`` did."""
+"""Printing graphs, at Theano's module path: ``debugprint`` (the indented tree),
+``pprint``/``pp`` (the infix form) and ``Print`` (an op that prints a value when the
+compiled function runs). The functions shadow their modules' names here, as
+``theano.printing.pprint`` did."""
 from symgraph.printing.debugprint import char_from_number, debugprint
 from symgraph.printing.pprint import pprint
+from symgraph.printing.printop import Print, _print_fn
 
-__all__ = ['char_from_number', 'debugprint', 'pprint']
+pp = pprint
+
+__all__ = ['char_from_number', 'debugprint', 'pprint', 'pp', 'Print', '_print_fn']

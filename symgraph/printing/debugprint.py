@@ -102,8 +102,9 @@ def debugprint(obj, depth=-1, print_type=False, file=None, ids='CHAR', stop_on_n
                done=None):
     """Print a graph as an indented tree, exactly as Theano 1.0.5 does.
 
-    ``obj`` is a variable, an Apply node, a compiled function, or a list of them (which
-    share ids). ``file='str'`` returns the text; None prints to stdout.
+    ``obj`` is a variable, an Apply node, a compiled function (or its ``maker.fgraph``), or
+    a list of them (which share ids). ``file='str'`` returns the text; None prints to
+    stdout and returns None; a file object is written to and returned (as Theano does).
     """
     if not isinstance(depth, int):
         raise TypeError('depth must be an int, not %r' % (depth,))
@@ -132,6 +133,9 @@ def debugprint(obj, depth=-1, print_type=False, file=None, ids='CHAR', stop_on_n
     text = ''.join(line + '\n' for line in lines)
     if file == 'str':
         return text
-    stream = sys.stdout if file is None else file
-    stream.write(text)
-    return stream
+    if file is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return None
+    file.write(text)
+    return file

@@ -201,6 +201,18 @@ def drop_identity(node, ctx):
     return None
 
 
+@register('fast_run', tracks=(ew.Elemwise,))
+def square_power(node, ctx):
+    """x ** 2 -> sqr(x), as Theano specializes it: a product, not a power function."""
+    if _scalar_op(node) is not ew.scalar_pow or scalar_value(node.inputs[1]) != 2:
+        return None
+    x, out = node.inputs[0], node.outputs[0]
+    if x.broadcastable != out.broadcastable:
+        return None
+    square = ew.sqr(x)
+    return [square if square.dtype == out.dtype else ew.cast(square, out.dtype)]
+
+
 @register('fast_run', 'fast_compile', tracks=(ew.DimShuffle,))
 def compose_dimshuffles(node, ctx):
     """DimShuffle(DimShuffle(x)) -> one DimShuffle, and an identity DimShuffle -> x."""

@@ -7,6 +7,7 @@ sliced past the initial rows), so that it prints as Theano prints it.
 """
 import numpy as np
 
+from symgraph.config import config
 from symgraph.graph.basic import Constant, Variable, clone_replace, graph_inputs, user_frame
 from symgraph.scan_module.op import Scan, ScanInfo, check_state, expand_empty, pad_left
 from symgraph.tensor import elemwise as ew
@@ -48,8 +49,15 @@ def _tap_name(base, tap):
 
 
 def _new_like(var, name=None):
-    """A fresh inner input of ``var``'s type."""
-    return var.type(name=name)
+    """A fresh inner input of ``var``'s type (with its test value, under
+    ``compute_test_value``, so that the step function's nodes compute theirs)."""
+    inner = var.type(name=name)
+    if config.compute_test_value != 'off':
+        try:
+            inner.tag.test_value = var.get_test_value()
+        except AttributeError:
+            pass
+    return inner
 
 
 def _step_results(result):

@@ -108,6 +108,42 @@ def _cast_grad(inputs, out, gout):
     return [gout if x.dtype in DISCRETE_DTYPES else cast(gout, x.dtype)]
 
 
+class NullTypeGradError(TypeError):
+    """A gradient that Theano leaves undefined, or does not implement, was needed."""
+
+
+class NullGrad:
+    """What an op's ``grad`` returns for an input whose gradient Theano leaves undefined or
+    does not implement (Theano's ``grad_undefined`` / ``grad_not_implemented``). ``T.grad``
+    raises NullTypeGradError, naming the op and the input, only when a variable it is
+    asked for depends on that input; an input it does not need costs nothing."""
+
+    def __init__(self, op, position, var, why, comment=''):
+        self.op, self.position, self.var, self.why, self.comment = \
+            op, position, var, why, comment
+
+    def error(self):
+        return NullTypeGradError(
+            'tensor.grad encountered a NaN. This variable is Null because the grad method '
+            'for input %d (%s) of the %s op is %s. %s'
+            % (self.position, self.var, self.op, self.why, self.comment))
+
+
+def grad_not_implemented(op, position, var, comment=''):
+    return NullGrad(op, position, var, 'not implemented', comment)
+
+
+def grad_undefined(op, position, var, comment=''):
+    return NullGrad(op, position, var, 'mathematically undefined', comment)
+
+
+def _g_not_implemented(name):
+    """The scalar gradient rule of an op whose gradient Theano does not implement."""
+    def rule(inputs, out, gout):
+        return [grad_not_implemented('Elemwise{%s}' % name, k, x) for k, x in enumerate(inputs)]
+    return rule
+
+
 def _describe(var):
     return '%s (%s, broadcastable=%s)' % (var, var.type, var.broadcastable)
 
@@ -221,7 +257,7 @@ class Elemwise(Op):
         out = node.outputs[0]
         grads = []
         for inp, g in zip(node.inputs, self.scalar_op.grad(node.inputs, out, gout)):
-            if g is None or inp.dtype in DISCRETE_DTYPES:
+            if g is None or isinstance(g, NullGrad) or inp.dtype in DISCRETE_DTYPES:
                 grads.append(g)  # a discrete input's gradient is zero: g only connects it
                 continue
             # An input broadcast along a dimension receives the sum over that dimension.
@@ -574,13 +610,6 @@ def _g_exp(inputs, out, gout):
 scalar_exp, exp = _elemwise('exp', 1, jnp.exp, _float_out, grad=_g_exp)
 
 
-def _g_expm1(inputs, out, gout):
-    return [g_mul(gout, g_exp(inputs[0]))]
-
-
-scalar_expm1, expm1 = _elemwise('expm1', 1, jnp.expm1, _float_out, grad=_g_expm1)
-
-
 def _g_log(inputs, out, gout):
     return [g_true_div(gout, inputs[0])]
 
@@ -624,6 +653,204 @@ def _g_erf(inputs, out, gout):
 
 
 scalar_erf, erf = _elemwise('erf', 1, jsp.erf, _float_out, grad=_g_erf)
+
+
+# Trigonometric and hyperbolic functions, their inverses, and the angle conversions; the
+# gradients are built as Theano's are (``gz * cos(x)``, ``gz / sqrt(1 - sqr(x))``...).
+
+_UNNAMED = {}
+
+
+def _u(scalar_op):
+    """The unnamed Elemwise of ``scalar_op`` (printed ``Elemwise{cos}``), as gradient
+    graphs use it."""
+    op = _UNNAMED.get(scalar_op)
+    if op is None:
+        op = _UNNAMED[scalar_op] = Elemwise(scalar_op)
+    return op
+
+
+def _one(x):
+    """Theano's ``np.cast[x.type](1)``: a 1 of the input's dtype."""
+    return np.asarray(1, dtype=x.dtype)
+
+
+def _g_sin(inputs, out, gout):
+    return [g_mul(gout, _u(scalar_cos)(inputs[0]))]
+
+
+def _g_cos(inputs, out, gout):
+    return [g_mul(g_neg(gout), _u(scalar_sin)(inputs[0]))]
+
+
+def _g_tan(inputs, out, gout):
+    return [g_true_div(gout, g_sqr(_u(scalar_cos)(inputs[0])))]
+
+
+def _g_arcsin(inputs, out, gout):
+    x = inputs[0]
+    return [g_true_div(gout, g_sqrt(g_sub(_one(x), g_sqr(x))))]
+
+
+def _g_arccos(inputs, out, gout):
+    x = inputs[0]
+    return [g_true_div(g_neg(gout), g_sqrt(g_sub(_one(x), g_sqr(x))))]
+
+
+def _g_arctan(inputs, out, gout):
+    x = inputs[0]
+    return [g_true_div(gout, g_add(_one(x), g_sqr(x)))]
+
+
+def _g_arctan2(inputs, out, gout):
+    y, x = inputs
+    norm = g_add(g_sqr(x), g_sqr(y))
+    return [g_true_div(g_mul(gout, x), norm), g_true_div(g_mul(gout, g_neg(y)), norm)]
+
+
+def _g_sinh(inputs, out, gout):
+    return [g_mul(gout, _u(scalar_cosh)(inputs[0]))]
+
+
+def _g_cosh(inputs, out, gout):
+    return [g_mul(gout, _u(scalar_sinh)(inputs[0]))]
+
+
+def _g_arcsinh(inputs, out, gout):
+    x = inputs[0]
+    return [g_true_div(gout, g_sqrt(g_add(g_sqr(x), _one(x))))]
+
+
+def _g_arccosh(inputs, out, gout):
+    x = inputs[0]
+    return [g_true_div(gout, g_sqrt(g_sub(g_sqr(x), _one(x))))]
+
+
+def _g_arctanh(inputs, out, gout):
+    x = inputs[0]
+    return [g_true_div(gout, g_sub(_one(x), g_sqr(x)))]
+
+
+scalar_sin, sin = _elemwise('sin', 1, jnp.sin, _float_out, grad=_g_sin)
+scalar_cos, cos = _elemwise('cos', 1, jnp.cos, _float_out, grad=_g_cos)
+scalar_tan, tan = _elemwise('tan', 1, jnp.tan, _float_out, grad=_g_tan)
+scalar_arcsin, arcsin = _elemwise('arcsin', 1, jnp.arcsin, _float_out, grad=_g_arcsin)
+scalar_arccos, arccos = _elemwise('arccos', 1, jnp.arccos, _float_out, grad=_g_arccos)
+scalar_arctan, arctan = _elemwise('arctan', 1, jnp.arctan, _float_out, grad=_g_arctan)
+scalar_arctan2, arctan2 = _elemwise('arctan2', 2, jnp.arctan2, _float_out, grad=_g_arctan2)
+scalar_sinh, sinh = _elemwise('sinh', 1, jnp.sinh, _float_out, grad=_g_sinh)
+scalar_cosh, cosh = _elemwise('cosh', 1, jnp.cosh, _float_out, grad=_g_cosh)
+scalar_arcsinh, arcsinh = _elemwise('arcsinh', 1, jnp.arcsinh, _float_out, grad=_g_arcsinh)
+scalar_arccosh, arccosh = _elemwise('arccosh', 1, jnp.arccosh, _float_out, grad=_g_arccosh)
+scalar_arctanh, arctanh = _elemwise('arctanh', 1, jnp.arctanh, _float_out, grad=_g_arctanh)
+
+
+def _g_deg2rad(inputs, out, gout):
+    return [g_mul(gout, np.asarray(np.pi / 180, dtype=gout.dtype))]
+
+
+def _g_rad2deg(inputs, out, gout):
+    return [g_mul(gout, np.asarray(180 / np.pi, dtype=gout.dtype))]
+
+
+scalar_deg2rad, deg2rad = _elemwise('deg2rad', 1, jnp.deg2rad, _float_out, grad=_g_deg2rad)
+scalar_rad2deg, rad2deg = _elemwise('rad2deg', 1, jnp.rad2deg, _float_out, grad=_g_rad2deg)
+
+
+# Exponentials and logarithms in other bases, and the reciprocal.
+
+def _g_expm1(inputs, out, gout):
+    return [g_mul(gout, g_exp(inputs[0]))]
+
+
+def _g_log2(inputs, out, gout):
+    x = inputs[0]
+    return [g_true_div(gout, g_mul(x, np.asarray(np.log(2.0), dtype=x.dtype)))]
+
+
+def _g_log10(inputs, out, gout):
+    x = inputs[0]
+    return [g_true_div(gout, g_mul(x, np.asarray(np.log(10.0))))]
+
+
+def _g_exp2(inputs, out, gout):
+    x = inputs[0]
+    return [g_mul(g_mul(gout, _u(scalar_exp2)(x)), g_log(np.asarray(2, dtype=x.dtype)))]
+
+
+def _g_inv(inputs, out, gout):
+    x = inputs[0]
+    return [g_true_div(g_neg(gout), g_mul(x, x))]
+
+
+scalar_expm1, expm1 = _elemwise('expm1', 1, jnp.expm1, _float_out, grad=_g_expm1)
+scalar_log2, log2 = _elemwise('log2', 1, jnp.log2, _float_out, grad=_g_log2)
+scalar_log10, log10 = _elemwise('log10', 1, jnp.log10, _float_out, grad=_g_log10)
+scalar_exp2, exp2 = _elemwise('exp2', 1, jnp.exp2, _float_out, grad=_g_exp2)
+scalar_inv, inv = _elemwise('inv', 1, jnp.reciprocal, _float_out, grad=_g_inv)
+
+
+# Special functions (Theano's scalar/basic_scipy.py): the error functions, gamma and its
+# logarithmic derivatives.
+
+def _two_over_sqrt_pi(x, gout):
+    return np.asarray(2 / np.sqrt(np.pi), dtype=upcast(x.dtype, gout.dtype))
+
+
+def _g_erfc(inputs, out, gout):
+    x = inputs[0]
+    return [g_mul(g_mul(g_neg(gout), _two_over_sqrt_pi(x, gout)), g_exp(g_mul(g_neg(x), x)))]
+
+
+def _g_erfcx(inputs, out, gout):
+    x = inputs[0]
+    return [g_mul(gout, g_add(g_neg(_two_over_sqrt_pi(x, gout)),
+                              g_mul(g_mul(2.0, x), _u(scalar_erfcx)(x))))]
+
+
+def _g_erfinv(inputs, out, gout):
+    x = inputs[0]
+    half_sqrt_pi = np.asarray(np.sqrt(np.pi) / 2, dtype=upcast(x.dtype, gout.dtype))
+    return [g_mul(g_mul(gout, half_sqrt_pi), g_exp(g_pow(_u(scalar_erfinv)(x), 2)))]
+
+
+def _g_erfcinv(inputs, out, gout):
+    x = inputs[0]
+    half_sqrt_pi = np.asarray(np.sqrt(np.pi) / 2, dtype=upcast(x.dtype, gout.dtype))
+    return [g_mul(g_mul(g_neg(gout), half_sqrt_pi), g_exp(g_pow(_u(scalar_erfcinv)(x), 2)))]
+
+
+def _jax_erfcinv(x):
+    """erfinv(1 - x) without the cancellation of 1 - x for small x."""
+    return -jsp.ndtri(x / 2) / x.dtype.type(np.sqrt(2))
+
+
+def _g_gamma(inputs, out, gout):
+    x = inputs[0]
+    return [g_mul(g_mul(gout, _u(scalar_gamma)(x)), _u(scalar_psi)(x))]
+
+
+def _g_gammaln(inputs, out, gout):
+    return [g_mul(gout, _u(scalar_psi)(inputs[0]))]
+
+
+def _g_psi(inputs, out, gout):
+    return [g_mul(gout, _u(scalar_tri_gamma)(inputs[0]))]
+
+
+def _jax_tri_gamma(x):
+    return jsp.polygamma(1, x)
+
+
+scalar_erfc, erfc = _elemwise('erfc', 1, jsp.erfc, _float_out, grad=_g_erfc)
+scalar_erfcx, erfcx = _elemwise('erfcx', 1, jsp.erfcx, _float_out, grad=_g_erfcx)
+scalar_erfinv, erfinv = _elemwise('erfinv', 1, jsp.erfinv, _float_out, grad=_g_erfinv)
+scalar_erfcinv, erfcinv = _elemwise('erfcinv', 1, _jax_erfcinv, _float_out, grad=_g_erfcinv)
+scalar_gamma, gamma = _elemwise('gamma', 1, jsp.gamma, _float_out, grad=_g_gamma)
+scalar_gammaln, gammaln = _elemwise('gammaln', 1, jsp.gammaln, _float_out, grad=_g_gammaln)
+scalar_psi, psi = _elemwise('psi', 1, jsp.digamma, _float_out, grad=_g_psi)
+scalar_tri_gamma, tri_gamma = _elemwise('tri_gamma', 1, _jax_tri_gamma, _float_out,
+                                        grad=_g_not_implemented('tri_gamma'))
 
 
 def _g_sigmoid(inputs, out, gout):
@@ -718,6 +945,13 @@ scalar_lt, lt = _elemwise('lt', 2, jnp.less, _to_bool, grad=_g_piecewise_constan
 scalar_le, le = _elemwise('le', 2, jnp.less_equal, _to_bool, grad=_g_piecewise_constant)
 scalar_gt, gt = _elemwise('gt', 2, jnp.greater, _to_bool, grad=_g_piecewise_constant)
 scalar_ge, ge = _elemwise('ge', 2, jnp.greater_equal, _to_bool, grad=_g_piecewise_constant)
+
+# isnan and isinf of floats; T.isnan and T.isinf (basic.py) skip them for integers, as
+# Theano does, since no integer is NaN or infinite.
+scalar_isnan = _scalar('isnan', 1, jnp.isnan, _to_bool, grad=_g_piecewise_constant)
+isnan_ = _tensor_op(scalar_isnan, 'isnan')
+scalar_isinf = _scalar('isinf', 1, jnp.isinf, _to_bool, grad=_g_piecewise_constant)
+isinf_ = _tensor_op(scalar_isinf, 'isinf')
 
 
 def _bit_out(*dtypes):

@@ -1,4 +1,4 @@
-"""Reductions: Sum, Prod, MaxAndArgmax, and mean/var/std/min/argmin built from them as in Theano."""
+"""Reductions: Sum, Prod, Any, All, MaxAndArgmax, and mean/var/std/min/argmin built from them as in Theano."""
 import jax.numpy as jnp
 import numpy as np
 
@@ -120,6 +120,37 @@ class Prod(CAReduce):
         return [ew.cast(ew.mul(local, g), x.dtype)]
 
 
+class _Logical(CAReduce):
+    """A logical reduction (Any, All): of ``x != 0`` unless ``x`` is boolean, giving a
+    boolean; printed ``Any``, ``All{1}``."""
+
+    __props__ = ('axis',)
+
+    def __init__(self, axis=None):
+        super().__init__(axis, 'bool', 'bool')
+
+    def __str__(self):
+        name = type(self).__name__
+        return name if self.axis is None else '%s{%s}' % (name, ', '.join(map(str, self.axis)))
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        if x.dtype != 'bool':
+            x = ew.neq(x, 0)
+        return super().make_node(x)
+
+    def grad(self, node, output_grads):
+        return [ew.zeros_like(node.inputs[0], 'float64')]
+
+
+class Any(_Logical):
+    jax_reduce = staticmethod(jnp.any)
+
+
+class All(_Logical):
+    jax_reduce = staticmethod(jnp.all)
+
+
 class MaxAndArgmax(Op):
     """The maximum and its position along ``axis`` (outputs named 'max' and 'argmax')."""
 
@@ -171,6 +202,23 @@ def sum(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):
 
 def prod(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):
     return _reduce(Prod, x, axis, dtype, acc_dtype, keepdims)
+
+
+def _logical(op_class, x, axis, keepdims):
+    x = as_tensor_variable(x)
+    axes = normalize_axes(x, axis)
+    out = op_class(axes)(x)
+    return _keep_dims(x, out, axes) if keepdims else out
+
+
+def any(x, axis=None, keepdims=False):
+    """Whether any entry is nonzero, over ``axis`` (all axes by default)."""
+    return _logical(Any, x, axis, keepdims)
+
+
+def all(x, axis=None, keepdims=False):
+    """Whether every entry is nonzero, over ``axis`` (all axes by default)."""
+    return _logical(All, x, axis, keepdims)
 
 
 def max_and_argmax(x, axis=None, keepdims=False):

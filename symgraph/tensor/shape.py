@@ -55,10 +55,18 @@ class Reshape(Op):
         bcast = [False] * self.ndim
         if isinstance(shp, TensorConstant):
             bcast = [int(s) == 1 for s in shp.data]
+        elif shp.owner is not None and getattr(shp.owner.op, 'entries_are_inputs', False):
+            # As in Theano: an entry known to be 1 (reshape(x, (n, 1))) is broadcastable.
+            bcast = [_constant_scalar(s) == 1 for s in shp.owner.inputs]
         node = Apply(self, [x, shp], [TensorType(x.dtype, bcast)])
         if isinstance(shp, TensorConstant):
             node.outputs[0].static_shape = tuple(None if s == -1 else int(s) for s in shp.data)
         return node
+
+    def static_inputs(self, node):
+        """The new shape is needed when tracing; one computed from the call's arguments
+        (``reshape(x, (n, -1))`` for an input ``n``) is worked out before the call."""
+        return (1,)
 
     def jax_impl(self, node, x, shp):
         if isinstance(shp, jax.core.Tracer):
@@ -76,6 +84,17 @@ class Reshape(Op):
     def grad(self, node, output_grads):
         x = node.inputs[0]
         return [reshape(output_grads[0], shape(x), ndim=x.ndim), None]
+
+
+def _constant_scalar(var):
+    """The value of a constant scalar, seen through casts (Theano's
+    get_scalar_constant_value, for what reshape needs); else None."""
+    while var.owner is not None and len(var.owner.inputs) == 1 and \
+            type(getattr(var.owner.op, 'scalar_op', None)).__name__ == 'Cast':
+        var = var.owner.inputs[0]
+    if isinstance(var, TensorConstant) and var.data.size == 1:
+        return var.data.item()
+    return None
 
 
 def reshape(x, newshape, ndim=None):

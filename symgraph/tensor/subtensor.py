@@ -15,8 +15,8 @@ import numpy as np
 
 from symgraph.graph.basic import Apply, Op
 from symgraph.tensor import elemwise as ew
-from symgraph.tensor.basic import _static_int, addbroadcast, patternbroadcast
-from symgraph.tensor.shape import Shape
+from symgraph.tensor.basic import _static_int, addbroadcast, counted_length, patternbroadcast
+from symgraph.tensor.shape import Shape, reshape
 from symgraph.tensor.type import (DISCRETE_DTYPES, INT_DTYPES, IndexScalarType, TensorType,
                                   user_line)
 from symgraph.tensor.var import TensorConstant, TensorVariable, as_tensor_variable, constant
@@ -363,6 +363,14 @@ class IncSubtensor(Op):
         return Apply(self, [x, y] + list(bounds), [x.type])
 
     def jax_impl(self, node, x, y, *bounds, lowering=None):
+        values = (x, y) + bounds
+        if all(isinstance(v, (np.ndarray, np.generic)) for v in values):
+            # Shapes (irfft's lengths): kept known when the program is traced.
+            with jax.ensure_compile_time_eval():
+                return np.asarray(self._update(node, x, y, bounds, lowering))
+        return self._update(node, x, y, bounds, lowering)
+
+    def _update(self, node, x, y, bounds, lowering):
         index = Subtensor(self.idx_list).python_index(node, x, bounds, lowering)
         return _index_update(x, index, y.astype(x.dtype), self.set_instead_of_inc)
 
@@ -565,6 +573,217 @@ class AdvancedIncSubtensor(Op):
 
 
 # ---------------------------------------------------------------------------------------
+# Boolean masks: v[v > 0.2], m[m > 0], m[:, keep]
+# ---------------------------------------------------------------------------------------
+
+def _mask_dims(idx_list):
+    """(position in the inputs after x, first dimension, number of dimensions) of the mask."""
+    dim = arrays = 0
+    for entry in idx_list:
+        if isinstance(entry, tuple):
+            return arrays, dim, entry[1]
+        if entry == 'array':
+            arrays += 1
+        dim += 1
+    raise AssertionError('no mask in %s' % (idx_list,))
+
+
+def _boolean_out_type(x, idx_list, arrays):
+    """numpy's rule: the k dimensions a k-d mask covers become one (the selected entries,
+    never broadcastable); the rest as for integer arrays."""
+    _, first, k = _mask_dims(idx_list)
+    fake_x = [1 if b else 2 for b in x.broadcastable]
+    fake_x[first:first + k] = [2]
+    values = iter(arrays)
+    fake_index = []
+    for entry in idx_list:
+        value = next(values) if entry == 'array' or isinstance(entry, tuple) else None
+        if isinstance(entry, tuple):
+            fake_index.append(np.zeros(2, int))
+        elif entry == 'array':
+            fake_index.append(np.zeros((2,) * value.ndim, int))
+        else:
+            fake_index.append(entry)
+    out_shape = np.empty(fake_x)[tuple(fake_index)].shape
+    return TensorType(x.dtype, [n == 1 for n in out_shape])
+
+
+def _boolean_index(op, node, x, arrays, lowering):
+    """The index with the mask replaced by its nonzero positions (as many as it selects,
+    counted before the call), integer arrays checked."""
+    position, first, k = _mask_dims(op.idx_list)
+    mask = arrays[position]
+    if tuple(mask.shape) != tuple(x.shape[first:first + k]):
+        raise IndexError('boolean index did not match indexed array along dimension %d; '
+                         'dimension is %s but corresponding boolean dimension is %s'
+                         % (first, x.shape[first:first + k], mask.shape))
+    n = counted_length(node, lowering, np.count_nonzero, [mask])
+    values = iter(arrays)
+    index, dim = [], 0
+    for entry in op.idx_list:
+        if isinstance(entry, tuple):
+            next(values)
+            index.extend(jnp.nonzero(mask, size=n))
+            dim += k
+            continue
+        if entry == 'array':
+            value = next(values)
+            _check_bounds(node, value, x.shape[dim], dim, lowering)
+            index.append(value)
+        else:
+            index.append(entry)
+        dim += 1
+    return tuple(index)
+
+
+def _count_mask(op, values):
+    return jnp.count_nonzero(values[_mask_dims(op.idx_list)[0]])
+
+
+def _check_boolean_index(idx_list, x, arrays):
+    _, first, k = _mask_dims(idx_list)
+    for entry, a in zip([e for e in idx_list if e == 'array' or isinstance(e, tuple)], arrays):
+        if isinstance(entry, tuple):
+            if a.dtype != 'bool' or a.ndim != entry[1]:
+                raise TypeError('%s is not a %d-d boolean mask' % (a, entry[1]))
+            for d in range(k):
+                lengths = (a.static_shape[d], x.static_shape[first + d])
+                if None not in lengths and lengths[0] != lengths[1]:
+                    raise IndexError('boolean index did not match indexed array along '
+                                     'dimension %d; dimension is %d but corresponding boolean '
+                                     'dimension is %d.%s' % (first + d, lengths[1], lengths[0],
+                                                             user_line('The index was used')))
+        else:
+            _check_int_index(a)
+
+
+class AdvancedBooleanSubtensor(Op):
+    """``x[mask]``: the entries where a boolean mask holds (with integer arrays and
+    constant slices beside it, as numpy allows). How many there are is known only from
+    the mask's values: a compiled function counts them before each call (see
+    ``basic.counted_length``), and each distinct count compiles a program of its own."""
+
+    __props__ = ('idx_list',)
+    wants_lowering = True
+    counted_before_call = True
+
+    def __init__(self, idx_list):
+        self.idx_list = tuple(idx_list)
+
+    def __str__(self):
+        return 'AdvancedBooleanSubtensor'
+
+    def make_node(self, x, *arrays):
+        x = as_tensor_variable(x)
+        arrays = [as_tensor_variable(a) for a in arrays]
+        _check_boolean_index(self.idx_list, x, arrays)
+        return Apply(self, [x] + arrays, [_boolean_out_type(x, self.idx_list, arrays)])
+
+    def count_steps(self, node, values, lowering):
+        return _count_mask(self, values[1:])
+
+    def jax_impl(self, node, x, *arrays, lowering=None):
+        return jnp.asarray(x)[_boolean_index(self, node, x, arrays, lowering)]
+
+    def grad(self, node, output_grads):
+        x, arrays = node.inputs[0], node.inputs[1:]
+        g = AdvancedBooleanIncSubtensor(self.idx_list, False)(ew.zeros_like(x),
+                                                              output_grads[0], *arrays)
+        return [g] + [None] * len(arrays)
+
+
+class AdvancedBooleanIncSubtensor(Op):
+    """Set or increment ``x[mask]``. A leading mask with a value that does not hold one
+    entry per selected position (``set_subtensor(v[v < 0], 0)``) is a ``where``, which
+    needs no count; otherwise the selected positions are counted before the call, as for
+    AdvancedBooleanSubtensor."""
+
+    __props__ = ('idx_list', 'set_instead_of_inc')
+    wants_lowering = True
+
+    def __init__(self, idx_list, set_instead_of_inc):
+        self.idx_list = tuple(idx_list)
+        self.set_instead_of_inc = set_instead_of_inc
+
+    def __str__(self):
+        return 'AdvancedBooleanIncSubtensor{inplace=False,  set_instead_of_inc=%s}' % \
+            self.set_instead_of_inc
+
+    def make_node(self, x, y, *arrays):
+        x, y = as_tensor_variable(x), as_tensor_variable(y)
+        arrays = [as_tensor_variable(a) for a in arrays]
+        _check_boolean_index(self.idx_list, x, arrays)
+        _check_increment(x, y, _boolean_out_type(x, self.idx_list, arrays), self)
+        return Apply(self, [x, y] + arrays, [x.type])
+
+    def _is_where(self, node):
+        """A leading mask (then whole dimensions) and a value broadcast over the selected
+        positions."""
+        x, y = node.inputs[:2]
+        if not isinstance(self.idx_list[0], tuple) or any(
+                e != slice(None) for e in self.idx_list[1:]):
+            return False
+        k = self.idx_list[0][1]
+        return y.ndim <= x.ndim - k or y.broadcastable[y.ndim - (x.ndim - k) - 1]
+
+    def counted_before_call(self, node):
+        return not self._is_where(node)
+
+    def count_steps(self, node, values, lowering):
+        return _count_mask(self, values[2:])
+
+    def jax_impl(self, node, x, y, *arrays, lowering=None):
+        x = jnp.asarray(x)
+        y = jnp.asarray(y).astype(x.dtype)
+        if self._is_where(node):
+            mask = arrays[0]
+            if tuple(mask.shape) != tuple(x.shape[:mask.ndim]):
+                raise IndexError('boolean index did not match indexed array along dimension '
+                                 '0; dimension is %s but corresponding boolean dimension is '
+                                 '%s' % (x.shape[:mask.ndim], mask.shape))
+            rest = x.shape[mask.ndim:]
+            if y.ndim > len(rest):  # a length-1 axis for the selected positions
+                y = jnp.reshape(y, y.shape[y.ndim - len(rest):])
+            where = jnp.reshape(mask, mask.shape + (1,) * len(rest))
+            if self.set_instead_of_inc:
+                return jnp.where(where, jnp.broadcast_to(y, rest), x)
+            return x + jnp.where(where, jnp.broadcast_to(y, rest), jnp.zeros((), x.dtype))
+        ref = x.at[_boolean_index(self, node, x, arrays, lowering)]
+        return ref.set(y) if self.set_instead_of_inc else ref.add(y)
+
+    def grad(self, node, output_grads):
+        y, arrays = node.inputs[1], node.inputs[2:]
+        (gout,) = output_grads
+        gx = AdvancedBooleanIncSubtensor(self.idx_list, True)(gout, ew.zeros_like(y), *arrays) \
+            if self.set_instead_of_inc else gout
+        gy = _sum_to(AdvancedBooleanSubtensor(self.idx_list)(gout, *arrays), y)
+        return [gx, gy] + [None] * len(arrays)
+
+
+def _boolean_getitem(x, index):
+    """``x[index]`` for an index holding one symbolic boolean array."""
+    idx_list, arrays = [], []
+    for e in index:
+        if isinstance(e, TensorVariable) and e.dtype == 'bool' and e.ndim > 0:
+            idx_list.append(('mask', e.ndim))
+            arrays.append(e)
+        elif _is_array_index(e):
+            idx_list.append('array')
+            arrays.append(as_tensor_variable(e))
+        elif isinstance(e, (int, np.integer)) or (isinstance(e, TensorVariable) and e.ndim == 0):
+            idx_list.append('array')
+            arrays.append(as_tensor_variable(e) if isinstance(e, TensorVariable)
+                          else constant(e, dtype='int64'))
+        elif isinstance(e, slice) and all(p is None or isinstance(p, (int, np.integer))
+                                          for p in (e.start, e.stop, e.step)):
+            idx_list.append(e)
+        else:
+            raise TypeError('Boolean indexing of %s mixes the mask with the symbolic slice %r; '
+                            'slice bounds next to a mask must be constants' % (x, e))
+    return AdvancedBooleanSubtensor(idx_list)(x, *arrays)
+
+
+# ---------------------------------------------------------------------------------------
 # x[...] and set_subtensor / inc_subtensor
 # ---------------------------------------------------------------------------------------
 
@@ -600,6 +819,19 @@ def getitem(x, index):
         if all(e == slice(None) for e in new_index):
             return x
         index = tuple(new_index)
+    masks = [e for e in index if isinstance(e, TensorVariable) and e.dtype == 'bool' and
+             not isinstance(e, TensorConstant)]
+    if masks:
+        if len(masks) > 1 or masks[0].ndim == 0:
+            raise NotImplementedError(
+                'Indexing %s with %s: symgraph indexes with one boolean array of at least '
+                'one dimension at a time (x[mask]); combine masks with & and |.%s'
+                % (x, ', '.join(str(m) for m in masks), user_line('The index was used')))
+        used = sum(e.ndim if e is masks[0] else 1 for e in index)
+        if used > x.ndim:
+            raise IndexError('too many indices for %s: it has %d dimensions, indexed with %d'
+                             % (x, x.ndim, used))
+        return _boolean_getitem(x, index)
     for pos, e in enumerate(index):
         _check_index_entry(x, e, pos)
     if len(index) > x.ndim:
@@ -677,7 +909,13 @@ def _advanced_getitem(x, index):
 
 
 def take(x, indices, axis=0):
-    """Entries of ``x`` at ``indices`` along ``axis`` (AdvancedSubtensor1 on a swapped view)."""
+    """Entries of ``x`` at ``indices`` along ``axis`` (AdvancedSubtensor1 on a swapped view;
+    of the flattened ``x`` when ``axis`` is None)."""
+    x = as_tensor_variable(x)
+    if axis is None:
+        from_flat = reshape(x, constant(np.asarray([-1], dtype='int64')), ndim=1)
+        return AdvancedSubtensor1()(from_flat, indices)
+    axis = axis % x.ndim
     if axis == 0:
         return AdvancedSubtensor1()(x, indices)
     swap = list(range(x.ndim))
@@ -686,7 +924,7 @@ def take(x, indices, axis=0):
     return ew.DimShuffle(picked.broadcastable, swap)(picked)
 
 
-_INDEXING_OPS = (Subtensor, AdvancedSubtensor1, AdvancedSubtensor)
+_INDEXING_OPS = (Subtensor, AdvancedSubtensor1, AdvancedSubtensor, AdvancedBooleanSubtensor)
 
 
 def _inc_or_set(x, y, set_instead_of_inc):
@@ -712,6 +950,8 @@ def _inc_or_set(x, y, set_instead_of_inc):
         return IncSubtensor(op.idx_list, set_instead_of_inc)(base, y, *rest)
     if isinstance(op, AdvancedSubtensor1):
         return AdvancedIncSubtensor1(set_instead_of_inc)(base, y, *rest)
+    if isinstance(op, AdvancedBooleanSubtensor):
+        return AdvancedBooleanIncSubtensor(op.idx_list, set_instead_of_inc)(base, y, *rest)
     return AdvancedIncSubtensor(op.idx_list, set_instead_of_inc)(base, y, *rest)
 
 

@@ -151,6 +151,75 @@ class TensorVariable(Variable):
     def clip(self, a_min, a_max):
         return _T.clip(self, a_min, a_max)
 
+    # -- Theano's other methods: each the T.<name> function of the same name ---------------
+    def any(self, axis=None, keepdims=False):
+        return _T.any(self, axis=axis, keepdims=keepdims)
+
+    def all(self, axis=None, keepdims=False):
+        return _T.all(self, axis=axis, keepdims=keepdims)
+
+    def nonzero(self, return_matrix=False):
+        return _T.nonzero(self, return_matrix=return_matrix)
+
+    def nonzero_values(self):
+        return _T.nonzero_values(self)
+
+    def sort(self, axis=-1, kind='quicksort', order=None):
+        return _T.sort(self, axis, kind, order)
+
+    def argsort(self, axis=-1, kind='quicksort', order=None):
+        return _T.argsort(self, axis, kind, order)
+
+    def cumsum(self, axis=None):
+        return _T.cumsum(self, axis)
+
+    def cumprod(self, axis=None):
+        return _T.cumprod(self, axis)
+
+    def repeat(self, repeats, axis=None):
+        return _T.repeat(self, repeats, axis)
+
+    def squeeze(self):
+        return _T.squeeze(self)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return _T.diagonal(self, offset, axis1, axis2)
+
+    def take(self, indices, axis=None):
+        return _T.subtensor.take(self, indices, axis)
+
+    def swapaxes(self, axis1, axis2):
+        return _T.swapaxes(self, axis1, axis2)
+
+    def norm(self, L, axis=None, keepdims=False):
+        """``sum(|x| ** L, axis) ** (1 / L)`` as Theano's method builds it."""
+        if L == 0 or np.isinf(L):
+            raise NotImplementedError()
+        y = _elemwise('pow')(_T.sum(_elemwise('pow')(abs(self), L), axis=axis), 1.0 / L)
+        return _T.reduction._keep_dims(self, y, _T.reduction.normalize_axes(self, axis)) \
+            if keepdims else y
+
+    def round(self, mode=None):
+        return _T.round(self, mode or 'half_to_even')
+
+    def zeros_like(self, dtype=None):
+        return _T.zeros_like(self, dtype)
+
+    def ones_like(self, dtype=None):
+        return _T.ones_like(self, dtype)
+
+    def fill(self, value):
+        return _T.fill(self, value)
+
+    def choose(self, choices, out=None, mode='raise'):
+        return _T.choose(self, choices, out, mode)
+
+    def compress(self, a, axis=None):
+        return _T.extra_ops.compress(self, a, axis)
+
+    def ptp(self, axis=None):
+        return _T.max(self, axis) - _T.min(self, axis)
+
     def eval(self, inputs_to_values=None):
         """Compute this variable for the given ``{input: value}`` (for quick checks)."""
         from symgraph.compile.interpreter import evaluate  # upward call: compile/ is above

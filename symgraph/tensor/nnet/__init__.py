@@ -14,6 +14,8 @@ from symgraph.tensor.subtensor import AdvancedIncSubtensor, AdvancedSubtensor
 from symgraph.tensor.type import FLOAT_DTYPES, TensorType, upcast_to_float
 from symgraph.tensor.var import as_tensor_variable, constant
 
+DimShuffle = ew.DimShuffle
+
 sigmoid, softplus = ew.sigmoid, ew.softplus
 
 
@@ -97,6 +99,12 @@ def _row_op_node(op, x):
     if x.ndim not in (1, 2):
         raise TypeError('%s works on vectors or matrices (one distribution per row); %s has '
                         '%d dimensions' % (op, x, x.ndim))
+    if x.ndim == 1:  # as Theano 1.0.5 does: a (1, n) row, with its warning
+        warnings.warn('DEPRECATION: If x is a vector, %s will not automatically pad x anymore '
+                      'in next releases. If you need it, please do it manually. The vector '
+                      'case is gonna be supported soon and the output will be a vector.' % op,
+                      stacklevel=4)
+        x = DimShuffle(x.broadcastable, ('x', 0))(x)
     dtype = x.dtype if x.dtype in FLOAT_DTYPES else upcast_to_float(x.dtype)
     node = Apply(op, [x], [TensorType(dtype, x.broadcastable)])
     node.outputs[0].static_shape = x.static_shape
