@@ -194,6 +194,8 @@ def backpropagate(seeds, wrt, constants=()):
     Only nodes on a path from a ``wrt`` variable to a seed are differentiated; variables
     in ``constants`` block the flow. As in Theano, a gradient reaching a discrete variable
     is zero (integers do not vary infinitesimally), but still connects what it came from.
+    The gradient terms of a variable are added in the order Theano's grad adds them
+    (``_term_order``), so that gradient graphs print as Theano prints them.
     """
     wrt_set = set(wrt)
     roots = list(seeds)
@@ -203,7 +205,8 @@ def backpropagate(seeds, wrt, constants=()):
         if any(i in connected for i in node.inputs):
             connected.update(node.outputs)
     zero_memo = {}
-    terms = {var: [_term(g, var, zero_memo)] for var, g in seeds.items()}
+    order = _term_order(roots, constants)
+    terms = {var: [(-1, _term(g, var, zero_memo))] for var, g in seeds.items()}
     grads = {}
     for node in reversed(nodes):
         if not any(out in terms for out in node.outputs):
@@ -216,6 +219,7 @@ def backpropagate(seeds, wrt, constants=()):
             raise ValueError('%s.grad returned %d gradients for %d inputs'
                              % (node.op, len(input_grads), len(node.inputs)))
         discrete_node = all(out.dtype in DISCRETE_DTYPES for out in node.outputs)
+        keep_zeros = node.op.keeps_zero_grads
         for var, g in zip(node.inputs, input_grads):
             if isinstance(getattr(g, 'type', None), (NullType, DisconnectedType)):
                 if isinstance(g.type, NullType) and var in connected and var not in \
@@ -226,21 +230,58 @@ def backpropagate(seeds, wrt, constants=()):
                 g = None
             if var not in connected or var in constants:
                 continue
+            rank = order.get((var, node), len(order))
             if var.dtype in DISCRETE_DTYPES:
                 # An integer computed from integers (a sum, a cast, an index) is connected
                 # to them, with gradient zero, whatever the op says.
                 if g is not None or discrete_node:
-                    terms.setdefault(var, []).append(ZERO)
+                    terms.setdefault(var, []).append((rank, ZERO))
             elif isinstance(g, ew.NullGrad):  # Theano's undefined or unimplemented gradient
                 raise g.error()
             elif g is not None:
-                terms.setdefault(var, []).append(ZERO if all_zero else _term(g, var, zero_memo))
+                term = ZERO if all_zero else _term(g, var, zero_memo, keep_zeros)
+                terms.setdefault(var, []).append((rank, term))
     for var in wrt:
         if var in terms and _total(var, terms, grads) is ZERO:
             grads[var] = ew.zeros_like(var)
         if var in grads:  # what pruning left out still counts as used (see function())
             grads[var].tag.differentiated = tuple(seeds)
     return grads
+
+
+def _term_order(roots, constants):
+    """{(variable, node using it): rank}: the order in which Theano's grad meets the uses
+    of each variable, and so adds up its gradient terms. Theano walks depth first from
+    the cost, through each node's inputs in order, entering only the inputs connected to
+    the output it came from (here: float inputs of float outputs, since shapes, indices
+    and other integers carry no gradient), and records a use when it passes it."""
+    rank, visited = {}, set()
+
+    def uses(var):
+        node = var.owner
+        if node is None or node in visited or var in constants:
+            return
+        visited.add(node)
+        if var.dtype in DISCRETE_DTYPES:
+            return
+        for inp in node.inputs:
+            if inp.dtype not in DISCRETE_DTYPES:
+                rank.setdefault((inp, node), len(rank))
+                yield inp
+
+    for root in roots:
+        if root in visited:
+            continue
+        visited.add(root)
+        stack = [uses(root)]
+        while stack:
+            var = next(stack[-1], None)
+            if var is None:
+                stack.pop()
+            elif var not in visited:
+                visited.add(var)
+                stack.append(uses(var))
+    return rank
 
 
 def _node_grads(node, output_grads):
@@ -258,23 +299,24 @@ def _node_grads(node, output_grads):
     return node.op.grad(node, passed), all_zero
 
 
-def _term(g, var, zero_memo):
-    """A gradient term for ``var``: ZERO when ``g`` is zero by construction."""
-    if g is ZERO or _is_zero(g, zero_memo):
+def _term(g, var, zero_memo, keep_zeros=False):
+    """A gradient term for ``var``: ZERO when ``g`` is zero by construction (unless the op
+    keeps its zero gradients, as Theano prints them)."""
+    if g is ZERO or (not keep_zeros and _is_zero(g, zero_memo)):
         return ZERO
     g = as_tensor_variable(g)
     return _fit(g, var) if var.dtype in FLOAT_DTYPES else g
 
 
 def _total(var, terms, grads):
-    """Sum of the gradient terms of ``var`` (computed once, then reused); ZERO when every
-    term is zero, None when there is none (disconnected)."""
+    """Sum of the gradient terms of ``var`` in Theano's order (computed once, then
+    reused); ZERO when every term is zero, None when there is none (disconnected)."""
     if var in grads:
         return grads[var]
     parts = terms.get(var)
     if not parts:
         return None
-    nonzero = [part for part in parts if part is not ZERO]
+    nonzero = [part for _, part in sorted(parts, key=lambda p: p[0]) if part is not ZERO]
     total = nonzero[0] if nonzero else ZERO
     for part in nonzero[1:]:
         total = total + part

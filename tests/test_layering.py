@@ -22,7 +22,8 @@ LAYERS = [  # (module name or package prefix, layer); the longest match decides
     ('symgraph.config', 0), ('symgraph.placement', 0), ('symgraph.notyet', 0),
     ('symgraph._theano_names', 0),
     ('symgraph.graph', 1),
-    ('symgraph.tensor', 2),
+    ('symgraph.tensor', 2),  # with its packages: nnet/ (conv, bn, neighbours), signal/ (pool)
+    ('symgraph.tensor.nnet', 2), ('symgraph.tensor.signal', 2),
     ('symgraph.gradient', 3), ('symgraph.updates', 3), ('symgraph.scan_module', 3),
     ('symgraph.ifelse', 3), ('symgraph.sandbox', 3),
     ('symgraph.rewrite', 4),

@@ -299,6 +299,11 @@ class Op:
     #: without building them.
     linear_grad = True
 
+    #: Whether the zero gradients ``grad`` returns (``zeros_like(x)``) stay in the
+    #: gradient graph as terms of their sums, as Theano prints them (the gradient walk
+    #: otherwise leaves out terms that are zero by construction).
+    keeps_zero_grads = False
+
     def _props(self):
         return tuple(_hashable(getattr(self, p)) for p in self.__props__)
 

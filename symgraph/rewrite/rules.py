@@ -11,7 +11,10 @@ from symgraph.graph.basic import Constant
 from symgraph.rewrite.engine import register
 from symgraph.tensor import elemwise as ew
 from symgraph.tensor.basic import Alloc
-from symgraph.tensor.nnet import LogSoftmax, Softmax, logsoftmax_op, softmax_op, softplus
+from symgraph.tensor.nnet import (CrossentropyCategorical1Hot, LogSoftmax, Softmax,
+                                  SoftmaxWithBias,
+                                  crossentropy_softmax_argmax_1hot_with_bias, logsoftmax_op,
+                                  softmax_op, softplus)
 from symgraph.tensor.reduction import Sum, prod
 from symgraph.tensor.shape import Shape, shape
 from symgraph.tensor.subtensor import (AdvancedSubtensor, AdvancedSubtensor1, ScalarConstant,
@@ -188,6 +191,14 @@ def neg_neg(node, ctx):
         return None
     inner = _owner_elemwise(node.inputs[0], ew.scalar_neg)
     return [inner.inputs[0]] if inner is not None else None
+
+
+@register('fast_run', 'fast_compile', tracks=(ew.Elemwise,))
+def drop_identity(node, ctx):
+    """identity(x) -> x (gradients of DimShuffle apply one, as Theano's do)."""
+    if _scalar_op(node) is ew.scalar_identity:
+        return [node.inputs[0]]
+    return None
 
 
 @register('fast_run', tracks=(ew.Elemwise,))
@@ -372,3 +383,19 @@ def exp_of_log_softmax(node, ctx):
     if inner is None or not isinstance(inner.op, LogSoftmax):
         return None
     return [softmax_op(inner.inputs[0])]
+
+
+@register('fast_run', 'stabilize', tracks=(CrossentropyCategorical1Hot,))
+def crossentropy_of_softmax(node, ctx):
+    """crossentropy_categorical_1hot(softmax(x [+ b]), y) -> the fused softmax
+    cross-entropy (CrossentropySoftmaxArgmax1HotWithBias), which cannot overflow."""
+    if not isinstance(node.op, CrossentropyCategorical1Hot):
+        return None
+    dist, y = node.inputs
+    owner = dist.owner
+    if owner is None or not isinstance(owner.op, (Softmax, SoftmaxWithBias)) or \
+            owner.inputs[0].ndim != 2 or not ctx.can_replace_through(dist):
+        return None
+    x = owner.inputs[0]
+    b = owner.inputs[1] if isinstance(owner.op, SoftmaxWithBias) else ew.zeros_like(x[0, :])
+    return [crossentropy_softmax_argmax_1hot_with_bias(x, b, y)[0]]

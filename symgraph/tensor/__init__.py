@@ -25,7 +25,7 @@ from symgraph.tensor.extra_ops import (DiffOp, bincount, squeeze, repeat, bartle
                                        fill_diagonal, fill_diagonal_offset, cumsum, cumprod,
                                        unravel_index, ravel_multi_index, ExtractDiag, AllocDiag,
                                        diag, diagonal, trace)
-from symgraph.tensor import extra_ops, fft, nlinalg, nnet, slinalg, xlogx
+from symgraph.tensor import extra_ops, fft, nlinalg, nnet, signal, slinalg, xlogx
 from symgraph.tensor import raw_random, shared_randomstreams
 from symgraph.tensor.raw_random import permute_row_elements
 

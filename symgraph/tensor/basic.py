@@ -455,6 +455,10 @@ class MakeVector(Op):
             return np.array(values, dtype=self.dtype)
         return jnp.stack([jnp.asarray(v, dtype=self.dtype) for v in values])
 
+    def host_impl(self, node):
+        """A vector of numbers worked out on the host (a shape given entry by entry)."""
+        return lambda *values: np.array(values, dtype=self.dtype)
+
     def grad(self, node, output_grads):
         (gout,) = output_grads
         return [ew.cast(gout[i], s.dtype) if s.dtype not in DISCRETE_DTYPES else None

@@ -368,18 +368,16 @@ class DimShuffle(Op):
         return x
 
     def grad(self, node, output_grads):
+        """As Theano builds it: one DimShuffle that puts each input axis back (an axis the
+        forward dropped returns as a new broadcastable one), applied to ``identity(gout)``
+        (which the rewrites remove)."""
         (gout,) = output_grads
         (x,) = node.inputs
-        # Drop the inserted axes, undo the permutation, restore the dropped axes.
-        kept = [i for i, d in enumerate(self.new_order) if d != 'x']
-        g = DimShuffle(gout.broadcastable, kept)(gout) if len(kept) != gout.ndim else gout
-        inverse = [None] * x.ndim
-        for position, d in enumerate(self.perm):
-            inverse[d] = position
-        pattern = ['x' if p is None else p for p in inverse]
-        if pattern != list(range(g.ndim)):
-            g = DimShuffle(g.broadcastable, pattern)(g)
-        return [g]
+        grad_order = ['x'] * x.ndim
+        for position, d in enumerate(self.new_order):
+            if d != 'x':
+                grad_order[d] = position
+        return [DimShuffle(gout.broadcastable, grad_order)(identity(gout))]
 
 
 def _astype(value, dtype):
@@ -641,7 +639,7 @@ scalar_sqr, sqr = _elemwise('sqr', 1, jnp.square, grad=_g_sqr)
 
 
 def _g_tanh(inputs, out, gout):
-    return [g_mul(gout, g_sub(1.0, g_sqr(g_tanh(inputs[0]))))]
+    return [g_mul(gout, g_sub(1, g_sqr(g_tanh(inputs[0]))))]
 
 
 scalar_tanh, tanh = _elemwise('tanh', 1, jnp.tanh, _float_out, grad=_g_tanh)
@@ -1029,12 +1027,12 @@ identity = Elemwise(scalar_identity)
 
 # Unnamed versions, as gradient graphs use them (printed Elemwise{mul}).
 g_add, g_sub, g_mul, g_true_div, g_int_div, g_pow, g_neg, g_sgn, g_exp, g_log, g_sqrt, g_sqr, \
-    g_tanh, g_sigmoid, g_eq, g_and, g_ge, g_le, g_lt, g_gt, g_switch = (
+    g_tanh, g_sigmoid, g_eq, g_and, g_ge, g_le, g_lt, g_gt, g_switch, g_abs = (
         Elemwise(op) for op in (scalar_add, scalar_sub, scalar_mul, scalar_true_div,
                                 scalar_int_div, scalar_pow, scalar_neg, scalar_sgn, scalar_exp,
                                 scalar_log, scalar_sqrt, scalar_sqr, scalar_tanh, scalar_sigmoid,
                                 scalar_eq, scalar_and, scalar_ge, scalar_le, scalar_lt,
-                                scalar_gt, scalar_switch))
+                                scalar_gt, scalar_switch, scalar_abs))
 
 
 def cast(x, dtype):
