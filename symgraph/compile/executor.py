@@ -313,7 +313,7 @@ class Function:
             self._resolve_lengths is None else None
         kept_containers = None if self._layout.any_kept_transposed else self._kept_containers
         always_guarded = any(node.op.calls_host for node in self._nodes)
-        nan_guard = self._nan_guard is not None
+        n_guard_outputs = int(self._nan_guard is not None)  # NanGuardMode's flags
         last = [None, None]  # key and program of the previous call
 
         trust_input = self._trust_input
@@ -351,15 +351,11 @@ class Function:
                     else program(*flat_args)
             for container, value in zip(donated_containers, results[n_outputs:n_results]):
                 container.value = value
-            extra = len(results) - n_results
-            if extra:
-                if not nan_guard:
-                    if not np.asarray(results[n_results])[0]:
-                        raise_index_error(index_checks[key[1]], results[n_results])
-                else:  # the index verdict if any, then the NanGuardMode flags
-                    if extra > 1 and not np.asarray(results[n_results])[0]:
-                        raise_index_error(index_checks[key[1]], results[n_results])
-                    self._report_nan(key, results[-1], args)
+            extra = len(results) - n_results  # the index verdict, then NanGuardMode's flags
+            if extra > n_guard_outputs and not np.asarray(results[n_results])[0]:
+                raise_index_error(index_checks[key[1]], results[n_results])
+            if n_guard_outputs:
+                self._report_nan(key, results[-1], args)
             if single:
                 return np.asarray(results[0]) if borrow[0] else np.array(results[0])
             if not n_outputs and stage_positions:

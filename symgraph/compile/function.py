@@ -74,9 +74,11 @@ def _dtype_hint(target, expr):
     return ''
 
 
-def _apply_givens(outputs, updates, givens, inputs, rebuild_strict):
+def _givens_map(givens, inputs, rebuild_strict):
+    """{replaced variable: its replacement}, checked once for the whole function (an array
+    given as a replacement becomes one shared variable)."""
     if givens is None:
-        return outputs, updates
+        return {}
     pairs = list(givens.items()) if isinstance(givens, dict) else list(givens)
     replace = {}
     input_set = set(inputs)
@@ -104,9 +106,15 @@ def _apply_givens(outputs, updates, givens, inputs, rebuild_strict):
         if clash:
             raise ValueError('The givens replacement for %s depends on %s, which is itself '
                              'replaced through givens' % (new, clash[0]))
+    return replace
+
+
+def _apply_givens(outputs, updates, replace, rebuild_strict):
+    """``outputs`` and the (target, expression) ``updates`` with ``replace`` applied."""
+    if not replace:
+        return outputs, updates
     exprs = clone_replace(outputs + [e for _, e in updates], replace, strict=rebuild_strict)
-    new_updates = [(t, e) for (t, _), e in zip(updates, exprs[len(outputs):])]
-    return exprs[:len(outputs)], new_updates
+    return exprs[:len(outputs)], [(t, e) for (t, _), e in zip(updates, exprs[len(outputs):])]
 
 
 def function(inputs, outputs=None, mode=None, updates=None, givens=None,
@@ -188,13 +196,13 @@ def _compile(inputs, outputs, mode, updates, givens, no_default_updates, name, r
                              'can have one update per function' % target)
         seen_targets.add(target)
         pairs.append((target, _check_update(target, expr)))
-    in_vars = [s.variable for s in in_specs]
-    out_vars, pairs = _apply_givens(out_vars, pairs, givens, in_vars, rebuild_strict)
+    replace = _givens_map(givens, [s.variable for s in in_specs], rebuild_strict)
+    out_vars, pairs = _apply_givens(out_vars, pairs, replace, rebuild_strict)
     n_explicit = len(pairs)
     pairs = _with_default_updates(out_vars, pairs, no_default_updates)
-    if len(pairs) > n_explicit:  # givens reach default updates too (size=x.shape of a draw)
-        _, defaults = _apply_givens([], pairs[n_explicit:], givens, in_vars, rebuild_strict)
-        pairs = pairs[:n_explicit] + defaults
+    # givens reach default updates too (a random draw of size x.shape, x given)
+    _, defaults = _apply_givens([], pairs[n_explicit:], replace, rebuild_strict)
+    pairs = pairs[:n_explicit] + defaults
 
     graph = out_vars + [e for _, e in pairs]
     _check_unused([s.variable for s in in_specs],

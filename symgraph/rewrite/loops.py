@@ -30,14 +30,17 @@ def _push_out_invariants(op, node, inputs, outputs):
     non_seqs = inputs[op.info.n_seqs + op.n_taps:]
     outer_of = dict(zip(non_seqs, op.outer_non_seqs(node)))
     invariant, constant = set(non_seqs), set()
+
+    def is_constant(var):
+        return isinstance(var, Constant) or var in constant
+
     nodes = toposort(outputs)
     for inner_node in nodes:
         if inner_node.op.calls_host:
             continue
-        if all(isinstance(i, Constant) or i in constant for i in inner_node.inputs):
+        if all(is_constant(i) for i in inner_node.inputs):
             constant.update(inner_node.outputs)  # left to constant folding, in the step
-        elif all(i in invariant or isinstance(i, Constant) or i in constant
-                 for i in inner_node.inputs):
+        elif all(is_constant(i) or i in invariant for i in inner_node.inputs):
             invariant.update(inner_node.outputs)
     hoisted = []
     for inner_node in nodes:
