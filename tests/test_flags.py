@@ -459,8 +459,8 @@ def test_names_not_there_yet_say_so():
         T.topk
     assert isinstance(NotYetError('x'), AttributeError)
     assert not hasattr(T, 'topk') and getattr(T, 'topk', 'default') == 'default'
-    with pytest.raises(NotYetError, match=r'theano\.printing\.pydotprint'):
-        theano.printing.pydotprint
+    with pytest.raises(NotYetError, match=r'theano\.printing\.min_informative_str'):
+        theano.printing.min_informative_str
     with pytest.raises(NotYetError, match=r'theano\.gof\.COp'):
         theano.gof.COp
     with pytest.raises(AttributeError) as info:
