@@ -293,6 +293,7 @@ class _Drawer:
         for var in inner.inputs:
             if var in mapping:
                 pic.edges.append((source(mapping[var]), self.id(var), dict(link), 'link'))
+                sub.shapes[self.id(var)].info['reads'] = str(mapping[var])
         for var in inner.outputs:
             pic.edges.append((self.id(var), self.id(node), dict(link), 'link'))
         pic.clusters.append(Cluster('cluster_' + self.id(node), str(node.op), 'inner',
