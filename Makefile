@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench clean
+.PHONY: test demo bench clean system-packages
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,24 @@ $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-test: $(STAMP)
+# Graphviz (pydotprint's pictures) and Chromium with its driver (the d3viz page's browser
+# test): installed with apt-get where missing and possible (root, apt); else those tests skip.
+system-packages:
+	@missing=""; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
+		|| missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "apt-get install$$missing"; \
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			$$missing; } >/dev/null 2>&1 || echo "could not install$$missing"; \
+	else \
+		echo "not installed:$$missing (the tests that need them will skip)"; \
+	fi
+
+test: $(STAMP) system-packages
 	$(PY) -m pytest
 
 demo: $(STAMP)

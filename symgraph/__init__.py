@@ -17,6 +17,7 @@ from symgraph.graph.basic import Apply, Constant, Type, Variable, clone  # noqa:
 from symgraph.graph.fg import FunctionGraph  # noqa: E402
 from symgraph import ifelse, sandbox, scalar, scan_module, updates  # noqa: E402
 from symgraph import gof  # noqa: E402
+from symgraph import d3viz  # noqa: E402
 from symgraph.printing import pp, pprint  # noqa: E402
 from symgraph.scan_module import foldl, foldr, map, reduce, scan  # noqa: E402
 from symgraph.tensor.basic import dot  # noqa: E402
@@ -30,6 +31,6 @@ __all__ = ['config', 'change_flags', 'gradient', 'printing', 'tensor', 'compile'
            'ProfileStats', 'OpFromGraph', 'Op', 'as_op', 'Apply', 'Constant', 'Type',
            'Variable', 'FunctionGraph', 'clone', 'grad', 'Lop', 'Rop', 'SharedVariable',
            'shared', 'ifelse', 'sandbox', 'scalar', 'scan_module', 'updates', 'OrderedUpdates',
-           'gof', 'pp', 'pprint', 'dot', 'scan', 'map', 'reduce', 'foldl', 'foldr']
+           'gof', 'd3viz', 'pp', 'pprint', 'dot', 'scan', 'map', 'reduce', 'foldl', 'foldr']
 
 notyet.install()  # Theano names not here yet say so (see notyet.py)
