@@ -192,7 +192,7 @@ def test_a_scan_opens_and_closes_in_place(page, recurrence):
 
 def test_hovering_shows_type_shape_line_and_position(page, recurrence):
     from selenium.webdriver.common.action_chains import ActionChains
-    W, f = recurrence[0], recurrence[1]
+    f = recurrence[1]
     tooltip = page.find_element('id', 'tooltip')
     assert not tooltip.is_displayed()
     ActionChains(page).move_to_element(_node(page, 'name=W ')).perform()

@@ -141,8 +141,8 @@ def test_ifelse_branches_are_clusters():
 
 
 def test_a_bad_argument_says_what_can_be_drawn():
-    with pytest.raises(TypeError, match='pydotprint draws a variable, an Apply node, a '
-                                        'compiled function.*not int: 3'):
+    with pytest.raises(TypeError, match='pydotprint and d3viz draw a variable, an Apply '
+                                        'node, a compiled function.*not int: 3'):
         theano.printing.pydotprint(3)
 
 

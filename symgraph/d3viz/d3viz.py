@@ -67,15 +67,15 @@ def _graph(pic):
     inner = {c.owner: c for c in pic.clusters if c.kind == 'inner'}
     branch = {m: c.label for c in pic.clusters if c.kind == 'branch' for m in c.members}
     nodes = []
-    for shape in pic.shapes.values():
-        info = dict(shape.info)
-        if shape.id in branch:
-            info['branch'] = branch[shape.id]
-        fill = shape.attrs.get('fillcolor')
-        item = {'id': shape.id, 'label': shape.attrs['label'], 'shape': shape.attrs['shape'],
+    for glyph in pic.glyphs.values():
+        info = dict(glyph.info)
+        if glyph.id in branch:
+            info['branch'] = branch[glyph.id]
+        fill = glyph.attrs.get('fillcolor')
+        item = {'id': glyph.id, 'label': glyph.attrs['label'], 'shape': glyph.attrs['shape'],
                 'fill': _X11.get(fill, fill), 'info': info}
-        if shape.id in inner:
-            item['inner'] = _graph(inner[shape.id].picture)
+        if glyph.id in inner:
+            item['inner'] = _graph(inner[glyph.id].picture)
         nodes.append(item)
     edges = [{'source': s, 'target': t, 'label': a.get('label', ''), 'color': a.get('color'),
               'kind': kind} for s, t, a, kind in pic.edges if kind != 'link']

@@ -143,7 +143,10 @@
     }
     var left = Infinity, width = 0, top = 0;
     verts.forEach(function (vert) { left = Math.min(left, vert.x - vert.w / 2); });
-    verts.forEach(function (vert) { vert.x -= left; width = Math.max(width, vert.x + vert.w / 2); });
+    verts.forEach(function (vert) {
+      vert.x -= left;
+      width = Math.max(width, vert.x + vert.w / 2);
+    });
     layers.forEach(function (layer) {
       var height = Math.max.apply(null, layer.map(function (v) { return verts[v].h; }));
       layer.forEach(function (v) { verts[v].y = top + height / 2; });
@@ -158,7 +161,9 @@
     });
     var updates = graph.edges.filter(function (e) {
       return e.kind === 'update' && e.source in index && e.target in index;
-    }).map(function (e) { return {edge: e, from: items[index[e.source]], to: items[index[e.target]]}; });
+    }).map(function (e) {
+      return {edge: e, from: items[index[e.source]], to: items[index[e.target]]};
+    });
     return {items: items, routes: routes, updates: updates, width: width,
             height: Math.max(0, top - GAP_Y)};
   }
@@ -172,7 +177,8 @@
     }
     for (k = 0; k < verts.length; k++) {
       blocks.push({sum: desired[k] - offset[k], count: 1, value: desired[k] - offset[k]});
-      while (blocks.length > 1 && blocks[blocks.length - 2].value > blocks[blocks.length - 1].value) {
+      while (blocks.length > 1 &&
+             blocks[blocks.length - 2].value > blocks[blocks.length - 1].value) {
         var last = blocks.pop(), prev = blocks[blocks.length - 1];
         prev.sum += last.sum;
         prev.count += last.count;
@@ -241,7 +247,8 @@
                        transform: 'translate(' + (item.x - w / 2) + ',' + (item.y - h / 2) + ')'},
                  parent);
     g.item = item;
-    var fill = node.fill || 'white', ink = dark(fill) ? 'white' : 'black', mark = node.inner ? (item.inner ? '\u229f ' : '\u229e ') : '';
+    var fill = node.fill || 'white', ink = dark(fill) ? 'white' : 'black';
+    var mark = node.inner ? (item.inner ? '\u229f ' : '\u229e ') : '';
     if (item.inner) {
       make('rect', {'class': 'frame', width: w, height: h, rx: 8}, g);
       make('rect', {'class': 'outline', width: w, height: TITLE, rx: 8, fill: fill}, g);
@@ -251,7 +258,8 @@
       return;
     }
     if (kind === 'apply') {
-      make('ellipse', {'class': 'outline', cx: w / 2, cy: h / 2, rx: w / 2, ry: h / 2, fill: fill}, g);
+      make('ellipse', {'class': 'outline', cx: w / 2, cy: h / 2, rx: w / 2, ry: h / 2,
+                       fill: fill}, g);
     } else {
       make('rect', {'class': 'outline', width: w, height: h, fill: fill}, g);
     }
@@ -283,8 +291,12 @@
       if (info.reads) out.push(['reads', info.reads]);
     }
     if (info.branch) out.push(['runs in', info.branch]);
-    if (info.trace) out.push(['created at', info.trace.replace(/^ {2}/, '').replace(/\n {4}/, '\n')]);
-    if (node.inner) out.push(['', 'click to ' + (item.inner ? 'close' : 'open') + ' its inner graph']);
+    if (info.trace) {
+      out.push(['created at', info.trace.replace(/^ {2}/, '').replace(/\n {4}/, '\n')]);
+    }
+    if (node.inner) {
+      out.push(['', 'click to ' + (item.inner ? 'close' : 'open') + ' its inner graph']);
+    }
     return out;
   }
 
@@ -311,8 +323,12 @@
 
   function moveTip(ev) {
     var x = ev.clientX + 14, y = ev.clientY + 14;
-    if (x + tooltip.offsetWidth > window.innerWidth) x = Math.max(0, ev.clientX - 14 - tooltip.offsetWidth);
-    if (y + tooltip.offsetHeight > window.innerHeight) y = Math.max(0, ev.clientY - 14 - tooltip.offsetHeight);
+    if (x + tooltip.offsetWidth > window.innerWidth) {
+      x = Math.max(0, ev.clientX - 14 - tooltip.offsetWidth);
+    }
+    if (y + tooltip.offsetHeight > window.innerHeight) {
+      y = Math.max(0, ev.clientY - 14 - tooltip.offsetHeight);
+    }
     tooltip.style.left = x + 'px';
     tooltip.style.top = y + 'px';
   }

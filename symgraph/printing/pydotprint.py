@@ -53,8 +53,8 @@ class GraphvizNotFoundError(RuntimeError):
     """Graphviz's ``dot`` program, which turns DOT text into pictures, is not installed."""
 
 
-class Shape:
-    """One node of a picture: its DOT attributes, and what the interactive page shows."""
+class Glyph:
+    """One shape of a picture: its DOT attributes, and what the interactive page shows."""
 
     __slots__ = ('id', 'attrs', 'info')
 
@@ -72,18 +72,18 @@ class Cluster:
 
 
 class Picture:
-    """One graph level: shapes by id (in drawing order), edges ``(source id, target id,
-    attrs, kind)`` with kind 'input', 'output', 'update' or 'link' (an inner graph to the
-    outer one), and clusters."""
+    """One graph level: ``glyphs`` (the shapes drawn) by id, in drawing order; ``edges``
+    ``(source id, target id, attrs, kind)``, kind being 'input', 'output', 'update' or
+    'link' (an inner graph to the outer one); ``clusters``."""
 
     def __init__(self):
-        self.shapes = {}
+        self.glyphs = {}
         self.edges = []
         self.clusters = []
 
     def add(self, id, attrs, info):
-        if id not in self.shapes:
-            self.shapes[id] = Shape(id, attrs, info)
+        if id not in self.glyphs:
+            self.glyphs[id] = Glyph(id, attrs, info)
 
     def walk(self):
         """This picture and the inner pictures in it, outermost first."""
@@ -95,34 +95,36 @@ class Picture:
 
 
 def graph_of(obj):
-    """(outputs, program order or None, {update expression: the shared variable it
-    updates}) of what ``pydotprint`` and ``d3viz`` draw."""
+    """(outputs, nodes in order, {update expression: the shared variable it updates},
+    whether the order is a compiled program's) of what ``pydotprint`` and ``d3viz``
+    draw."""
     if isinstance(obj, Function):
-        outputs, order = obj.printable_outputs()
+        _, order = obj.printable_outputs()
         return (list(obj.outputs), list(order),
-                dict(zip(obj.update_exprs, obj.update_targets)))
+                dict(zip(obj.update_exprs, obj.update_targets)), True)
     if isinstance(obj, FunctionGraph):
-        return list(obj.outputs), obj.toposort(), {}
+        return list(obj.outputs), obj.toposort(), {}, True
     if isinstance(obj, Variable):
-        return [obj], None, {}
-    if isinstance(obj, Apply):
-        return list(obj.outputs), None, {}
-    if isinstance(obj, (list, tuple)) and obj and all(isinstance(v, Variable) for v in obj):
-        return list(obj), None, {}
-    raise TypeError('pydotprint draws a variable, an Apply node, a compiled function, a '
-                    'FunctionGraph or a list of variables, not %s: %r'
-                    % (type(obj).__name__, obj))
+        outputs = [obj]
+    elif isinstance(obj, Apply):
+        outputs = list(obj.outputs)
+    elif isinstance(obj, (list, tuple)) and obj and all(isinstance(v, Variable) for v in obj):
+        outputs = list(obj)
+    else:
+        raise TypeError('pydotprint and d3viz draw a variable, an Apply node, a compiled '
+                        'function, a FunctionGraph or a list of variables, not %s: %r'
+                        % (type(obj).__name__, obj))
+    return outputs, theano_order(outputs), {}, False
 
 
 def picture(obj, compact=True, with_ids=False, high_contrast=True, colorCodes=None,
             max_label_size=70, var_with_name_simple=False):
     """The Picture of ``obj`` (a variable, an Apply node, a list of variables, a compiled
     function or a FunctionGraph), with pydotprint's labels and colours."""
-    outputs, order, updates = graph_of(obj)
+    outputs, topo, updates, program = graph_of(obj)
     drawer = _Drawer(compact, with_ids, high_contrast, colorCodes or default_colorCodes,
                      max_label_size, var_with_name_simple)
-    topo = order if order is not None else theano_order(outputs)
-    return drawer.level(outputs, topo, updates, positions=order is not None)
+    return drawer.level(outputs, topo, updates, positions=program)
 
 
 def theano_order(outputs):
@@ -283,7 +285,7 @@ class _Drawer:
         sub = self.level(list(inner.outputs), list(inner.nodes), {}, positions=True,
                          inner_inputs=inner.inputs)
         for var in inner.inputs:
-            if self.id(var) not in sub.shapes:  # an input the step does not read
+            if self.id(var) not in sub.glyphs:  # an input the step does not read
                 sub.add(self.id(var), dict(self.filled('green'), shape='box',
                                            label=self.var_label(var, {})),
                         _var_info(var, 'inner input'))
@@ -293,7 +295,7 @@ class _Drawer:
         for var in inner.inputs:
             if var in mapping:
                 pic.edges.append((source(mapping[var]), self.id(var), dict(link), 'link'))
-                sub.shapes[self.id(var)].info['reads'] = str(mapping[var])
+                sub.glyphs[self.id(var)].info['reads'] = str(mapping[var])
         for var in inner.outputs:
             pic.edges.append((self.id(var), self.id(node), dict(link), 'link'))
         pic.clusters.append(Cluster('cluster_' + self.id(node), str(node.op), 'inner',
@@ -311,9 +313,8 @@ class _Drawer:
             members = branches.setdefault((user, side), [])
             members.append(self.id(node))
             members.extend(self.ids[out] for out in node.outputs
-                           if self.ids.get(out) in pic.shapes)
-        for (user, side), members in sorted(branches.items(),
-                                            key=lambda item: self.id(item[0][0])):
+                           if self.ids.get(out) in pic.glyphs)
+        for (user, side), members in branches.items():
             pic.clusters.append(Cluster('cluster_%s_%s' % (self.id(user), side),
                                         '%s %s branch' % (user.op, side), 'branch',
                                         self.id(user), members=members))
@@ -367,14 +368,14 @@ def dot_text(pic):
                 for m in cluster.members:
                     member_of.setdefault(m, cluster)
         inner_of = {c.owner: c for c in pic.clusters if c.kind == 'inner'}
-        for shape in pic.shapes.values():
-            if shape.id in placed or (only is not None and shape.id not in only) \
-                    or (only is None and shape.id in member_of):
+        for glyph in pic.glyphs.values():
+            if glyph.id in placed or (only is not None and glyph.id not in only) \
+                    or (only is None and glyph.id in member_of):
                 continue
-            placed.add(shape.id)
-            lines.append('%s%s%s;' % (indent, shape.id, _attrs(shape.attrs)))
-            if shape.id in inner_of:
-                cluster = inner_of[shape.id]
+            placed.add(glyph.id)
+            lines.append('%s%s%s;' % (indent, glyph.id, _attrs(glyph.attrs)))
+            if glyph.id in inner_of:
+                cluster = inner_of[glyph.id]
                 open_cluster(cluster, indent)
                 emit(cluster.picture, indent + '  ')
                 lines.append(indent + '}')
@@ -447,10 +448,8 @@ def pydotprint(fct, outfile=None, compact=True, format='png', with_ids=False,
     with open(outfile, 'wb') as f:
         f.write(image)
     if scan_graphs:
-        _, order, _ = graph_of(fct)
-        topo = order if order is not None else theano_order(graph_of(fct)[0])
         base, ext = os.path.splitext(outfile)
-        for index, node in enumerate(topo):
+        for index, node in enumerate(graph_of(fct)[1]):
             if hasattr(node.op, 'inner_to_outer'):
                 name = '%s_%s_%d%s' % (base, node.op.info.name or 'scan_fn', index, ext)
                 pydotprint(list(node.op.inner.outputs), name, compact, format, with_ids,
