@@ -120,6 +120,7 @@ def browser():
     binary, driver_path = _chromium(), shutil.which('chromedriver')
     if binary is None or driver_path is None:
         pytest.skip('Chromium or chromedriver is not installed')
+    from selenium.common.exceptions import SessionNotCreatedException
     from selenium.webdriver.chrome.service import Service
     options = webdriver.ChromeOptions()
     options.binary_location = binary
@@ -130,7 +131,10 @@ def browser():
                  '--user-data-dir=' + profile, '--window-size=%d,%d' % WINDOW):
         options.add_argument(flag)
     options.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    except SessionNotCreatedException as err:  # a chromedriver for another Chromium
+        pytest.skip('Chromium and chromedriver do not start together: %s' % err.msg)
     driver.set_window_size(*WINDOW)
     yield driver
     driver.quit()
@@ -158,6 +162,12 @@ def _node(driver, label_start):
                  'normalize-space(.), "%s")]' % label_start)
 
 
+def _node_in_block(driver, label_start):
+    return driver.find_element(
+        'xpath', '//*[contains(@class, "block")]//*[contains(@class, "node")][starts-with('
+                 'normalize-space(.), "%s")]' % label_start)
+
+
 def test_nodes_render_without_overlap(page, recurrence):
     f = recurrence[1]
     assert [e for e in page.get_log('browser') if e['level'] == 'SEVERE'] == []
@@ -174,14 +184,24 @@ def test_nodes_render_without_overlap(page, recurrence):
 
 
 def test_a_scan_opens_and_closes_in_place(page, recurrence):
+    from selenium.webdriver.common.action_chains import ActionChains
     scan = recurrence[2]
     before = len(_boxes(page, '.node.apply'))
+    closed = [b for b in _boxes(page, '.node.expandable') if b['label'].startswith('\u229e')]
     _node(page, '\u229e for{cpu,').click()
     inner = _boxes(page, '.node.block .node.apply')
     assert sorted(re.sub(r' id=\d+$', '', b['label']) for b in inner) == \
         sorted(str(n.op).replace(':', '_') for n in scan.op.inner.nodes)
     assert len(_boxes(page, '.node.apply')) == before + len(scan.op.inner.nodes)
     block = _boxes(page, '.node.block')[0]
+    assert (block['left'], block['top']) == pytest.approx(
+        (closed[0]['left'], closed[0]['top']), abs=1)  # the node stays where it was
+    ActionChains(page).move_to_element(_node_in_block(page, 'name=W_copy')).perform()
+    tooltip = page.find_element('id', 'tooltip').text
+    assert 'kind: inner input' in tooltip and 'reads: W' in tooltip
+    ActionChains(page).move_to_element(_node_in_block(page, 'Elemwise{tanh')).perform()
+    tanh = [k for k, n in enumerate(scan.op.inner.nodes) if 'tanh' in str(n.op)]
+    assert 'position in the inner graph: %d' % tanh[0] in page.find_element('id', 'tooltip').text
     for b in inner:  # the inner graph is drawn inside its frame
         assert block['left'] < b['left'] and b['right'] < block['right']
         assert block['top'] < b['top'] and b['bottom'] < block['bottom']
