@@ -6,6 +6,7 @@
   'use strict';
   var SVG = 'http://www.w3.org/2000/svg';
   var GAP_X = 24, GAP_Y = 46, PAD = 14, TITLE = 24;
+  var LONG = 40;  // an edge crossing more ranks is drawn straight, with no bend points
   var data = JSON.parse(document.getElementById('graph-data').textContent);
   var canvas = document.getElementById('canvas');
   var viewport = document.getElementById('viewport');
@@ -91,7 +92,7 @@
     function link(a, b) { down[a].push(b); up[b].push(a); }
     var routes = flow.map(function (e) {
       var s = index[e.source], t = index[e.target], chain = [s], prev = s;
-      for (var r = rank[s] + 1; r < rank[t]; r++) {
+      for (var r = rank[s] + 1; r < rank[t] && rank[t] - rank[s] <= LONG; r++) {
         verts.push({w: 6, h: 0, rank: r});
         up.push([]); down.push([]);
         link(prev, verts.length - 1);
