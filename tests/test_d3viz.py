@@ -260,6 +260,8 @@ def _thumbnail(png, size=(180, 120)):
 
 
 def test_screenshot(page):
+    from selenium.webdriver.common.action_chains import ActionChains
+    ActionChains(page).move_to_element(page.find_element('id', 'toolbar')).perform()
     png = page.get_screenshot_as_png()
     shot = np.asarray(_thumbnail(png, WINDOW), dtype=float)
     canvas = shot[40:]  # below the toolbar
