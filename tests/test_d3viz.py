@@ -174,7 +174,11 @@ def test_nodes_render_without_overlap(page, recurrence):
     applies = _boxes(page, '#viewport > .nodes > .node.apply')
     labels = sorted(re.sub(r'^\W+ | id=\d+$', '', b['label']) for b in applies)
     assert labels == sorted(str(n.op).replace(':', '_') for n in f.maker.fgraph.toposort())
-    boxes = _boxes(page, '#viewport > .nodes > .node')
+    _assert_apart(_boxes(page, '#viewport > .nodes > .node'))
+
+
+def _assert_apart(boxes):
+    assert len(boxes) > 1
     for k, a in enumerate(boxes):
         assert a['right'] > a['left'] and a['bottom'] > a['top']
         for b in boxes[k + 1:]:
@@ -193,6 +197,8 @@ def test_a_scan_opens_and_closes_in_place(page, recurrence):
     assert sorted(re.sub(r' id=\d+$', '', b['label']) for b in inner) == \
         sorted(str(n.op).replace(':', '_') for n in scan.op.inner.nodes)
     assert len(_boxes(page, '.node.apply')) == before + len(scan.op.inner.nodes)
+    _assert_apart(_boxes(page, '#viewport > .nodes > .node'))
+    _assert_apart(_boxes(page, '.node.block > g > .nodes > .node'))
     block = _boxes(page, '.node.block')[0]
     assert (block['left'], block['top']) == pytest.approx(
         (closed[0]['left'], closed[0]['top']), abs=1)  # the node stays where it was
