@@ -21,7 +21,8 @@ from symgraph.rewrite.engine import Rewrite, Rewriter
 from symgraph.tensor import elemwise as ew
 from symgraph.tensor.nnet import LogSoftmax, Softmax
 from symgraph.tensor.reduction import Sum
-from symgraph.tensor.subtensor import (AdvancedSubtensor, AdvancedSubtensor1, Subtensor)
+from symgraph.tensor.subtensor import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
+                                       AdvancedSubtensor, AdvancedSubtensor1, Subtensor)
 from symgraph.tensor.var import TensorConstant
 
 N_RANDOM_GRAPHS = int(os.environ.get('SYMGRAPH_RANDOM_GRAPHS', '30'))
@@ -282,6 +283,26 @@ def test_compose_dimshuffles():
     assert op_types([new[1]]) == [T.Elemwise]
     ds = [n for n in nodes_of([new[3]]) if isinstance(n.op, ew.DimShuffle)]
     assert len(ds) == 1 and ds[0].inputs[0] is x and tuple(ds[0].op.new_order) == (1, 'x', 0)
+
+
+def test_index_arrays_on_the_second_axis_read_and_scatter_in_place():
+    # W[:, ids] is built as W.T[ids].T; the rewrites pick and scatter along W's own axis
+    W, ids, C = T.matrix('W'), T.ivector('ids'), T.matrix('C')
+    picked = W[:, ids].T
+    grad = theano.grad(T.sum(picked * C), W)
+    given = {W: rand(3, 7), ids: np.array([1, 6, 1, -2, 0], 'int32'), C: rand(5, 3)}
+    rewriter = Rewriter([r for r in REGISTRY if r.name in (
+        'take_along_axis', 'inc_along_axis', 'drop_identity')])  # (the transpose's gradient)
+    new = rewriter([picked, grad])
+    assert rewriter.applied['take_along_axis'] and rewriter.applied['inc_along_axis']
+    kinds = op_types(new)
+    assert AdvancedSubtensor1 not in kinds and AdvancedIncSubtensor1 not in kinds
+    assert AdvancedSubtensor in kinds and AdvancedIncSubtensor in kinds
+    expected_grad = np.zeros((3, 7))
+    np.add.at(expected_grad.T, given[ids], given[C])  # repeated ids accumulate
+    got = theano.function([W, ids, C], new)(*given.values())
+    np.testing.assert_allclose(got[0], given[W][:, given[ids]].T, rtol=1e-12)
+    np.testing.assert_allclose(got[1], expected_grad, rtol=1e-12)
 
 
 def test_merge_casts():

@@ -7,6 +7,7 @@ import symgraph as theano
 import symgraph.tensor as T
 from symgraph.graph.basic import Constant, toposort
 from symgraph.scan_module import Scan
+from symgraph.tensor.basic import Dot
 from symgraph.tensor.nnet import LogSoftmax
 
 
@@ -53,3 +54,42 @@ def test_step_graph_is_stabilized_and_invariants_hoisted():
         z = state - state.max()
         np.testing.assert_allclose(got_h[t], state, rtol=1e-12)
         np.testing.assert_allclose(got_logp[t], z - np.log(np.exp(z).sum()), rtol=1e-12)
+
+
+def test_gradient_loops_read_recorded_values_and_keep_only_the_last_rows_they_read():
+    # The forward loop records the step's tanh for the backward loop (which does not
+    # compute it again), and the cost reads that same loop. The backward loop's running
+    # sums (the gradients of W and U) and its owed state gradient are read only at their
+    # last row: their buffers hold that row alone.
+    rng = np.random.RandomState(1)
+    x, h0 = T.dmatrix('x'), T.dvector('h0')
+    W = theano.shared(rng.randn(3, 4) * 0.5, name='W')
+    U = theano.shared(rng.randn(4, 4) * 0.5, name='U')
+    h, _ = theano.scan(lambda x_t, h_tm1, W, U: T.tanh(T.dot(x_t, W) + T.dot(h_tm1, U)),
+                       sequences=x, outputs_info=h0, non_sequences=[W, U])
+    grads = theano.grad(T.sum(h[-1] ** 2), [W, U, h0, x])
+    f = theano.function([x, h0], grads)
+    backward, forward = sorted(_scan_nodes(f), key=lambda node: str(node.op))
+    assert str(backward.op) == 'for{cpu,grad_of_scan_fn}'
+    assert forward.op.info.last_only == ()  # its rows are all read by the backward loop
+    (recorded,) = forward.op.inner.outputs[-forward.op.info.n_stash:]
+    assert str(recorded.owner.op) == 'Elemwise{add,no_inplace}'  # the pre-activation
+    products = [node for node in backward.op.inner.nodes if isinstance(node.op, Dot)]
+    assert len(products) == 4, products  # W's, U's, x's and h's gradients, no forward dot
+    assert backward.op.info.last_only == tuple(range(backward.op.n_states))
+
+    xv, hv = rng.randn(6, 3), rng.randn(4)
+    Wv, Uv = W.get_value(), U.get_value()
+    states = [hv]
+    for x_t in xv:
+        states.append(np.tanh(x_t @ Wv + states[-1] @ Uv))
+    gW, gU, gx = np.zeros_like(Wv), np.zeros_like(Uv), np.zeros_like(xv)
+    g_h = 2 * states[-1]
+    for t in reversed(range(6)):  # backpropagation through time
+        g_pre = g_h * (1 - states[t + 1] ** 2)
+        gW += np.outer(xv[t], g_pre)
+        gU += np.outer(states[t], g_pre)
+        gx[t] = Wv @ g_pre
+        g_h = Uv @ g_pre
+    for got, want in zip(f(xv, hv), (gW, gU, g_h, gx)):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)

@@ -16,6 +16,8 @@ Rewrite = collections.namedtuple('Rewrite', 'name doc fn tags tracks')
 
 REGISTRY = []
 
+WHOLE_GRAPH = 'whole graph'  # ``tracks`` of a rewrite that needs every use of a value
+
 
 def register(*tags, tracks):
     """Add a local rewrite ``fn(node, ctx) -> [replacement outputs] or None``.
@@ -23,6 +25,9 @@ def register(*tags, tracks):
     Its name is the function name and its one-line description the docstring; ``tags``
     say which optimizer levels use it ('fast_compile', 'fast_run', 'stabilize');
     ``tracks`` is the tuple of op classes whose nodes it looks at, or None for every op.
+    With ``tracks=WHOLE_GRAPH`` it is ``fn(outputs, ctx) -> outputs`` instead, run on the
+    whole graph once the local rewrites are done (for rewrites that must see every
+    reader of a value).
     """
     def deco(fn):
         REGISTRY.append(Rewrite(fn.__name__, (fn.__doc__ or '').strip().split('\n')[0], fn,
@@ -54,9 +59,10 @@ class Rewriter:
     MAX_ROUNDS = 32  # rewrites per node before giving up (guards against cycles)
 
     def __init__(self, rewrites, protected=(), merge=True):
-        self.rewrites = list(rewrites)
+        self.rewrites = [r for r in rewrites if r.tracks is not WHOLE_GRAPH]
+        self.graph_rewrites = [r for r in rewrites if r.tracks is WHOLE_GRAPH]
         self.by_type = {}
-        self.ctx = Context(set(protected), self.rewrites, merge)
+        self.ctx = Context(set(protected), list(rewrites), merge)
         self.merge = merge
         self.memo = {}
         self.nodes = {}
@@ -68,7 +74,13 @@ class Rewriter:
         with paused_gc():
             for node in toposort(outputs):
                 self._visit(node)
-            return [self._value(o) for o in outputs]
+            outputs = [self._value(o) for o in outputs]
+            for rewrite in self.graph_rewrites:
+                rewritten = rewrite.fn(outputs, self.ctx)
+                if any(new is not old for new, old in zip(rewritten, outputs)):
+                    self.applied[rewrite.name] += 1
+                outputs = rewritten
+            return outputs
 
     def _value(self, var):
         if var in self.memo:

@@ -1,10 +1,15 @@
 """Rewrites of scan loops: the step's own graph is rewritten like any other graph, and
 what it computes from the non-sequences alone (``W.T``, ``dot(W, c)``) is computed once,
-before the loop, and passed in as a new non-sequence (Theano's scan "pushout").
+before the loop, and passed in as a new non-sequence (Theano's scan "pushout"); a loop
+that records values for its gradient replaces the same loop without them; a recurrent
+output of which only the last rows are read keeps only those (Theano's "save_mem").
 """
+import collections
+
 from symgraph.graph.basic import Constant, clone_replace, toposort
-from symgraph.rewrite.engine import register
-from symgraph.scan_module.op import Scan
+from symgraph.rewrite.engine import WHOLE_GRAPH, register
+from symgraph.scan_module.op import Scan, without_stash
+from symgraph.tensor.subtensor import Subtensor
 
 
 @register('fast_run', 'fast_compile', 'stabilize', tracks=(Scan,))
@@ -56,3 +61,78 @@ def _push_out_invariants(op, node, inputs, outputs):
     outputs = clone_replace(outputs, dict(zip(hoisted, fresh)))
     outer_new = clone_replace(hoisted, outer_of)
     return inputs + fresh, outputs, outer_new
+
+
+@register('fast_run', tracks=WHOLE_GRAPH)
+def scan_merge_stashed(outputs, ctx):
+    """A loop and the same loop recording values for its gradient run once: what read the
+    first reads the second."""
+    nodes = toposort(outputs)
+    recording = {}
+    for node in nodes:
+        if isinstance(node.op, Scan) and node.op.info.n_stash:
+            plain, inputs = without_stash(node)
+            recording.setdefault((plain, tuple(inputs)), node)
+    replace = {}
+    for node in nodes:
+        twin = recording.get((node.op, tuple(node.inputs))) if isinstance(node.op, Scan) \
+            else None
+        if twin is not None and all(ctx.can_replace_through(out) for out in node.outputs):
+            replace.update(zip(node.outputs, twin.outputs))
+    if not replace:
+        return outputs
+    # The recording loops may read merged loops too: merge again until none is left.
+    return scan_merge_stashed(clone_replace(outputs, replace), ctx)
+
+
+@register('fast_run', tracks=WHOLE_GRAPH)
+def scan_keep_last_rows(outputs, ctx):
+    """Recurrent outputs read only as ``buffer[-k]`` (k within the window) keep only their
+    final window instead of one row per step: a gradient's running sums, ``h[-1]``."""
+    nodes = toposort(outputs)
+    readers = collections.defaultdict(list)
+    for node in nodes:
+        for var in node.inputs:
+            readers[var].append(node)
+    for var in outputs:
+        readers[var].append(None)
+    memo = {}
+    for node in nodes:
+        inputs = [memo.get(var, var) for var in node.inputs]
+        last_only = _last_rows_read(node, readers, ctx) if isinstance(node.op, Scan) else ()
+        if last_only:
+            op = node.op
+            info = op.info._replace(last_only=tuple(sorted(op.info.last_only + last_only)))
+            new_node = Scan(op.inner.inputs, op.inner.outputs, info).make_node(*inputs)
+            new_node.trace = node.trace
+        elif any(new is not old for new, old in zip(inputs, node.inputs)):
+            new_node = node.clone_with_new_inputs(inputs)
+        else:
+            continue
+        for old, new in zip(node.outputs, new_node.outputs):
+            new.name = old.name
+            memo[old] = new
+    return [memo.get(var, var) for var in outputs]
+
+
+def _last_rows_read(node, readers, ctx):
+    """The recurrent outputs of a Scan ``node`` read only through constant indices into
+    their last window (of ``L`` rows, ``L`` the longest tap)."""
+    op = node.op
+    found = []
+    for k, (buffer, taps) in enumerate(zip(node.outputs[:op.n_states], op.info.tap_array)):
+        window = -min(taps)
+        if k in op.info.last_only or not readers[buffer] or not ctx.can_replace_through(buffer):
+            continue
+        if all(_reads_row(reader, buffer, window) for reader in readers[buffer]):
+            found.append(k)
+    return tuple(found)
+
+
+def _reads_row(reader, buffer, window):
+    """Whether ``reader`` is ``buffer[-k, ...]`` with 1 <= k <= ``window``."""
+    if reader is None or not isinstance(reader.op, Subtensor) or \
+            reader.inputs[0] is not buffer or isinstance(reader.op.idx_list[0], slice):
+        return False
+    index = reader.inputs[1]
+    return isinstance(index, Constant) and -window <= int(index.data) <= -1

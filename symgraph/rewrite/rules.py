@@ -17,7 +17,8 @@ from symgraph.tensor.nnet import (CrossentropyCategorical1Hot, LogSoftmax, Softm
                                   softmax_op, softplus)
 from symgraph.tensor.reduction import Sum, prod
 from symgraph.tensor.shape import Shape, shape
-from symgraph.tensor.subtensor import (AdvancedSubtensor, AdvancedSubtensor1, ScalarConstant,
+from symgraph.tensor.subtensor import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
+                                       AdvancedSubtensor, AdvancedSubtensor1, ScalarConstant,
                                        Subtensor)
 from symgraph.tensor.type import FLOAT_DTYPES, IndexScalarType, TensorType
 from symgraph.tensor.var import TensorConstant
@@ -229,6 +230,56 @@ def compose_dimshuffles(node, ctx):
     if source is node.inputs[0]:
         return None
     return [ew.DimShuffle(source.broadcastable, order)(source)]
+
+
+# Index arrays along an axis other than the first. ``W[:, ids]`` is built as
+# ``W.T[ids].T``, as in Theano; XLA gathers and scatters along any axis, so the rewrites
+# below index ``W`` itself and spare a transposed copy of all of ``W`` (in the read, and in
+# its gradient, which would be scattered into zeros of ``W.T`` and transposed back).
+
+def _swapped_axis(var):
+    """k > 0 when ``var`` is a DimShuffle that swaps axes 0 and k of its input, else None."""
+    owner = var.owner
+    if owner is None or not isinstance(owner.op, ew.DimShuffle) or owner.op.drop or \
+            'x' in owner.op.new_order or var.ndim < 2:
+        return None
+    k = owner.op.new_order[0]
+    swap = list(range(var.ndim))
+    swap[0], swap[k] = k, 0
+    return k if k > 0 and tuple(swap) == owner.op.new_order else None
+
+
+def _array_on_axis(k, ndim):
+    return [slice(None)] * k + ['array'] + [slice(None)] * (ndim - k - 1)
+
+
+@register('fast_run', tracks=(AdvancedSubtensor1,))
+def take_along_axis(node, ctx):
+    """W.T[ids] -> W[:, ids].T: the rows of a transpose are picked from W itself."""
+    source, ids = node.inputs
+    k = _swapped_axis(source)
+    if k is None:
+        return None
+    shuffle = source.owner
+    picked = AdvancedSubtensor(_array_on_axis(k, source.ndim))(shuffle.inputs[0], ids)
+    out = ew.DimShuffle(picked.broadcastable, shuffle.op.new_order)(picked)
+    return [out] if out.type == node.outputs[0].type else None
+
+
+@register('fast_run', tracks=(ew.DimShuffle,))
+def inc_along_axis(node, ctx):
+    """inc(x, y, ids) swapped back -> swapped x incremented at [:, ids] by swapped y."""
+    k = _swapped_axis(node.outputs[0])
+    inc = node.inputs[0].owner
+    if k is None or inc is None or not isinstance(inc.op, AdvancedIncSubtensor1):
+        return None
+    x, y, ids = inc.inputs
+    if y.ndim != x.ndim:
+        return None
+    order = node.op.new_order
+    out = AdvancedIncSubtensor(_array_on_axis(k, x.ndim), inc.op.set_instead_of_inc)(
+        ew.DimShuffle(x.broadcastable, order)(x), ew.DimShuffle(y.broadcastable, order)(y), ids)
+    return [out] if out.type == node.outputs[0].type else None
 
 
 @register('fast_run', tracks=(ew.Elemwise,))

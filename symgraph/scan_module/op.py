@@ -12,12 +12,17 @@ prints them::
              the nit-sot arrays (one row per step)
 
 A recurrent output's buffer is carried through ``lax.scan`` as a window of its last
-``L`` rows (``L`` its longest tap); sequences are scanned over as they are.
+``L`` rows (``L`` its longest tap); sequences are scanned over as they are. A buffer of
+which the rest of the graph reads only the last rows (``info.last_only``, set by the
+rewrite ``scan_keep_last_rows``) is that final window, not one row per step.
 
 The gradient is another Scan (``grad_of_<name>``), built as graph nodes: it runs backwards
 over the sequences, the recorded states and the output gradients, carrying for each
 recurrent output the gradients still owed to its last ``L`` rows and for each
 non-sequence the sum of its gradients so far. Being a Scan itself, it has a gradient too.
+The values of the step that the backward step reads (a gate, a pre-activation) are not
+computed again: the forward loop records them as extra outputs (``info.n_stash``), and
+the rewrite ``scan_merge_stashed`` lets the cost read the same loop.
 """
 import collections
 
@@ -27,7 +32,7 @@ from jax import lax
 
 from symgraph.config import change_flags
 from symgraph.gradient import backpropagate
-from symgraph.graph.basic import Apply, Op, format_trace
+from symgraph.graph.basic import Apply, Op, clone_replace, format_trace, toposort
 from symgraph.graph.inner import InnerGraph
 from symgraph.tensor import elemwise as ew
 from symgraph.tensor.basic import patternbroadcast, stack, unbroadcast
@@ -37,7 +42,10 @@ from symgraph.tensor.type import FLOAT_DTYPES, TensorType
 ScanInfo = collections.namedtuple('ScanInfo', [
     'tap_array',          # taps of each mit-sot, then (-1,) for each sit-sot
     'n_seqs', 'n_mit_sot', 'n_sit_sot', 'n_nit_sot',
-    'truncate_gradient', 'name', 'as_while'])
+    'truncate_gradient', 'name', 'as_while',
+    'last_only',          # recurrent outputs whose buffer keeps only its last L rows
+    'n_stash',            # of the nit-sots, the last ones are values kept for a gradient
+], defaults=((), 0))
 
 
 class Scan(Op):
@@ -187,8 +195,9 @@ class Scan(Op):
                               jnp.maximum(b, jnp.asarray(hi, b.dtype)))
                              for (a, b), (lo, hi) in zip(extremes, found)) \
                 if extremes is not None else None
-            ys = tuple(jnp.asarray(out, var.dtype) for out, var in
-                       zip(outs[:self.n_states + info.n_nit_sot], node.outputs))
+            ys = tuple(jnp.asarray(out, var.dtype) for k, (out, var) in
+                       enumerate(zip(outs[:self.n_states + info.n_nit_sot], node.outputs))
+                       if k not in info.last_only)
             return (new_windows, extremes), ys
 
         # A first trace finds the index checks of the step (so that their extremes can be
@@ -202,18 +211,27 @@ class Scan(Op):
         else:
             extremes = tuple((jnp.asarray(2 ** 62, 'int64'), jnp.asarray(-2 ** 62, 'int64'))
                              for _ in step_checks)
-            (_, extremes), ys = lax.scan(step, (windows, extremes),
-                                         tuple(seq[:n_steps] for seq in seqs),
-                                         length=n_steps)
+            (windows, extremes), ys = lax.scan(step, (windows, extremes),
+                                               tuple(seq[:n_steps] for seq in seqs),
+                                               length=n_steps)
         for (check_node, axis, size, _, _), (lo, hi) in zip(step_checks, extremes):
             lowering.index_checks.append((check_node, axis, size, lo, hi))
-        results = [jnp.concatenate([state[:lag], y]) if n_steps else state[:lag]
-                   for state, lag, y in zip(states, lags, ys)]
-        results += list(ys[self.n_states:])
+        ys = iter(ys)
+        results = []
+        for k, (state, lag, window) in enumerate(zip(states, lags, windows)):
+            if k in info.last_only:
+                results.append(window)
+            else:  # (XLA aborts on a concatenation with an empty array)
+                y = next(ys)
+                results.append(jnp.concatenate([state[:lag], y]) if n_steps else state[:lag])
+        results += list(ys)
         return tuple(results) if len(results) > 1 else results[0]
 
     # -- gradient -----------------------------------------------------------------------
     def grad(self, node, output_grads):
+        if self.info.last_only:  # rewrites run after differentiation, never before
+            raise NotImplementedError('%s: no gradient once buffers keep only their last '
+                                      'rows' % self)
         with change_flags(compute_test_value='off'):  # its inner graphs have no test values
             return scan_grad(node, output_grads)
 
@@ -265,6 +283,53 @@ def _reversed_rows(var, start=None, stop=None):
     if start is not None or stop is not None:
         var = var[start:stop]
     return var[::-1]
+
+
+def _values_to_stash(op, gradients):
+    """The values of ``op``'s step that the graph of ``gradients`` reads and that change
+    from step to step (they depend on a sequence or a state), in the step's order; none for
+    a step running loops of its own, whose lengths must stay readable from the step."""
+    if any(isinstance(node.op, Scan) for node in op.inner.nodes):
+        return []
+    step_inputs = set(op.inner.inputs[:op.info.n_seqs + op.n_taps])
+    varying, step_nodes = set(step_inputs), set(op.inner.nodes)
+    for node in op.inner.nodes:
+        if any(var in varying for var in node.inputs):
+            varying.update(node.outputs)
+    read = set()
+    for node in toposort(list(gradients), stop=step_inputs):
+        if node not in step_nodes:
+            read.update(var for var in node.inputs
+                        if var in varying and var.owner in step_nodes)
+    return [var for node in op.inner.nodes for var in node.outputs if var in read]
+
+
+def _with_stash(node, stash):
+    """The Scan ``node`` also recording, one row per step, the step's values ``stash``."""
+    op, info = node.op, node.op.info
+    n_outs = op.n_states + info.n_nit_sot
+    outputs = op.inner.outputs
+    recording = Scan(op.inner.inputs, outputs[:n_outs] + list(stash) + outputs[n_outs:],
+                     info._replace(n_nit_sot=info.n_nit_sot + len(stash),
+                                   n_stash=info.n_stash + len(stash)))
+    first_non_seq = len(node.inputs) - len(op.outer_non_seqs(node))
+    recorded = recording.make_node(*(node.inputs[:first_non_seq] + [node.inputs[0]] * len(stash)
+                                     + node.inputs[first_non_seq:]))
+    recorded.trace = node.trace
+    return recorded
+
+
+def without_stash(node):
+    """(the Scan op and outer inputs ``node`` would have without its recorded values), for
+    a Scan that records some (``info.n_stash``)."""
+    op, info = node.op, node.op.info
+    n_kept = op.n_states + info.n_nit_sot - info.n_stash
+    outputs = op.inner.outputs
+    plain = Scan(op.inner.inputs, outputs[:n_kept] + outputs[n_kept + info.n_stash:],
+                 info._replace(n_nit_sot=info.n_nit_sot - info.n_stash, n_stash=0))
+    first_length = 1 + info.n_seqs + op.n_states + info.n_nit_sot - info.n_stash
+    inputs = node.inputs[:first_length] + node.inputs[first_length + info.n_stash:]
+    return plain, inputs
 
 
 def scan_grad(node, output_grads):
@@ -330,6 +395,13 @@ def scan_grad(node, output_grads):
         [v for variables in inner_taps for v in variables if _is_float(v)] + \
         [var for _, var in float_non_seqs]
     grads = backpropagate(seeds, wrt) if seeds else {}
+    if not info.as_while:
+        stash = _values_to_stash(op, grads.values())
+        if stash:
+            recorded = _with_stash(node, stash)
+            back_seqs = clone_replace(back_seqs, dict(zip(node.outputs, recorded.outputs)))
+            back_seqs.extend(_reversed_rows(out) for out in recorded.outputs[-len(stash):])
+            back_seq_inner.extend(stash)
 
     def grad_of(var):
         g = grads.get(var)
