@@ -117,12 +117,12 @@ def scan_keep_last_rows(outputs, ctx):
 
 def _last_rows_read(node, readers, ctx):
     """The recurrent outputs of a Scan ``node`` read only through constant indices into
-    their last window (of ``L`` rows, ``L`` the longest tap)."""
+    their last window (of ``L`` rows, ``L`` the longest tap), or not read at all."""
     op = node.op
     found = []
     for k, (buffer, taps) in enumerate(zip(node.outputs[:op.n_states], op.info.tap_array)):
         window = -min(taps)
-        if k in op.info.last_only or not readers[buffer] or not ctx.can_replace_through(buffer):
+        if k in op.info.last_only or not ctx.can_replace_through(buffer):
             continue
         if all(_reads_row(reader, buffer, window) for reader in readers[buffer]):
             found.append(k)

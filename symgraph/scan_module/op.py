@@ -35,8 +35,8 @@ from symgraph.gradient import backpropagate
 from symgraph.graph.basic import Apply, Op, clone_replace, format_trace, toposort
 from symgraph.graph.inner import InnerGraph
 from symgraph.tensor import elemwise as ew
-from symgraph.tensor.basic import patternbroadcast, stack, unbroadcast
-from symgraph.tensor.subtensor import AllocEmpty, inc_subtensor, set_subtensor
+from symgraph.tensor.basic import Rebroadcast, patternbroadcast, stack, unbroadcast
+from symgraph.tensor.subtensor import AllocEmpty, Subtensor, inc_subtensor, set_subtensor
 from symgraph.tensor.type import FLOAT_DTYPES, TensorType
 
 ScanInfo = collections.namedtuple('ScanInfo', [
@@ -299,9 +299,20 @@ def _values_to_stash(op, gradients):
     read = set()
     for node in toposort(list(gradients), stop=step_inputs):
         if node not in step_nodes:
-            read.update(var for var in node.inputs
+            read.update(_viewed(var) for var in node.inputs
                         if var in varying and var.owner in step_nodes)
     return [var for node in op.inner.nodes for var in node.outputs if var in read]
+
+
+_VIEWS = (ew.DimShuffle, Subtensor, Rebroadcast)
+
+
+def _viewed(var):
+    """The value ``var`` is a view of (``var`` itself if it is not a view): the backward
+    step takes views of a recorded value again rather than recording each."""
+    while var.owner is not None and isinstance(var.owner.op, _VIEWS):
+        var = var.owner.inputs[0]
+    return var
 
 
 def _with_stash(node, stash):
