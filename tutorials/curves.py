@@ -120,11 +120,9 @@ class Curves:
         for name, value in metrics.items():
             series.setdefault(name, []).append(value)
 
-    def save(self, path, title=""):
-        """Draw cost (left) and accuracies (right) against the epoch into ``path``."""
-        plt = pyplot()
+    def draw(self, ax_cost, ax_acc):
+        """Draw cost and accuracies against the epoch onto two matplotlib axes."""
         from matplotlib.ticker import MaxNLocator
-        fig, (ax_cost, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.4))
         styles = {"train": "-", "test": "--", "dev": "--", "validation": "--"}
         for k, (run, series) in enumerate(self.runs.items()):
             # later runs thinner, so that a run that follows an earlier one shows inside it
@@ -148,6 +146,12 @@ class Curves:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             if ax.lines:
                 ax.legend(fontsize="small")
+
+    def save(self, path, title=""):
+        """Draw cost (left) and accuracies (right) against the epoch into ``path``."""
+        plt = pyplot()
+        fig, (ax_cost, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.4))
+        self.draw(ax_cost, ax_acc)
         if title:
             fig.suptitle(title)
         fig.tight_layout()
