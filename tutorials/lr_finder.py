@@ -29,7 +29,8 @@ import symgraph.tensor as T
 from symgraph import updates
 from tutorials.curves import add_plot_argument, check_plot_argument, pyplot
 
-__all__ = ["MLP", "RangeTest", "lr_range_test", "main", "minibatches", "spirals"]
+__all__ = ["MLP", "RangeTest", "Trainer", "find_learning_rate", "lr_range_test", "main",
+           "minibatches", "spirals"]
 
 BATCH = 32
 SMOOTHING = 0.9   # the loss is followed through an exponential moving average
@@ -71,11 +72,39 @@ class MLP:
         p_y = T.nnet.softmax(T.dot(T.nnet.relu(T.dot(self.x, self.W1) + self.b1), self.W2) + self.b2)
         self.loss = T.mean(T.nnet.categorical_crossentropy(p_y, self.y))
         self.accuracy = T.mean(T.eq(T.argmax(p_y, axis=1), self.y))
-        self.evaluate = theano.function([self.x, self.y], [self.loss, self.accuracy])
+        self._evaluate = None
 
-    def step(self, rule_updates):
-        """One compiled training step ``step(x, y) -> loss`` applying ``rule_updates``."""
-        return theano.function([self.x, self.y], self.loss, updates=rule_updates)
+    def evaluate(self, x, y):
+        """(loss, accuracy) on ``x, y``; compiled at the first call (the range test needs none)."""
+        if self._evaluate is None:
+            self._evaluate = theano.function([self.x, self.y], [self.loss, self.accuracy])
+        return self._evaluate(x, y)
+
+
+
+class Trainer:
+    """SGD with momentum on ``model``, its rate and momentum shared scalars: one compiled
+    ``step(x, y) -> loss`` serves every schedule. ``state`` lists the variables the step
+    updates (parameters and velocities); :meth:`reset` puts back their initial values."""
+
+    def __init__(self, model):
+        floatX = theano.config.floatX
+        self.model = model
+        self.lr = theano.shared(np.asarray(0.0, dtype=floatX), name="lr")
+        self.momentum = theano.shared(np.asarray(0.9, dtype=floatX), name="momentum")
+        rule = updates.momentum(model.loss, model.params, learning_rate=self.lr,
+                                momentum=self.momentum)
+        self.state = list(rule)
+        self.initial = [v.get_value() for v in self.state]
+        self.step = theano.function([model.x, model.y], model.loss, updates=rule)
+
+    def set(self, lr, momentum):
+        self.lr.set_value(np.asarray(lr, dtype=self.lr.dtype))
+        self.momentum.set_value(np.asarray(momentum, dtype=self.momentum.dtype))
+
+    def reset(self):
+        for v, value in zip(self.state, self.initial):
+            v.set_value(value)
 
 
 class RangeTest(NamedTuple):
@@ -118,12 +147,11 @@ def lr_range_test(step, lr, state, data, lr_min=1e-4, lr_max=10.0, n_steps=150):
     return RangeTest(tried, np.array(losses), np.array(smoothed), float(tried[np.argmin(finite)] / 10))
 
 
-def find_learning_rate(model, momentum=0.9, **kwargs):
-    """The range test of SGD with momentum on ``model`` and the spirals; see
-    :func:`lr_range_test` for ``kwargs``."""
-    lr = theano.shared(np.asarray(0.0, dtype=theano.config.floatX), name="lr")
-    rule = updates.momentum(model.loss, model.params, learning_rate=lr, momentum=momentum)
-    return lr_range_test(model.step(rule), lr, list(rule), spirals(), **kwargs)
+def find_learning_rate(trainer, momentum=0.9, **kwargs):
+    """The range test of a :class:`Trainer` on the spirals; see :func:`lr_range_test` for
+    ``kwargs``."""
+    trainer.set(0.0, momentum)
+    return lr_range_test(trainer.step, trainer.lr, trainer.state, spirals(), **kwargs)
 
 
 def print_curve(result, width=50):
@@ -165,7 +193,8 @@ def main(argv=None):
     theano.config.floatX = "float32"
     model = MLP()
     before = [p.get_value() for p in model.params]
-    result = find_learning_rate(model, lr_min=args.lr_min, lr_max=args.lr_max, n_steps=args.steps)
+    result = find_learning_rate(Trainer(model), lr_min=args.lr_min, lr_max=args.lr_max,
+                                n_steps=args.steps)
     stopped = "" if len(result.rates) == args.steps else " (stopped: the loss diverged)"
     print(f"SGD with momentum 0.9 on {len(spirals()[0])} spiral points, minibatches of {BATCH}: "
           f"{len(result.rates)} steps from lr {args.lr_min:g} to {result.rates[-1]:.3g}{stopped}")

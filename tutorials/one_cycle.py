@@ -18,7 +18,7 @@ training reach a good solution in few epochs; the low rates at the end settle it
 Both the rate and the momentum are shared scalars read by the update graph
 (``updates.momentum(loss, params, learning_rate=lr, momentum=mom)``); before each step
 ``lr.set_value`` and ``mom.set_value`` move them along the schedule, and the one compiled
-step serves the whole run. Unless given, the peak rate comes from the range test of
+step serves the whole run (and the range test, and the comparison run). Unless given, the peak rate comes from the range test of
 ``tutorials.lr_finder``: half the rate at which its loss was lowest, five times the rate it
 suggests for constant training; 1cycle's falling rates and rising momentum keep such large
 steps stable. For comparison the same network is trained as usual, with the suggested rate
@@ -26,15 +26,16 @@ held constant and momentum 0.9. On these spirals both end with high accuracy; 1c
 clearly lower loss.
 """
 import argparse
+from typing import NamedTuple
 
 import numpy as np
 
 import symgraph as theano
 from symgraph import updates
 from tutorials.curves import Curves, add_plot_argument, check_plot_argument, pyplot
-from tutorials.lr_finder import MLP, find_learning_rate, minibatches, spirals
+from tutorials.lr_finder import MLP, Trainer, find_learning_rate, minibatches, spirals
 
-__all__ = ["one_cycle", "train", "main"]
+__all__ = ["Comparison", "one_cycle", "train", "main"]
 
 EPOCHS = 20
 
@@ -56,25 +57,34 @@ def one_cycle(iteration, total, lr_max, div=10.0, final_div=100.0, annealing=0.1
     return float(lr), float(momentum)
 
 
-def train(model, epochs, schedule, test_data, name, curves=None, progress=True):
-    """Train ``model`` with SGD with momentum for ``epochs``, ``schedule(iteration, total)``
-    giving (learning rate, momentum) before each step. Returns the per-step rates and
-    momenta and (loss, accuracy) on the training and test data after the last epoch."""
-    floatX = theano.config.floatX
-    lr = theano.shared(np.asarray(0.0, dtype=floatX), name="lr")
-    mom = theano.shared(np.asarray(0.0, dtype=floatX), name="momentum")
-    step = model.step(updates.momentum(model.loss, model.params, learning_rate=lr, momentum=mom))
+class Comparison(NamedTuple):
+    """What :func:`main` compares: the 1cycle schedule as run (rate and momentum per step)
+    and, for each run, (loss, accuracy) on the training data and on the test data."""
+
+    rates: list
+    momenta: list
+    cycle_train: tuple
+    cycle_test: tuple
+    constant_train: tuple
+    constant_test: tuple
+
+
+def train(trainer, epochs, schedule, test_data, name, curves=None, progress=True):
+    """Train with ``trainer`` (a :class:`~tutorials.lr_finder.Trainer`) for ``epochs``,
+    ``schedule(iteration, total)`` giving (learning rate, momentum) before each step.
+    Returns the per-step rates and momenta and (loss, accuracy) on the training and the
+    test data after the last epoch."""
+    model = trainer.model
     x, y = spirals()
     plan = [batch for epoch in range(epochs) for batch in minibatches(len(x), epoch)]
     per_epoch = len(plan) // epochs
     rates, momenta = [], []
     for k, batch in enumerate(plan):
         rate, beta = schedule(k, len(plan))
-        lr.set_value(np.asarray(rate, dtype=floatX))
-        mom.set_value(np.asarray(beta, dtype=floatX))
+        trainer.set(rate, beta)
         rates.append(rate)
         momenta.append(beta)
-        step(x[batch], y[batch])
+        trainer.step(x[batch], y[batch])
         if (k + 1) % per_epoch == 0:
             (train_loss, train_acc), (test_loss, test_acc) = (model.evaluate(x, y),
                                                               model.evaluate(*test_data))
@@ -109,22 +119,28 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tutorials.one_cycle",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=EPOCHS)
-    parser.add_argument("--lr-max", type=float, help="peak learning rate (default: from the LR finder)")
+    parser.add_argument("--lr-max", type=float, help="peak learning rate (default: from the LR "
+                        "finder); the constant run then uses a fifth of it")
     add_plot_argument(parser)
     args = parser.parse_args(argv)
     check_plot_argument(parser, args)
     theano.config.floatX = "float32"
     test_data = spirals(seed=1)
-    found = find_learning_rate(MLP()).suggestion
-    lr_max = args.lr_max or 5 * found
-    print(f"LR finder suggests {found:.3g}; 1cycle from {lr_max / 10:.3g} up to "
-          f"{lr_max:.3g} and down, {args.epochs} epochs:")
+    trainer = Trainer(MLP())  # one compiled step for the range test and both runs
+    if args.lr_max:
+        lr_max, constant = args.lr_max, args.lr_max / 5
+    else:
+        constant = find_learning_rate(trainer).suggestion  # it leaves the state as it was
+        lr_max = 5 * constant
+        print(f"LR finder suggests {constant:.3g}")
+    print(f"1cycle from {lr_max / 10:.3g} up to {lr_max:.3g} and down, {args.epochs} epochs:")
     curves = Curves()
     rates, momenta, cycle_train, cycle_test = train(
-        MLP(), args.epochs, lambda k, n: one_cycle(k, n, lr_max), test_data, "1cycle", curves)
-    print(f"constant learning rate {found:.3g}, momentum 0.9:")
+        trainer, args.epochs, lambda k, n: one_cycle(k, n, lr_max), test_data, "1cycle", curves)
+    print(f"constant learning rate {constant:.3g}, momentum 0.9, from the same start:")
+    trainer.reset()
     _, _, const_train, const_test = train(
-        MLP(), args.epochs, lambda k, n: (found, 0.9), test_data, "constant", curves)
+        trainer, args.epochs, lambda k, n: (constant, 0.9), test_data, "constant", curves)
     for name, (loss, _), (_, accuracy) in (("1cycle", cycle_train, cycle_test),
                                            ("constant", const_train, const_test)):
         print(f"after {args.epochs} epochs, {name:8s}: train loss {loss:.4f}, "
@@ -132,7 +148,7 @@ def main(argv=None):
     if args.plot:
         save_plot(curves, rates, momenta, args.plot)
         print(f"schedule and curves plotted in {args.plot}")
-    return cycle_train, cycle_test, const_train, const_test
+    return Comparison(rates, momenta, cycle_train, cycle_test, const_train, const_test)
 
 
 if __name__ == "__main__":
