@@ -15,14 +15,14 @@ import statistics
 import time
 
 __all__ = ["Curves", "Eta", "Heartbeat", "add_plot_argument", "check_plot_argument",
-           "format_seconds", "pyplot"]
+           "format_seconds", "pyplot", "time_left"]
 
 PLOT_HINT = "pip install matplotlib (or: pip install -e .[plot])"
 
 
 def format_seconds(seconds):
     """``'under 1 s'``, ``'42 s'``, ``'3 min 05 s'``, ``'1 h 02 min'``."""
-    if seconds < 0.5:
+    if seconds < 1:
         return "under 1 s"
     seconds = int(round(seconds))
     if seconds < 60:
@@ -32,6 +32,12 @@ def format_seconds(seconds):
         return f"{minutes} min {seconds:02d} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
+
+
+def time_left(seconds):
+    """``'about 3 min 05 s left'``, or ``'under 1 s left'``."""
+    text = format_seconds(seconds)
+    return f"{text} left" if seconds < 1 else f"about {text} left"
 
 
 class Eta:
@@ -54,9 +60,7 @@ class Eta:
     def text(self, seconds):
         """:meth:`update`, as ``', about 12 s left'`` (empty after the last unit)."""
         left = self.update(seconds)
-        if len(self.durations) >= self.total:
-            return ""
-        return f", {format_seconds(left)} left" if left < 0.5 else f", about {format_seconds(left)} left"
+        return f", {time_left(left)}" if len(self.durations) < self.total else ""
 
 
 class Heartbeat:
@@ -77,8 +81,7 @@ class Heartbeat:
             return
         if self.last_done is not None and done > self.last_done:
             left = (now - self.last) / (done - self.last_done) * (self.total - done)
-            print(f"{self.indent}{done}/{self.total} {self.what}, about {format_seconds(left)} "
-                  "left", flush=True)
+            print(f"{self.indent}{done}/{self.total} {self.what}, {time_left(left)}", flush=True)
         self.last, self.last_done = now, done
 
 
