@@ -96,10 +96,9 @@ def pyplot():
     return plt
 
 
-def add_plot_argument(parser):
+def add_plot_argument(parser, what="cost and accuracy per epoch"):
     """``--plot PATH`` on ``parser``; call :func:`check_plot_argument` after parsing."""
-    parser.add_argument("--plot", metavar="PATH",
-                        help="save a plot of cost and accuracy per epoch (needs matplotlib)")
+    parser.add_argument("--plot", metavar="PATH", help=f"save a plot of {what} (needs matplotlib)")
 
 
 def check_plot_argument(parser, args):
@@ -124,22 +123,24 @@ class Curves:
             series.setdefault(name, []).append(value)
 
     def draw(self, ax_cost, ax_acc):
-        """Draw cost and accuracies against the epoch onto two matplotlib axes."""
+        """Draw cost and accuracies against the epoch onto two matplotlib axes: one colour
+        per run (named in the cost panel's legend), one line style per accuracy."""
+        from matplotlib.lines import Line2D
         from matplotlib.ticker import MaxNLocator
         styles = {"train": "-", "test": "--", "dev": "--", "validation": "--"}
+        accuracy_styles = collections.OrderedDict()
         for k, (run, series) in enumerate(self.runs.items()):
             # later runs thinner, so that a run that follows an earlier one shows inside it
             look = dict(color=f"C{k}", linewidth=max(4.0 - 2.5 * k, 1.0), alpha=1.0 if k else 0.6,
                         marker="ox+"[k % 3], markersize=max(8 - 2 * k, 5))
-            label = f"{run} " if len(self.runs) > 1 else ""
             for name, values in series.items():
                 epochs = range(1, len(values) + 1)
                 if name == "cost":
                     ax_cost.plot(epochs, values, "-", label=run, **look)
                 elif "acc" in name:
-                    style = styles.get(name.split("_")[0], ":")
-                    ax_acc.plot(epochs, [100 * v for v in values], style,
-                                label=label + name.replace("_acc", "").replace("_", " "), **look)
+                    label = name.replace("_acc", "").replace("_", " ")
+                    style = accuracy_styles.setdefault(label, styles.get(label.split()[0], ":"))
+                    ax_acc.plot(epochs, [100 * v for v in values], style, label=label, **look)
         ax_cost.set(xlabel="epoch", ylabel="cost")
         ax_acc.set(xlabel="epoch", ylabel="accuracy (%)")
         n_epochs = max(len(values) for series in self.runs.values() for values in series.values())
@@ -147,8 +148,13 @@ class Curves:
             ax.grid(alpha=0.3)
             ax.set_xlim(0.5, n_epochs + 0.5)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            if ax.lines:
-                ax.legend(fontsize="small")
+        # costs fall and accuracies rise: the legends go where the curves usually are not
+        if ax_cost.lines:
+            ax_cost.legend(fontsize="small", loc="upper right")
+        if accuracy_styles:
+            ax_acc.legend([Line2D([], [], color="0.35", linestyle=style)
+                           for style in accuracy_styles.values()], list(accuracy_styles),
+                          fontsize="small", loc="lower right")
 
     def save(self, path, title=""):
         """Draw cost (left) and accuracies (right) against the epoch into ``path``."""

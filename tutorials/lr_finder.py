@@ -187,7 +187,7 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=150, help="steps of the test (default 150)")
     parser.add_argument("--lr-min", type=float, default=1e-4)
     parser.add_argument("--lr-max", type=float, default=10.0)
-    add_plot_argument(parser)
+    add_plot_argument(parser, "the loss against the learning rate")
     args = parser.parse_args(argv)
     check_plot_argument(parser, args)
     theano.config.floatX = "float32"

@@ -38,6 +38,7 @@ Everything a test needs is a plain function: :func:`exercise_5_2` ... :func:`exe
 
 import argparse
 import math
+import os
 import time
 from typing import NamedTuple
 
@@ -665,7 +666,8 @@ def main(argv=None, corpus=None):
     section(f"Summary ({corpus.source}, {epochs} epochs)")
     print_table(results)
     if args.plot:
-        curves.save(args.plot, f"LXMLS Day 5: MLP {geometry}, SGD, {corpus.source} corpus")
+        curves.save(args.plot, f"LXMLS Day 5: MLP {geometry}, SGD, "
+                    f"{os.path.basename(corpus.source)} corpus")
         print(f"\ncost and accuracy per epoch plotted in {args.plot}")
     return results
 

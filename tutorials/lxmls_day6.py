@@ -39,6 +39,7 @@ Everything a test needs is a plain function or class: :class:`NumpyRNN`, the
 
 import argparse
 import collections
+import os
 import time
 from typing import NamedTuple
 
@@ -701,7 +702,8 @@ def main(argv=None, corpus=None):
     section(f"Summary ({corpus.source}, {n_iter} epoch{'s' if n_iter > 1 else ''})")
     print_table(results, baseline)
     if args.plot:
-        curves.save(args.plot, f"LXMLS Day 6: POS taggers, SGD, {corpus.source} corpus")
+        curves.save(args.plot, f"LXMLS Day 6: POS taggers, SGD, "
+                    f"{os.path.basename(corpus.source)} corpus")
         print(f"\ncost and accuracy per epoch plotted in {args.plot}")
     print(f"\ntotal {time.perf_counter() - start:.1f} s")
     return results

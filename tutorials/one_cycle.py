@@ -121,7 +121,7 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--lr-max", type=float, help="peak learning rate (default: from the LR "
                         "finder); the constant run then uses a fifth of it")
-    add_plot_argument(parser)
+    add_plot_argument(parser, "the schedule, and cost and accuracy per epoch")
     args = parser.parse_args(argv)
     check_plot_argument(parser, args)
     theano.config.floatX = "float32"
