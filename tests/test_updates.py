@@ -16,7 +16,7 @@ import update_cases
 
 with open(os.path.join(os.path.dirname(__file__), 'goldens', 'updates.json'), encoding='utf-8') as f:
     GOLDEN = json.load(f)
-DATA = {k: np.asarray(v) if k in 'Wbc' else [np.asarray(a) for a in v]
+DATA = {k: np.asarray(v) if k in ('W', 'b', 'c') else [np.asarray(a) for a in v]
         for k, v in GOLDEN['data'].items()}
 
 
