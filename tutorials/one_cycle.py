@@ -31,7 +31,6 @@ from typing import NamedTuple
 import numpy as np
 
 import symgraph as theano
-from symgraph import updates
 from tutorials.curves import Curves, add_plot_argument, check_plot_argument, pyplot
 from tutorials.lr_finder import MLP, Trainer, find_learning_rate, minibatches, spirals
 
