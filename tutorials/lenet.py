@@ -6,13 +6,15 @@ Run it as::
     python -m tutorials.lenet                 # 10 epochs of 6000 digits, nkerns [20, 50]
     python -m tutorials.lenet --quick         # 3 epochs of 2000 digits, for a quick look
     python -m tutorials.lenet --batch-size 500 --epochs 20 --nkerns 8 16
+    python -m tutorials.lenet --plot curves.png  # also plot cost and accuracy per epoch
 
 The network is the tutorial's: two convolution + max-pooling layers (``T.nnet.conv2d`` with
 5x5 filters, ``pool.pool_2d`` 2x2, tanh), a fully connected tanh layer of 500 units and a
 softmax output, trained by SGD on minibatches selected with ``givens`` (the data stay in
 shared variables; only the minibatch index is passed). Each epoch prints the mean training
-cost, the validation error and the time; at the end, the test error, and a picture of the
-learned first-layer filters (``lenet_filters.png``) when matplotlib is installed.
+cost, the validation error, the time and the time left (and, during a long epoch, how far
+it has got); at the end, the test error, and a picture of the learned first-layer filters
+(``lenet_filters.png``) when matplotlib is installed.
 
 The data: MNIST is not downloaded. :func:`synthetic_digits` draws 28x28 digits instead,
 each one a seven-segment-like glyph (with diagonal strokes for 1, 4 and 7) randomly
@@ -32,6 +34,7 @@ import symgraph as theano
 import symgraph.tensor as T
 from symgraph.tensor.nnet import conv2d
 from symgraph.tensor.signal import pool
+from tutorials.curves import Curves, Eta, Heartbeat, add_plot_argument, check_plot_argument, pyplot
 
 __all__ = ['synthetic_digits', 'write_mnist_pkl_gz', 'LeNetConvPoolLayer', 'HiddenLayer',
            'LogisticRegression', 'LeNet', 'main']
@@ -210,9 +213,7 @@ def shared_dataset(data_xy):
 def save_filters(W, path='lenet_filters.png'):
     """A picture of the first layer's filters, when matplotlib is installed."""
     try:
-        import matplotlib
-        matplotlib.use('Agg')
-        import matplotlib.pyplot as plt
+        plt = pyplot()
     except ImportError:
         return None
     filters = W[:, 0]
@@ -237,7 +238,9 @@ def main(argv=None):
     parser.add_argument('--learning-rate', type=float, default=0.1)
     parser.add_argument('--train', type=int, default=6000, help='training images')
     parser.add_argument('--quick', action='store_true', help='3 epochs, 2000 images, batch 50')
+    add_plot_argument(parser)
     args = parser.parse_args(argv)
+    check_plot_argument(parser, args)
     if args.quick:
         args.epochs, args.train, args.batch_size = 3, 2000, 50
     theano.config.floatX = 'float32'
@@ -252,13 +255,24 @@ def main(argv=None):
                 learning_rate=args.learning_rate)
     print('    %.1f s' % (time.perf_counter() - start))
     print('epoch  train cost  validation error  seconds (the first epoch compiles)')
+    eta, curves = Eta(args.epochs), Curves()
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()
-        costs = [float(net.train(i)) for i in range(net.n_batches[0])]
+        heartbeat = Heartbeat(net.n_batches[0], 'minibatches of epoch %d' % epoch)
+        costs = []
+        for i in range(net.n_batches[0]):
+            heartbeat.beat(i)
+            costs.append(float(net.train(i)))
+        validation_error = net.error(net.validate, 1)
         seconds = time.perf_counter() - start
-        print('%5d  %10.4f  %15.2f %%  %7.2f' % (epoch, np.mean(costs),
-                                                100 * net.error(net.validate, 1), seconds))
+        print('%5d  %10.4f  %15.2f %%  %7.2f%s' % (epoch, np.mean(costs), 100 * validation_error,
+                                                  seconds, eta.text(seconds)))
+        curves.add('LeNet', cost=float(np.mean(costs)), validation_acc=1 - validation_error)
     print('test error %.2f %%' % (100 * net.error(net.test, 2)))
+    if args.plot:
+        curves.save(args.plot, 'LeNet on %d synthetic digits, SGD, batch %d'
+                    % (args.train, args.batch_size))
+        print('cost and accuracy per epoch plotted in %s' % args.plot)
     picture = save_filters(net.layer0.W.get_value())
     if picture:
         print('first-layer filters drawn in %s' % picture)

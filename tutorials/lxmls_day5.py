@@ -7,6 +7,8 @@ Run it as::
     python -m tutorials.lxmls_day5 --data PATH  # a directory with positive/negative.review
     python -m tutorials.lxmls_day5 --synthetic  # the embedded stand-in corpus, even if the
                                                 # real one is installed
+    python -m tutorials.lxmls_day5 --plot curves.png  # also plot cost and accuracy per
+                                                      # epoch (needs matplotlib)
 
 The lab trains a two-layer perceptron (a sigmoid hidden layer of 20 units, a softmax output)
 to tell positive from negative book reviews.  We follow it step by step:
@@ -36,6 +38,7 @@ Everything a test needs is a plain function: :func:`exercise_5_2` ... :func:`exe
 
 import argparse
 import math
+import os
 import time
 from typing import NamedTuple
 
@@ -43,6 +46,7 @@ import numpy as np
 
 import symgraph as theano
 import symgraph.tensor as T
+from tutorials.curves import Curves, Eta, add_plot_argument, check_plot_argument
 from tutorials.numpy_mlp import NumpyMLP, TrainLog, class_acc, print_epoch, sgd_train, sgd_train_indexed
 from tutorials.sentiment import load_corpus, synthetic_corpus
 
@@ -66,6 +70,7 @@ __all__ = [
     "numpy_mlp_from",
     "numpy_side_update",
     "prepare_data",
+    "print_epoch_eta",
     "print_table",
     "train_variant",
     "train_variants",
@@ -460,17 +465,40 @@ def _loop_epochs(batch_up, n_iter, n_batch, progress):
     return log
 
 
+def print_epoch_eta(n_iter):
+    """A progress callback for one run of ``n_iter`` epochs: :func:`print_epoch`'s line
+    and the time left."""
+    eta = Eta(n_iter)
+
+    def progress(epoch, n_iter, seconds, cost):
+        print_epoch(epoch, n_iter, seconds, cost, eta.text(seconds))
+    return progress
+
+
+def _recording(progress, curves, name, model, data):
+    """``progress`` that also adds the epoch's cost and accuracies to ``curves``."""
+    def report(epoch, n_iter, seconds, cost):
+        if progress is not None:
+            progress(epoch, n_iter, seconds, cost)
+        curves.add(name, cost=cost, train_acc=class_acc(model.forward(data.train_x), data.train_y),
+                   test_acc=class_acc(model.forward(data.test_x), data.test_y))
+    return report if curves is not None else progress
+
+
 def train_variant(name, init_params, data, epochs=N_EPOCHS, bsize=BSIZE, lrate=LRATE,
-                  progress=print_epoch, data32=None):
+                  progress=print_epoch, data32=None, curves=None):
     """Train one of :data:`VARIANTS` from ``init_params`` and return a :class:`VariantResult`.
 
     ``data`` is a :class:`Data`; ``data32`` its :func:`for_graph` cast (made here if not
-    given).  The numpy variant trains in float64 on ``data``, the others in floatX.
+    given).  The numpy variant trains in float64 on ``data``, the others in floatX.  With
+    ``curves`` (a :class:`~tutorials.curves.Curves`), the cost and the train and test
+    accuracies after each epoch are added to it under ``name`` (outside the timed epochs).
     """
     data = prepare_data(data)
     n_batch = math.ceil(data.train_x.shape[1] / bsize)
     if name == "numpy":
         mlp = numpy_mlp_from(init_params)
+        progress = _recording(progress, curves, name, mlp, data)
         log = sgd_train(mlp, epochs, bsize=bsize, lrate=lrate, train_set=(data.train_x, data.train_y),
                         progress=progress)
         return VariantResult(name, log.seconds, log.costs, 0.0,
@@ -482,6 +510,7 @@ def train_variant(name, init_params, data, epochs=N_EPOCHS, bsize=BSIZE, lrate=L
     data32 = for_graph(data) if data32 is None else data32
     x, y = data32.train_x, data32.train_y
     model = SymbolicMLP(init_params)
+    progress = _recording(progress, curves, name, model, data32)
     # The programs are compiled for the shapes they see: the first batch, and the last
     # one when it is shorter.
     first_last = sorted({0, n_batch - 1})
@@ -573,7 +602,9 @@ def main(argv=None, corpus=None):
     parser.add_argument("--synthetic", action="store_true", help="use the embedded synthetic corpus")
     parser.add_argument("--epochs", type=int, help=f"SGD epochs (default {N_EPOCHS}, --quick {QUICK_EPOCHS})")
     parser.add_argument("--quick", action="store_true", help=f"a short run: {QUICK_EPOCHS} epochs")
+    add_plot_argument(parser)
     args = parser.parse_args(argv)
+    check_plot_argument(parser, args)
     if args.epochs is not None and args.epochs < 1:
         parser.error("--epochs must be at least 1")
     epochs = args.epochs or (QUICK_EPOCHS if args.quick else N_EPOCHS)
@@ -602,7 +633,9 @@ def main(argv=None, corpus=None):
     init_params = [p.copy() for p in mlp.params]  # every variant starts from these
     results = {}
     start = time.perf_counter()
-    results["numpy"] = train_variant("numpy", init_params, data, epochs, BSIZE, LRATE)
+    curves = Curves()  # per epoch, of the numpy run and the fastest compiled one
+    results["numpy"] = train_variant("numpy", init_params, data, epochs, BSIZE, LRATE,
+                                     print_epoch_eta(epochs), curves=curves)
     print(f"numpy version took {time.perf_counter() - start:.2f} s")
     mlp.params = results["numpy"].params  # the trained network, for 5.2-5.4
     print(f"MLP {geometry} accuracy train: {results['numpy'].train_acc:.4f} "
@@ -624,13 +657,18 @@ def main(argv=None, corpus=None):
     section("Training every variant from the same initial parameters")
     for name in VARIANTS[1:]:
         print(f"\n-- {name}", flush=True)
-        r = train_variant(name, init_params, data, epochs, BSIZE, LRATE, data32=data32)
+        r = train_variant(name, init_params, data, epochs, BSIZE, LRATE, print_epoch_eta(epochs),
+                          data32, curves if name == VARIANTS[-1] else None)
         results[name] = r
         print(f"   compiled in {r.compile_seconds:.2f} s; accuracy train {r.train_acc:.4f} "
               f"test {r.test_acc:.4f}", flush=True)
 
     section(f"Summary ({corpus.source}, {epochs} epochs)")
     print_table(results)
+    if args.plot:
+        curves.save(args.plot, f"LXMLS Day 5: MLP {geometry}, SGD, "
+                    f"{os.path.basename(corpus.source)} corpus")
+        print(f"\ncost and accuracy per epoch plotted in {args.plot}")
     return results
 
 

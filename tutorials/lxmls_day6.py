@@ -11,6 +11,8 @@ Run it as::
                                                 # real one is installed
     python -m tutorials.lxmls_day6 --max-sent-len 61 --bucket 8
                                                 # sentences of up to 60 words, not 14
+    python -m tutorials.lxmls_day6 --plot curves.png  # also plot cost and accuracy per
+                                                      # epoch (needs matplotlib)
 
 The lab tags the words of a sentence with their parts of speech using recurrent networks
 written with ``theano.scan``, trained one sentence at a time with SGD.  We follow it
@@ -37,6 +39,7 @@ Everything a test needs is a plain function or class: :class:`NumpyRNN`, the
 
 import argparse
 import collections
+import os
 import time
 from typing import NamedTuple
 
@@ -44,6 +47,7 @@ import numpy as np
 
 import symgraph as theano
 import symgraph.tensor as T
+from tutorials.curves import Curves, Eta, Heartbeat, add_plot_argument, check_plot_argument
 from tutorials.lxmls_day5 import FORWARD_TOL, GRAD_TOL, check_close, section
 from tutorials.postags import load_conll, synthetic_corpus
 
@@ -53,6 +57,7 @@ __all__ = [
     "RNN",
     "TrainResult",
     "accuracy",
+    "epoch_reporter",
     "exercise_6_2_markov_chain",
     "exercise_6_2_polynomial",
     "exercise_6_2_power",
@@ -473,11 +478,25 @@ class TrainResult(NamedTuple):
     params: list
 
 
-def print_epoch(name, epoch, n_iter, cost, train_acc, dev_acc, seconds, programs):
+def print_epoch(name, epoch, n_iter, cost, train_acc, dev_acc, seconds, programs, suffix=""):
     print(f"{name} epoch {epoch}/{n_iter}: train cost {cost:8.2f}  acc {100 * train_acc:5.2f} %"
           f"  dev acc {100 * dev_acc:5.2f} %  ({seconds:.1f} s, {programs} program"
-          f"{'' if programs == 1 else 's'} compiled so far)",
+          f"{'' if programs == 1 else 's'} compiled so far){suffix}",
           flush=True)
+
+
+def epoch_reporter(curves):
+    """A progress callback for :func:`train`: :func:`print_epoch`'s line with the time
+    the run's remaining epochs should take, and the epoch's cost and accuracies added to
+    ``curves`` (a :class:`~tutorials.curves.Curves`)."""
+    etas = {}
+
+    def progress(name, epoch, n_iter, cost, train_acc, dev_acc, seconds, programs):
+        eta = etas.setdefault(name, Eta(n_iter))
+        print_epoch(name, epoch, n_iter, cost, train_acc, dev_acc, seconds, programs,
+                    eta.text(seconds))
+        curves.add(name, cost=cost, train_acc=train_acc, dev_acc=dev_acc)
+    return progress
 
 
 def train(model, corpus, n_iter=N_ITER, lrate=LRATE, name="RNN", bucket=None, progress=print_epoch,
@@ -506,7 +525,10 @@ def train(model, corpus, n_iter=N_ITER, lrate=LRATE, name="RNN", bucket=None, pr
     for epoch in range(n_iter):
         start = time.perf_counter()
         cost = 0.0
-        for x, y in corpus.train:
+        heartbeat = Heartbeat(len(corpus.train), f"sentences of {name} epoch {epoch + 1}")
+        for done, (x, y) in enumerate(corpus.train):
+            if progress is not None:
+                heartbeat.beat(done)
             if bucket:
                 n = bucket_of(len(x), bucket)
                 mask = np.zeros(n, dtype=floatX)
@@ -601,7 +623,9 @@ def main(argv=None, corpus=None):
                         help=f"at most this many sentences per split (default {MAX_NR_SENT})")
     parser.add_argument("--bucket", type=int, default=BUCKET,
                         help=f"bucket width of the last section (default {BUCKET}; 0 skips it)")
+    add_plot_argument(parser)
     args = parser.parse_args(argv)
+    check_plot_argument(parser, args)
     if args.synthetic and args.data:
         parser.error("--synthetic and --data exclude each other")
     n_iter = args.epochs or (QUICK["n_iter"] if args.quick else N_ITER)
@@ -649,7 +673,9 @@ def main(argv=None, corpus=None):
     init_params = get_params(rnn)
     functions = make_functions(rnn, LRATE)
     print(f"\nSGD, one sentence at a time, learning rate {LRATE}:")
-    results = [train(rnn, corpus, n_iter, LRATE, "RNN", functions=functions)]
+    curves = Curves()
+    progress = epoch_reporter(curves)
+    results = [train(rnn, corpus, n_iter, LRATE, "RNN", progress=progress, functions=functions)]
     longest = max(len(x) for split in (corpus.train, corpus.dev) for x, _ in split)
     print("The first training sentence, tagged:")
     show_tags(functions[1], corpus, pad_to=longest)
@@ -658,7 +684,7 @@ def main(argv=None, corpus=None):
 
     section("Exercise 6.4: the LSTM tagger")
     lstm = LSTM(corpus.n_words, EMB_SIZE, HIDDEN_SIZE, corpus.n_tags)
-    results.append(train(lstm, corpus, n_iter, LRATE, "LSTM"))
+    results.append(train(lstm, corpus, n_iter, LRATE, "LSTM", progress=progress))
 
     if args.bucket:
         section(f"Bucketing: sentences padded to multiples of {args.bucket} words")
@@ -668,13 +694,17 @@ def main(argv=None, corpus=None):
         exact = results[0].params
         set_params(rnn, init_params)  # the same RNN from the same start; its prediction is reused
         bucketed = train(rnn, corpus, n_iter, LRATE, f"RNN, buckets of {args.bucket}", bucket=args.bucket,
-                         functions=(make_bucketed_update(rnn, LRATE), prediction))
+                         progress=progress, functions=(make_bucketed_update(rnn, LRATE), prediction))
         diff = max(float(np.max(np.abs(a - b))) for a, b in zip(bucketed.params, exact))
         print(f"largest difference from the exact run's parameters: {diff:.2g}")
         results.append(bucketed)
 
     section(f"Summary ({corpus.source}, {n_iter} epoch{'s' if n_iter > 1 else ''})")
     print_table(results, baseline)
+    if args.plot:
+        curves.save(args.plot, f"LXMLS Day 6: POS taggers, SGD, "
+                    f"{os.path.basename(corpus.source)} corpus")
+        print(f"\ncost and accuracy per epoch plotted in {args.plot}")
     print(f"\ntotal {time.perf_counter() - start:.1f} s")
     return results
 

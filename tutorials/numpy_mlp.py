@@ -198,10 +198,10 @@ class TrainLog(NamedTuple):
     costs: list
 
 
-def print_epoch(epoch, n_iter, seconds, cost):
-    """Progress line in the style of the LXMLS trainer."""
+def print_epoch(epoch, n_iter, seconds, cost, suffix=""):
+    """Progress line in the style of the LXMLS trainer, ``suffix`` at its end."""
     cost_text = "" if cost is None else f", mean batch cost {cost:.4f}"
-    print(f"Epoch {epoch:2d}/{n_iter:2d} in {seconds:.2f} s{cost_text}", flush=True)
+    print(f"Epoch {epoch:2d}/{n_iter:2d} in {seconds:.2f} s{cost_text}{suffix}", flush=True)
 
 
 def _run_epochs(step, n_iter, n_batch, progress):
