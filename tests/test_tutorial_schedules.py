@@ -38,12 +38,16 @@ def test_one_cycle_follows_its_definition(iteration, lr, momentum):
 @pytest.fixture(scope="module")
 def range_test():
     """(result, the step's state before, after) of a range test up to a rate that diverges."""
-    theano.config.floatX = "float32"
-    trainer = lr_finder.Trainer(lr_finder.MLP())
-    for v in trainer.state:  # a non-zero velocity too, to see it restored
-        v.set_value(v.get_value() + np.float32(0.01))
-    before = [v.get_value() for v in trainer.state]
-    result = lr_finder.find_learning_rate(trainer, lr_min=1e-3, lr_max=100.0, n_steps=120)
+    saved, theano.config.floatX = theano.config.floatX, "float32"
+    try:  # (set before the per-test restoring of the flags, so restored here)
+        trainer = lr_finder.Trainer(lr_finder.MLP())
+        for v in trainer.state:  # a non-zero velocity too, to see it restored
+            v.set_value(v.get_value() + np.float32(0.01))
+        before = [v.get_value() for v in trainer.state]
+        result = lr_finder.find_learning_rate(trainer, lr_min=1e-3, lr_max=100.0,
+                                              n_steps=120)
+    finally:
+        theano.config.floatX = saved
     return result, before, [v.get_value() for v in trainer.state]
 
 
