@@ -23,9 +23,11 @@ from symgraph.compile.lower import Lowering, raise_index_error, run_nodes
 from symgraph.config import config
 from symgraph.graph.basic import Constant, clone_replace, format_trace, paused_gc, toposort
 from symgraph.graph.fg import FunctionGraph
+from symgraph import placement
 from symgraph.placement import default_device, to_device
 from symgraph.tensor.basic import Shape
 from symgraph.tensor.sharedvar import SharedVariable
+from symgraph.tensor.subtensor import Subtensor
 
 
 class Function:
@@ -71,6 +73,7 @@ class Function:
         self._resolve_lengths = slices.make_length_resolver(self._dynamic_slices,
                                                           self._input_index)
         self._device = default_device()
+        self._mesh = placement.mesh()  # None unless config.data_parallel
         self._layout = ArgumentLayout(self.input_vars, self._kept, self._nodes, all_outputs,
                                       self._device)
         # Precomputed for the call path.
@@ -210,11 +213,14 @@ class Function:
                       for (node, dim, _, _), length in zip(self._dynamic_slices, lengths)}
         check_indices, index_checks = self._check_indices, self._index_checks
         nan_guard, guard_checks = self._nan_guard, self._guard_checks
+        minibatches = {} if self._mesh is None else _minibatch_shardings(
+            self._dynamic_slices, length_map, self._mesh)
 
         def run(donated_values, kept_values, input_values):
             """(outputs, new shared values, index verdict or None, NanGuardMode flags or
             None), as traced values."""
-            values = {c: c.data for c in constants}
+            values = _SplitAsComputed(minibatches) if minibatches else {}
+            values.update((c, c.data) for c in constants)
             values.update(zip(donated, donated_values))
             values.update(zip(kept, restore(kept_values, kept_transposed)))
             values.update(zip(inputs, restore(input_values, layout)))
@@ -229,13 +235,17 @@ class Function:
                     verdict, guard)
         return run
 
-    def _jitted(self, key):
+    def _jitted(self, key, args):
         """The jitted program for a key: flat arguments (donated shared values, other
         shared values, inputs) and a flat result (outputs, new shared values, and the
-        index verdict when the program checks indices)."""
+        index verdict when the program checks indices). On a mesh, ``args`` (arrays or
+        shapes with their sharding) say how the inputs are split (see _input_shardings);
+        the outputs come back replicated and the new shared values laid out as the old."""
         run = self._graph_fn(key)
         n_donated, n_kept = len(self._donated), len(self._kept)
         guard_blocks = self.mode.blocks_updates
+        in_shardings = None if self._mesh is None else self._input_shardings(key, args)
+        whole = None if self._mesh is None else placement.replicated(self._mesh)
 
         def flat(*args):
             old_values = args[:n_donated]
@@ -250,9 +260,100 @@ class Function:
             if ok is not None:
                 new_values = tuple(jax.numpy.where(ok, new, old)
                                    for new, old in zip(new_values, old_values))
-            return outs + new_values + ((verdict,) if verdict is not None else ()) + (
+            results = outs + ((verdict,) if verdict is not None else ()) + (
                 (guard,) if guard is not None else ())
-        return jax.jit(flat, donate_argnums=tuple(range(n_donated)))
+            if in_shardings is not None:
+                results = jax.lax.with_sharding_constraint(results, whole)
+                new_values = tuple(jax.lax.with_sharding_constraint(new, sharding) for
+                                   new, sharding in zip(new_values, in_shardings[:n_donated]))
+            return results[:len(outs)] + new_values + results[len(outs):]
+        if in_shardings is None:
+            return jax.jit(flat, donate_argnums=tuple(range(n_donated)))
+        return jax.jit(flat, donate_argnums=tuple(range(n_donated)),
+                       in_shardings=tuple(in_shardings))
+
+    def _input_shardings(self, key, args):
+        """The sharding of each flat argument on the mesh: a shared value's own; an input
+        split along its batch axis (``In(batch_axis=...)``, the other axis of a matrix
+        passed transposed) when its length divides evenly among the devices, else
+        replicated."""
+        n_shared = len(self._donated) + len(self._kept)
+        shardings = [a.sharding for a in args[:n_shared]]
+        for k, (value, transposed) in enumerate(zip(args[n_shared:], key[0])):
+            axis = self.inputs[self._program_positions[k]].batch_axis
+            if transposed and axis is not None:
+                axis = 1 - axis
+            shardings.append(placement.batch_sharding(self._mesh, np.shape(value), axis))
+        return shardings
+
+    def place_on_mesh(self, flat_args=None):
+        """Move shared values made before ``config.data_parallel`` was set onto the mesh
+        (under the call's locks), updating ``flat_args`` (a call's flat arguments) to
+        match."""
+        containers = self.updated_containers + self._kept_containers
+        moved = False
+        for container in containers:
+            if not placement.on_mesh(container.value, self._mesh):
+                container.value = jax.device_put(container.value, placement.shared_sharding(
+                    self._mesh, container.value.shape))
+                moved = True
+        if moved and flat_args is not None:
+            flat_args[:len(containers)] = [c.value for c in self.updated_containers] + \
+                self._kept_values()
+
+    def _mesh_program(self, key, flat_args):
+        """The executable for ``flat_args`` on the mesh, as a function of a call's flat
+        arguments. With several processes, each passes its own part of every batched input
+        (split along the batch axis), which becomes its share of one global array; on the
+        CPU, each run is waited for (see placement.waits_for_collectives)."""
+        n_shared = len(self._donated) + len(self._kept)
+        self.place_on_mesh(flat_args)
+        inputs = flat_args[n_shared:]
+        if placement.multi_process():
+            inputs = [self._global_input(k, value, transposed) for k, (value, transposed)
+                      in enumerate(zip(inputs, key[0]))]
+            shardings = [a.sharding for a in inputs]
+            inputs = [jax.ShapeDtypeStruct(a.shape, a.dtype, sharding=a.sharding)
+                      for a in inputs]
+        program = self._jitted(key, flat_args[:n_shared] + inputs).lower(
+            *flat_args[:n_shared], *inputs).compile()
+        if not placement.multi_process() and not placement.waits_for_collectives(self._mesh):
+            return program
+        make_global = placement.multi_process()
+        wait = placement.waits_for_collectives(self._mesh)
+
+        def run(*args):
+            if make_global:
+                args = args[:n_shared] + tuple(
+                    jax.make_array_from_process_local_data(sharding, value)
+                    for sharding, value in zip(shardings, args[n_shared:]))
+            results = program(*args)
+            return jax.block_until_ready(results) if wait else results
+        return run
+
+    def _global_input(self, position, value, transposed):
+        """This process's part of input ``position`` as the shape and sharding of the
+        global array: split along the batch axis, or, not batched, the same on every
+        process."""
+        spec = self.inputs[self._program_positions[position]]
+        axis = spec.batch_axis
+        if transposed and axis is not None:
+            axis = 1 - axis
+        shape = np.shape(value)
+        if axis is None or not shape:
+            return jax.ShapeDtypeStruct(shape, value.dtype,
+                                        sharding=placement.replicated(self._mesh))
+        local = jax.local_device_count(self._mesh.devices.flat[0].platform)
+        if shape[axis] % local:
+            raise ValueError(
+                'Input %s of function "%s": with %d processes, each passes its own part of '
+                'the batch, split along axis %d among its %d devices, but this process '
+                'passed %d entries along that axis, which %d does not divide'
+                % (spec.name or spec.variable, self.name, jax.process_count(), axis, local,
+                   shape[axis], local))
+        global_shape = shape[:axis] + (shape[axis] * jax.process_count(),) + shape[axis + 1:]
+        return jax.ShapeDtypeStruct(global_shape, value.dtype, sharding=placement.split_along(
+            self._mesh, len(shape), axis))
 
     def _compiled(self, key, flat_args):
         """(the executable for a key and the shapes of ``flat_args``, whether it is new).
@@ -266,7 +367,10 @@ class Function:
             return program, False
         start = time.perf_counter()
         with paused_gc(), jax.default_device(self._device):  # a new program is traced
-            program = self._jitted(key).lower(*flat_args).compile()
+            if self._mesh is None:
+                program = self._jitted(key, flat_args).lower(*flat_args).compile()
+            else:
+                program = self._mesh_program(key, flat_args)
         seconds = time.perf_counter() - start
         self.stats.programs += 1
         self.stats.compile_seconds += seconds
@@ -496,6 +600,31 @@ class Function:
         """(node, axis, size) of each index check of the program for ``lengths``."""
         return self._index_checks[lengths]
 
+    @property
+    def on_mesh(self):
+        """Whether the function runs data parallel (``config.data_parallel``)."""
+        return self._mesh is not None
+
+    @property
+    def waits_for_collectives(self):
+        return placement.waits_for_collectives(self._mesh)
+
+    def sequences_on_mesh(self, sequences):
+        """loop()'s sequences (step axis first) on the mesh: each input's split along its
+        batch axis when it divides evenly, as a call's would be; with several processes,
+        replicated (every process passes the same sequences)."""
+        placed = []
+        for k, seq in enumerate(sequences):
+            axis = self.inputs[self._program_positions[k]].batch_axis
+            if placement.multi_process() or axis is None:
+                sharding = placement.replicated(self._mesh)
+            else:
+                sharding = placement.split_along(self._mesh, seq.ndim, axis + 1) \
+                    if seq.shape[axis + 1] % self._mesh.size == 0 \
+                    else placement.replicated(self._mesh)
+            placed.append(jax.device_put(seq, sharding))
+        return placed
+
     def loop(self, *sequences, n_steps=None, **kw_sequences):
         """Run the function once per row of its inputs, in one XLA call.
 
@@ -520,12 +649,13 @@ class Function:
         if self._last_key is None:
             raise RuntimeError('Function "%s" has not been called yet, so no program has been '
                                'compiled; call it once first' % self.name)
-        return self._jitted(self._last_key).lower(
-            *self._abstract_args(self._last_key)).as_text()
+        args = self._abstract_args(self._last_key)
+        return self._jitted(self._last_key, args).lower(*args).as_text()
 
     def _abstract_args(self, key):
         def spec(value):
-            return jax.ShapeDtypeStruct(value.shape, value.dtype)
+            return jax.ShapeDtypeStruct(value.shape, value.dtype,
+                                        sharding=getattr(value, 'sharding', None))
         shared = [spec(v.container.value) for v in self._donated]
         shared += [spec(v) for v in self._kept_values()]
         return shared + [spec(v.T if t else v) for v, t in zip(self._last_values, key[0])]
@@ -766,6 +896,38 @@ class CompileStats:
     def __repr__(self):
         return '<%d program%s compiled in %.2f s>' % (
             self.programs, '' if self.programs == 1 else 's', self.compile_seconds)
+
+
+def _minibatch_shardings(dynamic_slices, length_map, mesh):
+    """{minibatch variable: its sharding} for the minibatches that a program slices out of
+    a shared dataset with bounds known at call time (``X[:, i*b:(i+1)*b]``, as ``givens``
+    do): split along the sliced axis when the length divides evenly among the devices.
+    The dataset stays whole on every device, so each takes its part of the minibatch with
+    no communication."""
+    found = {}
+    for node, dim, _, sliced in dynamic_slices:
+        if not (isinstance(sliced, SharedVariable) and isinstance(node.op, Subtensor) and
+                isinstance(dim, int)) or length_map[(node, dim)] % mesh.size:
+            continue
+        out = node.outputs[0]
+        axis = sum(isinstance(entry, slice) for entry in node.op.idx_list[:dim])
+        found.setdefault(out, placement.split_along(mesh, out.ndim, axis))
+    return found
+
+
+class _SplitAsComputed(dict):
+    """The values of a program being traced (see run_nodes) in which the chosen variables
+    are laid out across the mesh as they are computed."""
+
+    def __init__(self, shardings):
+        super().__init__()
+        self._shardings = shardings
+
+    def __setitem__(self, var, value):
+        sharding = self._shardings.get(var)
+        if sharding is not None:
+            value = jax.lax.with_sharding_constraint(value, sharding)
+        super().__setitem__(var, value)
 
 
 def _traced(nodes, inputs):

@@ -8,6 +8,10 @@ exactly those of the separate calls.
 
 A loop is all or nothing, like a single call: if any step fails (an index out of range,
 a program that cannot run), every shared variable is left as it was before the loop.
+
+Under data parallel, each step's minibatch is split among the devices as a call's would
+be, and the shared values keep their layout across the loop. In several processes, a
+loop's sequences must be the same in every process (``givens`` minibatches by index).
 """
 import jax
 import numpy as np
@@ -51,14 +55,20 @@ def _groups(fn, sequences, n_steps):
     return [tuple(run) for run in runs]
 
 
-def _scan_program(fn, lengths):
+def _scan_program(fn, lengths, donated_values):
     program = fn.loop_programs.get(lengths)
     if program is None:
         run = fn.step(lengths)
+        # On a mesh, the new shared values keep the layout of the old.
+        layouts = [getattr(v, 'sharding', None) for v in donated_values] \
+            if fn.on_mesh else None
 
         def epoch(donated_values, kept_values, sequences, n_steps):
             def step(carry, inputs):
                 outputs, new_values, verdict, _ = run(carry, kept_values, inputs)
+                if layouts is not None:
+                    new_values = tuple(jax.lax.with_sharding_constraint(new, layout)
+                                       for new, layout in zip(new_values, layouts))
                 return new_values, (outputs, verdict)
             return jax.lax.scan(step, tuple(donated_values), tuple(sequences), length=n_steps)
 
@@ -81,6 +91,9 @@ def run_loop(fn, values, n_steps=None):
             raise ValueError('loop(): the sequences have different numbers of steps (%d for '
                              'input %d, %d for input 0)' % (seq.shape[0], k, n_steps))
     with fn.holding_state():
+        if fn.on_mesh:
+            fn.place_on_mesh()
+            sequences = fn.sequences_on_mesh(sequences)
         collected = _run_groups(fn, sequences, n_steps)
     stacked = [np.concatenate([np.asarray(run[i]) for run in collected])
                for i in range(len(fn.outputs))]
@@ -94,11 +107,13 @@ def _run_groups(fn, sequences, n_steps):
     try:
         collected = []
         for lengths, start, stop in _groups(fn, sequences, n_steps):
-            program = _scan_program(fn, lengths)
+            program = _scan_program(fn, lengths, [c.value for c in containers])
             carry, (outputs, verdict) = program([c.value for c in containers],
                                                 fn.read_only_values(),
                                                 [seq[start:stop] for seq in sequences],
                                                 stop - start)
+            if fn.waits_for_collectives:
+                jax.block_until_ready(carry)
             for container, value in zip(containers, carry):
                 container.value = value
             if verdict is not None:
