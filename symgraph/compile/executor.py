@@ -214,7 +214,7 @@ class Function:
         check_indices, index_checks = self._check_indices, self._index_checks
         nan_guard, guard_checks = self._nan_guard, self._guard_checks
         minibatches = {} if self._mesh is None else _minibatch_shardings(
-            self._dynamic_slices, length_map, self._mesh)
+            self._dynamic_slices, _traced(nodes, inputs), length_map, self._mesh)
 
         def run(donated_values, kept_values, input_values):
             """(outputs, new shared values, index verdict or None, NanGuardMode flags or
@@ -898,16 +898,17 @@ class CompileStats:
             self.programs, '' if self.programs == 1 else 's', self.compile_seconds)
 
 
-def _minibatch_shardings(dynamic_slices, length_map, mesh):
+def _minibatch_shardings(dynamic_slices, from_inputs, length_map, mesh):
     """{minibatch variable: its sharding} for the minibatches that a program slices out of
-    a shared dataset with bounds known at call time (``X[:, i*b:(i+1)*b]``, as ``givens``
-    do): split along the sliced axis when the length divides evenly among the devices.
-    The dataset stays whole on every device, so each takes its part of the minibatch with
-    no communication."""
+    a dataset held in shared variables (``X[:, i*b:(i+1)*b]``, ``cast(Y)[i*b:(i+1)*b]``, as
+    ``givens`` do), with bounds known at call time: split along the sliced axis when the
+    length divides evenly among the devices. The dataset stays whole on every device, so
+    each takes its part of the minibatch with no communication. ``from_inputs``: the
+    variables computed from the explicit inputs, which are split already."""
     found = {}
     for node, dim, _, sliced in dynamic_slices:
-        if not (isinstance(sliced, SharedVariable) and isinstance(node.op, Subtensor) and
-                isinstance(dim, int)) or length_map[(node, dim)] % mesh.size:
+        if not (isinstance(node.op, Subtensor) and isinstance(dim, int)) or \
+                sliced in from_inputs or length_map[(node, dim)] % mesh.size:
             continue
         out = node.outputs[0]
         axis = sum(isinstance(entry, slice) for entry in node.op.idx_list[:dim])
