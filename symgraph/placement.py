@@ -24,9 +24,9 @@ BATCH_AXIS_NAME = 'batch'
 
 
 def default_device():
-    """The device that shared values and compiled programs use."""
+    """The device that shared values and compiled programs use: one of this process's."""
     platform, index = config.jax_platform, config.device_index
-    devices = _platform_devices(platform)
+    devices = _platform_devices(platform, jax.local_devices)
     if index >= len(devices):
         raise RuntimeError('symgraph.config.device is %r, but JAX sees %d GPU%s (%s)'
                            % (config.device, len(devices), '' if len(devices) == 1 else 's',
@@ -34,11 +34,13 @@ def default_device():
     return devices[index]
 
 
-def _platform_devices(platform):
+def _platform_devices(platform, listing=jax.devices):
+    """The devices of ``platform``: of every process (``jax.devices``), or of this one
+    (``jax.local_devices``)."""
     if platform == 'cpu':
-        return jax.devices('cpu')
+        return listing(backend='cpu')
     try:
-        return jax.devices(platform)
+        return listing(backend=platform)
     except RuntimeError as err:
         raise RuntimeError(
             'symgraph.config.device is %r, but this JAX installation has no GPU backend '
