@@ -72,43 +72,48 @@ def _mesh(platform, wanted):
     return Mesh(np.array(devices), (BATCH_AXIS_NAME,))
 
 
-def replicated(on_mesh):
-    """A copy on every device of ``on_mesh``."""
-    return NamedSharding(on_mesh, PartitionSpec())
+def replicated(target):
+    """A copy on every device of ``target``."""
+    return NamedSharding(target, PartitionSpec())
 
 
-def split_along(on_mesh, ndim, axis):
-    """Split along ``axis`` of an ``ndim``-d array, one block per device of ``on_mesh``."""
-    return NamedSharding(on_mesh, PartitionSpec(*(
+def split_along(target, ndim, axis):
+    """Split along ``axis`` of an ``ndim``-d array, one block per device of ``target``."""
+    return NamedSharding(target, PartitionSpec(*(
         BATCH_AXIS_NAME if d == axis else None for d in range(ndim))))
 
 
-def batch_sharding(on_mesh, shape, axis):
+def batch_sharding(target, shape, axis):
     """How to pass an input of ``shape`` whose batch axis is ``axis`` (None: not batched):
     split along it when its length divides evenly among the devices, else replicated (each
     device then computes the whole batch: the same result, without the speed-up)."""
-    if axis is None or not shape or shape[axis] % on_mesh.size:
-        return replicated(on_mesh)
-    return split_along(on_mesh, len(shape), axis)
+    if axis is None or not shape or shape[axis] % target.size:
+        return replicated(target)
+    return split_along(target, len(shape), axis)
 
 
-def shared_sharding(on_mesh, shape):
+def with_step_axis(sharding):
+    """``sharding`` of one step, for a sequence of steps stacked along a new first axis."""
+    return NamedSharding(sharding.mesh, PartitionSpec(None, *sharding.spec))
+
+
+def shared_sharding(target, shape):
     """Where a shared value of ``shape`` lives: replicated, or with
     ``config.shard_parameters`` split along its largest axis that divides evenly."""
     if config.shard_parameters:
         for axis in sorted(range(len(shape)), key=lambda d: -shape[d]):
-            if shape[axis] % on_mesh.size == 0 and shape[axis] > 1:
-                return split_along(on_mesh, len(shape), axis)
-    return replicated(on_mesh)
+            if shape[axis] % target.size == 0 and shape[axis] > 1:
+                return split_along(target, len(shape), axis)
+    return replicated(target)
 
 
 def to_device(array):
     """Put a numpy array on the default device as a JAX array (on the CPU, an aligned
     array may be used in place); under data parallel, on the mesh as a shared value."""
-    on_mesh = mesh()
-    if on_mesh is None:
+    target = mesh()
+    if target is None:
         return jax.device_put(array, default_device())
-    return jax.device_put(array, shared_sharding(on_mesh, np.shape(array)))
+    return jax.device_put(array, shared_sharding(target, np.shape(array)))
 
 
 def on_mesh(value, target):

@@ -49,7 +49,7 @@ def processes():
 @pytest.fixture(scope='module')
 def one_device():
     """The same training, here, on one device and with the whole batches."""
-    return {'rows': train_rows(lambda batch: batch), 'givens': train_givens()}
+    return {'rows': train_rows(lambda batch, axis=0: batch), 'givens': train_givens()}
 
 
 def _close(got, want):
@@ -89,8 +89,8 @@ def _data():
 
 
 def train_rows(part):
-    """Logistic regression by SGD on batches of 16 rows; ``part`` gives this process's
-    part of a batch (the whole batch on one process)."""
+    """Logistic regression by SGD on batches of 16 rows, call by call, then as a loop;
+    ``part`` gives this process's part of a batch (the whole batch on one process)."""
     import symgraph as theano
     import symgraph.tensor as T
     data_x, data_y = _data()
@@ -103,6 +103,9 @@ def train_rows(part):
                                                    for v in (W, b)])
     costs = [float(train(part(data_x[k:k + 16]), part(data_y[k:k + 16])))
              for k in (0, 16, 32, 8)]
+    steps = [0, 32, 16]  # the same as a loop: each step's batch along axis 1
+    costs += list(train.loop(part(np.stack([data_x[k:k + 16] for k in steps]), axis=1),
+                             part(np.stack([data_y[k:k + 16] for k in steps]), axis=1)))
     return costs + [W.get_value(), b.get_value()]
 
 

@@ -610,19 +610,19 @@ class Function:
         return placement.waits_for_collectives(self._mesh)
 
     def sequences_on_mesh(self, sequences):
-        """loop()'s sequences (step axis first) on the mesh: each input's split along its
-        batch axis when it divides evenly, as a call's would be; with several processes,
-        replicated (every process passes the same sequences)."""
+        """loop()'s sequences (step axis first) on the mesh, each step laid out as a call's
+        argument would be; with several processes, each passes its part of a batched
+        input's sequence (see _global_input)."""
         placed = []
         for k, seq in enumerate(sequences):
-            axis = self.inputs[self._program_positions[k]].batch_axis
-            if placement.multi_process() or axis is None:
-                sharding = placement.replicated(self._mesh)
+            if placement.multi_process():
+                step = self._global_input(k, seq[0], False).sharding
+                placed.append(jax.make_array_from_process_local_data(
+                    placement.with_step_axis(step), seq))
             else:
-                sharding = placement.split_along(self._mesh, seq.ndim, axis + 1) \
-                    if seq.shape[axis + 1] % self._mesh.size == 0 \
-                    else placement.replicated(self._mesh)
-            placed.append(jax.device_put(seq, sharding))
+                axis = self.inputs[self._program_positions[k]].batch_axis
+                step = placement.batch_sharding(self._mesh, seq.shape[1:], axis)
+                placed.append(jax.device_put(seq, placement.with_step_axis(step)))
         return placed
 
     def loop(self, *sequences, n_steps=None, **kw_sequences):

@@ -10,8 +10,8 @@ A loop is all or nothing, like a single call: if any step fails (an index out of
 a program that cannot run), every shared variable is left as it was before the loop.
 
 Under data parallel, each step's minibatch is split among the devices as a call's would
-be, and the shared values keep their layout across the loop. In several processes, a
-loop's sequences must be the same in every process (``givens`` minibatches by index).
+be, and the shared values keep their layout across the loop. In several processes, each
+passes its part of the batched inputs' sequences, as of a call's batched inputs.
 """
 import jax
 import numpy as np
@@ -91,22 +91,23 @@ def run_loop(fn, values, n_steps=None):
             raise ValueError('loop(): the sequences have different numbers of steps (%d for '
                              'input %d, %d for input 0)' % (seq.shape[0], k, n_steps))
     with fn.holding_state():
+        groups = _groups(fn, sequences, n_steps)  # read on the host, before placing
         if fn.on_mesh:
             fn.place_on_mesh()
             sequences = fn.sequences_on_mesh(sequences)
-        collected = _run_groups(fn, sequences, n_steps)
+        collected = _run_groups(fn, sequences, groups)
     stacked = [np.concatenate([np.asarray(run[i]) for run in collected])
                for i in range(len(fn.outputs))]
     return stacked[0] if fn.single_output else stacked
 
 
-def _run_groups(fn, sequences, n_steps):
+def _run_groups(fn, sequences, groups):
     """Run every group of steps; on any failure restore the shared values saved first."""
     containers = fn.updated_containers
     saved = [jax.numpy.copy(c.value) for c in containers]  # the scans donate the originals
     try:
         collected = []
-        for lengths, start, stop in _groups(fn, sequences, n_steps):
+        for lengths, start, stop in groups:
             program = _scan_program(fn, lengths, [c.value for c in containers])
             carry, (outputs, verdict) = program([c.value for c in containers],
                                                 fn.read_only_values(),
