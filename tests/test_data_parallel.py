@@ -93,8 +93,12 @@ def test_index_out_of_range_raises_and_loses_nothing(report):
     _close(one, many)
 
 
-def test_updated_buffers_are_donated(report):
-    assert report['donated']
+def test_updated_buffers_are_donated_and_moved_to_the_mesh(report):
+    check = report['donated']
+    assert check['old_deleted']
+    assert check['devices'] == N_DEVICES
+    got, want = check['values']
+    np.testing.assert_allclose(got, want, rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------------------
@@ -306,16 +310,25 @@ def index_out_of_range(report):
 
 
 def donated(report):
+    """A shared variable made before data parallel was turned on moves to the mesh at the
+    first call; its buffer is donated at each call."""
     import symgraph as theano
     import symgraph.tensor as T
+    start = np.arange(32.).reshape(4, 8) / 100
+    W = theano.shared(start, name='W')
     theano.config.data_parallel = 'all'
-    W = theano.shared(np.ones((4, 8)), name='W')
     x = T.matrix('x')
-    step = theano.function([x], [], updates=[(W, W - T.sum(T.dot(x, W)))])
-    step(np.ones((8, 4)))
+    step = theano.function([x], [], updates=[(W, W - 0.01 * T.sum(T.dot(x, W), axis=0))])
+    data = np.random.RandomState(9).randn(8, 4)
+    step(data)
     old = W.get_value(borrow=True, return_internal_type=True)
-    step(np.ones((8, 4)))
-    report['donated'] = old.is_deleted() and not W.container.value.is_deleted()
+    step(data)
+    want = start
+    for _ in range(2):
+        want = want - 0.01 * (data @ want).sum(axis=0)
+    report['donated'] = {
+        'old_deleted': old.is_deleted(), 'devices': len(W.container.value.sharding.device_set),
+        'values': [W.get_value(), want]}
     theano.config.data_parallel = 'off'
 
 
