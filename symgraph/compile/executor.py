@@ -5,7 +5,8 @@ inputs and shared variables, which shared buffers are updated (and donated), the
 converters, the host-side arithmetic for slice lengths, the arguments' layout (see
 layout.py). ``Function.__call__`` then only converts the arguments, picks the compiled
 program for their layout and slice lengths, makes one XLA call and stores the new shared
-values.
+values. Under ``config.data_parallel`` each program is partitioned over the mesh of
+devices (placement.py): its inputs split along their batch axis, its outputs whole.
 """
 import contextlib
 import threading
@@ -14,6 +15,7 @@ import time
 import jax
 import numpy as np
 
+from symgraph import placement
 from symgraph.compile import nanguardmode, slices
 from symgraph.compile.interpreter import evaluate
 from symgraph.compile.io import MissingInputError
@@ -23,7 +25,6 @@ from symgraph.compile.lower import Lowering, raise_index_error, run_nodes
 from symgraph.config import config
 from symgraph.graph.basic import Constant, clone_replace, format_trace, paused_gc, toposort
 from symgraph.graph.fg import FunctionGraph
-from symgraph import placement
 from symgraph.placement import default_device, to_device
 from symgraph.tensor.basic import Shape
 from symgraph.tensor.sharedvar import SharedVariable
@@ -278,13 +279,14 @@ class Function:
         passed transposed) when its length divides evenly among the devices, else
         replicated."""
         n_shared = len(self._donated) + len(self._kept)
-        shardings = [a.sharding for a in args[:n_shared]]
-        for k, (value, transposed) in enumerate(zip(args[n_shared:], key[0])):
-            axis = self.inputs[self._program_positions[k]].batch_axis
-            if transposed and axis is not None:
-                axis = 1 - axis
-            shardings.append(placement.batch_sharding(self._mesh, np.shape(value), axis))
-        return shardings
+        return [a.sharding for a in args[:n_shared]] + [
+            placement.batch_sharding(self._mesh, np.shape(value), self._batch_axis(k, transposed))
+            for k, (value, transposed) in enumerate(zip(args[n_shared:], key[0]))]
+
+    def _batch_axis(self, position, transposed):
+        """The batch axis of program input ``position`` as passed (None: not batched)."""
+        axis = self.inputs[self._program_positions[position]].batch_axis
+        return 1 - axis if transposed and axis is not None else axis
 
     def place_on_mesh(self, flat_args=None):
         """Move shared values made before ``config.data_parallel`` was set onto the mesh
@@ -309,7 +311,9 @@ class Function:
         n_shared = len(self._donated) + len(self._kept)
         self.place_on_mesh(flat_args)
         inputs = flat_args[n_shared:]
-        if placement.multi_process():
+        make_global = placement.multi_process()
+        wait = placement.waits_for_collectives(self._mesh)
+        if make_global:
             inputs = [self._global_input(k, value, transposed) for k, (value, transposed)
                       in enumerate(zip(inputs, key[0]))]
             shardings = [a.sharding for a in inputs]
@@ -317,10 +321,8 @@ class Function:
                       for a in inputs]
         program = self._jitted(key, flat_args[:n_shared] + inputs).lower(
             *flat_args[:n_shared], *inputs).compile()
-        if not placement.multi_process() and not placement.waits_for_collectives(self._mesh):
+        if not make_global and not wait:
             return program
-        make_global = placement.multi_process()
-        wait = placement.waits_for_collectives(self._mesh)
 
         def run(*args):
             if make_global:
@@ -336,9 +338,7 @@ class Function:
         global array: split along the batch axis, or, not batched, the same on every
         process."""
         spec = self.inputs[self._program_positions[position]]
-        axis = spec.batch_axis
-        if transposed and axis is not None:
-            axis = 1 - axis
+        axis = self._batch_axis(position, transposed)
         shape = np.shape(value)
         if axis is None or not shape:
             return jax.ShapeDtypeStruct(shape, value.dtype,
@@ -620,8 +620,8 @@ class Function:
                 placed.append(jax.make_array_from_process_local_data(
                     placement.with_step_axis(step), seq))
             else:
-                axis = self.inputs[self._program_positions[k]].batch_axis
-                step = placement.batch_sharding(self._mesh, seq.shape[1:], axis)
+                step = placement.batch_sharding(self._mesh, seq.shape[1:],
+                                                self._batch_axis(k, False))
                 placed.append(jax.device_put(seq, placement.with_step_axis(step)))
         return placed
 
