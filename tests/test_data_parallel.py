@@ -101,6 +101,50 @@ def test_updated_buffers_are_donated_and_moved_to_the_mesh(report):
     np.testing.assert_allclose(got, want, rtol=1e-12)
 
 
+def test_a_count_of_devices_makes_a_smaller_mesh(report):
+    assert report['count'] == {'devices': 4, 'agree': True}
+
+
+# In this process (one device): the flags and the errors.
+
+def test_flags_from_the_environment_string():
+    from symgraph.config import config
+    config.apply_flag_string('data_parallel=all,shard_parameters=True')
+    assert (config.data_parallel, config.shard_parameters) == ('all', True)
+    config.apply_flag_string('data_parallel=4')
+    assert config.data_parallel == 4
+    config.apply_flag_string('data_parallel=off')
+    assert config.data_parallel == 'off'
+    with pytest.raises(ValueError, match="data_parallel must be 'off', 'all' or a number of "
+                                         "devices, not 'most'"):
+        config.data_parallel = 'most'
+
+
+def test_a_batch_axis_the_input_lacks_is_refused_where_it_is_given():
+    import symgraph as theano
+    import symgraph.tensor as T
+    x = T.matrix('x')
+    with pytest.raises(ValueError) as err:
+        theano.In(x, batch_axis=2)
+    assert str(err.value).startswith('In(x, batch_axis=2): the batch axis must be None or an '
+                                     'axis of the 2-d input (-2 to 1)')
+    assert "x = T.matrix('x')" in str(err.value)
+    assert theano.In(x, batch_axis=-1).batch_axis == 1
+    assert theano.In(T.scalar('s'), batch_axis=0).batch_axis is None
+
+
+def test_more_devices_than_there_are_is_an_error():
+    import jax
+
+    import symgraph as theano
+    import symgraph.tensor as T
+    theano.config.data_parallel = len(jax.devices()) + 1
+    x = T.vector('x')
+    with pytest.raises(RuntimeError, match=r'data_parallel is %d, but JAX sees %d cpu device'
+                       % (len(jax.devices()) + 1, len(jax.devices()))):
+        theano.function([x], x * 2)
+
+
 # ---------------------------------------------------------------------------------------
 # The checks, run in the subprocess
 # ---------------------------------------------------------------------------------------
@@ -343,6 +387,23 @@ def _argument_layouts(stablehlo):
     return layouts
 
 
+def count(report):
+    """``data_parallel=4``: a mesh of the first four devices."""
+    import symgraph as theano
+    import symgraph.tensor as T
+    theano.config.data_parallel = 4
+    W = theano.shared(np.ones((3, 2)), name='W')
+    x = T.matrix('x')
+    cost = T.sum(T.dot(x, W) ** 2)
+    step = theano.function([x], cost, updates=[(W, W - 0.01 * T.grad(cost, W))])
+    data = np.arange(24.).reshape(8, 3) / 10
+    step(data)
+    want = np.ones((3, 2)) - 0.01 * 2 * data.T @ (data @ np.ones((3, 2)))
+    report['count'] = {'devices': len(W.container.value.sharding.device_set),
+                       'agree': bool(np.allclose(W.get_value(), want, rtol=1e-12))}
+    theano.config.data_parallel = 'off'
+
+
 def _spec(sharding):
     spec = getattr(sharding, 'spec', ())
     return list(spec) if len(sharding.device_set) == N_DEVICES else 'one device'
@@ -360,7 +421,7 @@ def _main():
                                                 .sharding.spec)}}
     symgraph.config.data_parallel = 'off'
     for check in (lxmls_givens, lxmls_columns, logistic_rows, rnn, lenet,
-                  sharded, index_out_of_range, donated):
+                  sharded, index_out_of_range, donated, count):
         check(report)
     print(json.dumps(report, default=_jsonable))
 
