@@ -79,6 +79,15 @@ def test_index_out_of_range_raises_in_every_process(processes):
         assert report['unchanged']
 
 
+def test_a_part_its_devices_cannot_share_is_refused(processes):
+    for report in processes:
+        assert report['uneven'] == (
+            'Input x of function "%s:%d": with 2 processes, each passes its own part of the '
+            'batch, split along axis 0 among its 2 devices, but this process passed 3 '
+            'entries along that axis; pass a multiple of 2 (see '
+            'symgraph.distributed.local_part)' % (os.path.abspath(__file__), report['line']))
+
+
 # ---------------------------------------------------------------------------------------
 # The training runs, here and in each process
 # ---------------------------------------------------------------------------------------
@@ -144,6 +153,18 @@ def index_out_of_range(report):
     report['unchanged'] = bool(np.array_equal(E.get_value(), np.arange(120.).reshape(40, 3)))
 
 
+def uneven_part(report):
+    import symgraph as theano
+    import symgraph.tensor as T
+    x = T.matrix('x')
+    total = theano.function([x], T.sum(x))
+    report['line'] = sys._getframe().f_lineno - 1
+    try:
+        total(np.ones((3, 2)))
+    except ValueError as err:
+        report['uneven'] = str(err)
+
+
 def _main(address, process_id):
     import jax
 
@@ -155,6 +176,7 @@ def _main(address, process_id):
               'devices': [jax.device_count(), jax.local_device_count()],
               'rows': train_rows(distributed.local_part), 'givens': train_givens()}
     index_out_of_range(report)
+    uneven_part(report)
     assert symgraph.config.data_parallel == 'all'
     print(json.dumps(report, default=lambda value: np.asarray(value).tolist()), flush=True)
     distributed.shutdown()

@@ -348,7 +348,8 @@ class Function:
             raise ValueError(
                 'Input %s of function "%s": with %d processes, each passes its own part of '
                 'the batch, split along axis %d among its %d devices, but this process '
-                'passed %d entries along that axis, which %d does not divide'
+                'passed %d entries along that axis; pass a multiple of %d (see '
+                'symgraph.distributed.local_part)'
                 % (spec.name or spec.variable, self.name, jax.process_count(), axis, local,
                    shape[axis], local))
         global_shape = shape[:axis] + (shape[axis] * jax.process_count(),) + shape[axis + 1:]
