@@ -280,7 +280,7 @@ def _check_data_parallel(value):
     devices (1 is off)."""
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
-    if value in (None, False, 1, 'off', 'False', 'false', '0', 'None', ''):
+    if value in (None, False, 1, 'off', 'False', 'false', 'None', ''):
         return 'off'
     if value in (True, 'all', 'True', 'true'):
         return 'all'

@@ -55,13 +55,13 @@ def _groups(fn, sequences, n_steps):
     return [tuple(run) for run in runs]
 
 
-def _scan_program(fn, lengths, donated_values):
+def _scan_program(fn, lengths, current_values):
+    """The jitted epoch for ``lengths``; on a mesh, the new shared values keep the layout
+    of ``current_values`` (the updated variables' values, as laid out now)."""
     program = fn.loop_programs.get(lengths)
     if program is None:
         run = fn.step(lengths)
-        # On a mesh, the new shared values keep the layout of the old.
-        layouts = [getattr(v, 'sharding', None) for v in donated_values] \
-            if fn.on_mesh else None
+        layouts = [v.sharding for v in current_values] if fn.on_mesh else None
 
         def epoch(donated_values, kept_values, sequences, n_steps):
             def step(carry, inputs):
