@@ -608,6 +608,7 @@ class Function:
 
     @property
     def waits_for_collectives(self):
+        """Whether each run must finish before the next starts (placement.py says why)."""
         return placement.waits_for_collectives(self._mesh)
 
     def sequences_on_mesh(self, sequences):
