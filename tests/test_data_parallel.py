@@ -93,6 +93,14 @@ def test_index_out_of_range_raises_and_loses_nothing(report):
     _close(one, many)
 
 
+def test_a_failing_host_call_loses_nothing(report):
+    check = report['host_call']
+    assert check['errors'] == [True, True]  # the op's error, raised, once per setting
+    assert check['unchanged'] == [True, True]
+    one, many = check['runs']
+    _close(one, many)
+
+
 def test_updated_buffers_are_donated_and_moved_to_the_mesh(report):
     check = report['donated']
     assert check['old_deleted']
@@ -353,6 +361,43 @@ def index_out_of_range(report):
     report['index'] = checks
 
 
+def host_call(report):
+    """A program with an op that runs in Python (``as_op``) runs on one device under data
+    parallel, so that the op's failure raises instead of leaving the other devices waiting
+    in an all-reduce."""
+    import symgraph as theano
+    import symgraph.tensor as T
+    from symgraph.compile.ops import as_op
+    refuse = []
+    checks = {'errors': [], 'unchanged': []}
+
+    @as_op(itypes=[T.dvector], otypes=[T.dvector])
+    def checked(v):
+        if refuse:
+            raise RuntimeError('the host refused')
+        return v * 2
+
+    def build():
+        W = theano.shared(np.arange(16.), name='W')
+        x = T.vector('x')
+        cost = T.sum(checked(x) * W)
+        step = theano.function([x], cost, updates=[(W, W - 0.1 * T.grad(cost, W))])
+        data = np.linspace(0, 1, 16)
+        costs = [float(step(data))]
+        before = W.get_value()
+        refuse.append(True)
+        try:
+            step(data)
+        except RuntimeError as err:
+            checks['errors'].append('the host refused' in str(err))
+        refuse.clear()
+        checks['unchanged'].append(bool(np.array_equal(W.get_value(), before)))
+        costs.append(float(step(data)))
+        return costs + _values(W)
+    checks['runs'] = _both(build)
+    report['host_call'] = checks
+
+
 def donated(report):
     """A shared variable made before data parallel was turned on moves to the mesh at the
     first call; its buffer is donated at each call."""
@@ -421,7 +466,7 @@ def _main():
                                                 .sharding.spec)}}
     symgraph.config.data_parallel = 'off'
     for check in (lxmls_givens, lxmls_columns, logistic_rows, rnn, lenet,
-                  sharded, index_out_of_range, donated, count):
+                  sharded, index_out_of_range, host_call, donated, count):
         check(report)
     print(json.dumps(report, default=_jsonable))
 

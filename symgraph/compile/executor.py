@@ -245,8 +245,9 @@ class Function:
         run = self._graph_fn(key)
         n_donated, n_kept = len(self._donated), len(self._kept)
         guard_blocks = self.mode.blocks_updates
-        in_shardings = None if self._mesh is None else self._input_shardings(key, args)
-        whole = None if self._mesh is None else placement.replicated(self._mesh)
+        partitioned = self._mesh is not None and not self.calls_host
+        in_shardings = self._input_shardings(key, args) if partitioned else None
+        whole = placement.replicated(self._mesh) if partitioned else None
 
         def flat(*args):
             old_values = args[:n_donated]
@@ -333,6 +334,31 @@ class Function:
             return jax.block_until_ready(results) if wait else results
         return run
 
+    def _one_device_program(self, key, flat_args):
+        """The executable of a program that calls back into Python, on a mesh: it runs on
+        one device, on copies of its arguments there, and its new shared values go back
+        to the mesh. Partitioned, a host call that fails on one device leaves the others
+        waiting for it in a collective, which XLA:CPU cannot stop: the process aborts."""
+        if placement.multi_process():
+            raise NotImplementedError(
+                'Function "%s" calls back into Python (%s), which runs on one device; with '
+                'several processes, every function must run on the mesh'
+                % (self.name, next(n.op for n in self._nodes if n.op.calls_host)))
+        self.place_on_mesh(flat_args)
+        device, n_outputs, n_donated = self._device, len(self.outputs), len(self._donated)
+        layouts = [a.sharding for a in flat_args[:n_donated]]
+
+        def copies(args):  # private copies, so that donating them leaves the mesh's values
+            return [jax.device_put(a, device, may_alias=False) for a in args]
+        program = self._jitted(key, flat_args).lower(*copies(flat_args)).compile()
+
+        def run(*args):
+            results = tuple(program(*copies(args)))
+            new_values = tuple(jax.device_put(value, layout) for value, layout in zip(
+                results[n_outputs:n_outputs + n_donated], layouts))
+            return results[:n_outputs] + new_values + results[n_outputs + n_donated:]
+        return run
+
     def _global_input(self, position, value, transposed):
         """This process's part of input ``position`` as the shape and sharding of the
         global array: split along the batch axis, or, not batched, the same on every
@@ -370,6 +396,8 @@ class Function:
         with paused_gc(), jax.default_device(self._device):  # a new program is traced
             if self._mesh is None:
                 program = self._jitted(key, flat_args).lower(*flat_args).compile()
+            elif self.calls_host:
+                program = self._one_device_program(key, flat_args)
             else:
                 program = self._mesh_program(key, flat_args)
         seconds = time.perf_counter() - start
@@ -605,6 +633,11 @@ class Function:
     def on_mesh(self):
         """Whether the function runs data parallel (``config.data_parallel``)."""
         return self._mesh is not None
+
+    @property
+    def calls_host(self):
+        """Whether the program calls back into Python (an op with ``calls_host``)."""
+        return any(node.op.calls_host for node in self._nodes)
 
     @property
     def waits_for_collectives(self):

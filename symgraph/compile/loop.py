@@ -81,6 +81,10 @@ def run_loop(fn, values, n_steps=None):
     """Apply ``fn`` to each step of ``values`` (one sequence per input); see Function.loop."""
     if fn.mode.linker == 'py':
         raise NotImplementedError("loop() needs a jitted function; mode 'py' runs node by node")
+    if fn.on_mesh and fn.calls_host:
+        raise NotImplementedError('loop() of function "%s" under data parallel: it calls back '
+                                  'into Python, which runs on one device; call it step by '
+                                  'step instead' % fn.name)
     if not values and n_steps is None:
         raise TypeError('loop() of a function without inputs needs n_steps=')
     sequences = [_stacked(fn, k, v, n_steps) for k, v in enumerate(values)]
