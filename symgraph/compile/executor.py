@@ -332,7 +332,7 @@ class Function:
                     for sharding, value in zip(shardings, args[n_shared:]))
             results = program(*args)
             return jax.block_until_ready(results) if wait else results
-        return run
+        return _RunThrough(program, run)
 
     def _one_device_program(self, key, flat_args):
         """The executable of a program that calls back into Python, on a mesh: it runs on
@@ -357,7 +357,7 @@ class Function:
             new_values = tuple(jax.device_put(value, layout) for value, layout in zip(
                 results[n_outputs:n_outputs + n_donated], layouts))
             return results[:n_outputs] + new_values + results[n_outputs + n_donated:]
-        return run
+        return _RunThrough(program, run)
 
     def _global_input(self, position, value, transposed):
         """This process's part of input ``position`` as the shape and sharding of the
@@ -949,6 +949,23 @@ def _minibatch_shardings(dynamic_slices, from_inputs, length_map, mesh):
         axis = sum(isinstance(entry, slice) for entry in node.op.idx_list[:dim])
         found.setdefault(out, placement.split_along(mesh, out.ndim, axis))
     return found
+
+
+class _RunThrough:
+    """A compiled executable called through ``run`` (which prepares its arguments or
+    results), still answering XLA's analyses of it (for profiles)."""
+
+    def __init__(self, executable, run):
+        self._executable, self._run = executable, run
+
+    def __call__(self, *args):
+        return self._run(*args)
+
+    def cost_analysis(self):
+        return self._executable.cost_analysis()
+
+    def memory_analysis(self):
+        return self._executable.memory_analysis()
 
 
 class _SplitAsComputed(dict):
