@@ -47,10 +47,11 @@ def test_lxmls_givens_columns_update(report):
     _close(one, many)
 
 
-def test_givens_minibatch_is_split_and_gradients_all_reduced(report):
+def test_givens_minibatch_split_gradients_all_reduced_updates_in_place(report):
     layout = report['lxmls_givens_program']
     assert layout['minibatch_split_along_columns']
     assert layout['all_reduces'] >= 1
+    assert layout['updates_in_place'] == 4
 
 
 def test_lxmls_explicit_columns_with_batch_axis_1(report):
@@ -226,7 +227,9 @@ def lxmls_givens(report):
     partitioned = train._jitted(key, args).lower(*args).compile().as_text()
     report['lxmls_givens_program'] = {
         'minibatch_split_along_columns': any('[{}, {"batch"}]' in c for c in constraints),
-        'all_reduces': partitioned.count('all-reduce(')}
+        'all_reduces': partitioned.count('all-reduce('),
+        # each of the four updates written over its donated parameter
+        'updates_in_place': partitioned.splitlines()[0].count('may-alias')}
 
 
 def lxmls_columns(report):
