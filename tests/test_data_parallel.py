@@ -366,8 +366,8 @@ def index_out_of_range(report):
 
 def host_call(report):
     """A program with an op that runs in Python (``as_op``) runs on one device under data
-    parallel, so that the op's failure raises instead of leaving the other devices waiting
-    in an all-reduce."""
+    parallel, calls and loops alike, so that the op's failure raises instead of leaving the
+    other devices waiting in an all-reduce."""
     import symgraph as theano
     import symgraph.tensor as T
     from symgraph.compile.ops import as_op
@@ -381,21 +381,22 @@ def host_call(report):
         return v * 2
 
     def build():
-        W = theano.shared(np.arange(16.), name='W')
-        x = T.vector('x')
-        cost = T.sum(checked(x) * W)
-        step = theano.function([x], cost, updates=[(W, W - 0.1 * T.grad(cost, W))])
-        data = np.linspace(0, 1, 16)
-        costs = [float(step(data))]
+        W = theano.shared(np.arange(16.) / 16, name='W')
+        X = theano.shared(np.linspace(0, 1, 64), name='X')
+        index = T.lscalar('index')
+        cost = T.sum(checked(X[index * 16:(index + 1) * 16]) * W)
+        step = theano.function([index], cost, updates=[(W, W - 0.1 * T.grad(cost, W))])
+        costs = [float(step(0))]
         before = W.get_value()
         refuse.append(True)
         try:
-            step(data)
+            step(1)
         except RuntimeError as err:
             checks['errors'].append('the host refused' in str(err))
         refuse.clear()
         checks['unchanged'].append(bool(np.array_equal(W.get_value(), before)))
-        costs.append(float(step(data)))
+        costs.append(float(step(1)))
+        costs += list(step.loop(index=np.arange(4)))
         return costs + _values(W)
     checks['runs'] = _both(build)
     report['host_call'] = checks

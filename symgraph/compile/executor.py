@@ -214,7 +214,7 @@ class Function:
                       for (node, dim, _, _), length in zip(self._dynamic_slices, lengths)}
         check_indices, index_checks = self._check_indices, self._index_checks
         nan_guard, guard_checks = self._nan_guard, self._guard_checks
-        minibatches = {} if self._mesh is None else _minibatch_shardings(
+        minibatches = {} if not self.partitioned else _minibatch_shardings(
             self._dynamic_slices, _traced(nodes, inputs), length_map, self._mesh)
 
         def run(donated_values, kept_values, input_values):
@@ -339,17 +339,11 @@ class Function:
         one device, on copies of its arguments there, and its new shared values go back
         to the mesh. Partitioned, a host call that fails on one device leaves the others
         waiting for it in a collective, which XLA:CPU cannot stop: the process aborts."""
-        if placement.multi_process():
-            raise NotImplementedError(
-                'Function "%s" calls back into Python (%s), which runs on one device; with '
-                'several processes, every function must run on the mesh'
-                % (self.name, next(n.op for n in self._nodes if n.op.calls_host)))
+        self.check_runs_on_one_device()
         self.place_on_mesh(flat_args)
-        device, n_outputs, n_donated = self._device, len(self.outputs), len(self._donated)
+        n_outputs, n_donated = len(self.outputs), len(self._donated)
         layouts = [a.sharding for a in flat_args[:n_donated]]
-
-        def copies(args):  # private copies, so that donating them leaves the mesh's values
-            return [jax.device_put(a, device, may_alias=False) for a in args]
+        copies = self.one_device_copies
         program = self._jitted(key, flat_args).lower(*copies(flat_args)).compile()
 
         def run(*args):
@@ -358,6 +352,21 @@ class Function:
                 results[n_outputs:n_outputs + n_donated], layouts))
             return results[:n_outputs] + new_values + results[n_outputs + n_donated:]
         return _RunThrough(program, run)
+
+    def check_runs_on_one_device(self):
+        """Refuse to run a function that calls back into Python on one device when each of
+        several processes holds only its part of the batch."""
+        if placement.multi_process():
+            raise NotImplementedError(
+                'Function "%s" calls back into Python (%s), which runs on one device; with '
+                'several processes, every function must run on the mesh'
+                % (self.name, next(n.op for n in self._nodes if n.op.calls_host)))
+
+    def one_device_copies(self, args):
+        """Private copies of ``args`` on the function's own device, for a program run there
+        (see _one_device_program): donating them leaves the values on the mesh as they
+        are."""
+        return [jax.device_put(a, self._device, may_alias=False) for a in args]
 
     def _global_input(self, position, value, transposed):
         """This process's part of input ``position`` as the shape and sharding of the
@@ -633,6 +642,12 @@ class Function:
     def on_mesh(self):
         """Whether the function runs data parallel (``config.data_parallel``)."""
         return self._mesh is not None
+
+    @property
+    def partitioned(self):
+        """Whether the function's programs are partitioned over the mesh: under data
+        parallel, unless it calls back into Python (see _one_device_program)."""
+        return self._mesh is not None and not self.calls_host
 
     @property
     def calls_host(self):

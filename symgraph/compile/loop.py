@@ -61,7 +61,7 @@ def _scan_program(fn, lengths, current_values):
     program = fn.loop_programs.get(lengths)
     if program is None:
         run = fn.step(lengths)
-        layouts = [v.sharding for v in current_values] if fn.on_mesh else None
+        layouts = [v.sharding for v in current_values] if fn.partitioned else None
 
         def epoch(donated_values, kept_values, sequences, n_steps):
             def step(carry, inputs):
@@ -81,10 +81,6 @@ def run_loop(fn, values, n_steps=None):
     """Apply ``fn`` to each step of ``values`` (one sequence per input); see Function.loop."""
     if fn.mode.linker == 'py':
         raise NotImplementedError("loop() needs a jitted function; mode 'py' runs node by node")
-    if fn.on_mesh and fn.calls_host:
-        raise NotImplementedError('loop() of function "%s" under data parallel: it calls back '
-                                  'into Python, which runs on one device; call it step by '
-                                  'step instead' % fn.name)
     if not values and n_steps is None:
         raise TypeError('loop() of a function without inputs needs n_steps=')
     sequences = [_stacked(fn, k, v, n_steps) for k, v in enumerate(values)]
@@ -98,7 +94,10 @@ def run_loop(fn, values, n_steps=None):
         groups = _groups(fn, sequences, n_steps)  # read on the host, before placing
         if fn.on_mesh:
             fn.place_on_mesh()
-            sequences = fn.sequences_on_mesh(sequences)
+            if fn.partitioned:
+                sequences = fn.sequences_on_mesh(sequences)
+            else:
+                fn.check_runs_on_one_device()
         collected = _run_groups(fn, sequences, groups)
     stacked = [np.concatenate([np.asarray(run[i]) for run in collected])
                for i in range(len(fn.outputs))]
@@ -111,13 +110,17 @@ def _run_groups(fn, sequences, groups):
     saved = [jax.numpy.copy(c.value) for c in containers]  # the scans donate the originals
     try:
         collected = []
+        on_one_device = fn.on_mesh and not fn.partitioned
         for lengths, start, stop in groups:
-            program = _scan_program(fn, lengths, [c.value for c in containers])
-            carry, (outputs, verdict) = program([c.value for c in containers],
-                                                fn.read_only_values(),
-                                                [seq[start:stop] for seq in sequences],
-                                                stop - start)
-            if fn.waits_for_collectives:
+            current = [c.value for c in containers]
+            program = _scan_program(fn, lengths, current)
+            args = current, fn.read_only_values(), [seq[start:stop] for seq in sequences]
+            if on_one_device:  # it calls back into Python: on copies, as its calls are
+                args = [fn.one_device_copies(group) for group in args]
+            carry, (outputs, verdict) = program(*args, stop - start)
+            if on_one_device:
+                carry = [jax.device_put(new, old.sharding) for new, old in zip(carry, current)]
+            elif fn.waits_for_collectives:
                 jax.block_until_ready(carry)
             for container, value in zip(containers, carry):
                 container.value = value
