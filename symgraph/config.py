@@ -31,7 +31,7 @@ _DEVICE = re.compile(r'^(cpu|(cuda|gpu)(\d*))$')
 
 # Flags that hold a truth value; the environment spells them True/False (or 1/0).
 _BOOLEANS = ('check_indices', 'profile', 'profile_memory', 'profile_optimizer',
-             'print_test_value')
+             'print_test_value', 'shard_parameters')
 
 # Theano 1.0.5's other flags, with its defaults: they tuned its C and GPU back ends, its
 # caches and its own warnings, and have no effect here, except NanGuardMode.* (the
@@ -144,7 +144,8 @@ class Config:
                         exception_verbosity='low', compute_test_value='off',
                         compute_test_value_opt='off', print_test_value=False,
                         cpu_threads='auto', check_indices=True, profile=False,
-                        profile_memory=False, profile_optimizer=False)
+                        profile_memory=False, profile_optimizer=False,
+                        data_parallel='off', shard_parameters=False)
         for name, value in defaults.items():
             object.__setattr__(self, name, value)
         table = dict(THEANO_ONLY_FLAGS)
@@ -171,6 +172,8 @@ class Config:
                              % (name, ', '.join(allowed), value))
         if name == 'device':
             value = _check_device(value)
+        if name == 'data_parallel':
+            value = _check_data_parallel(value)
         if name == 'optimizer' and value is None:
             value = 'None'
         if name in _BOOLEANS:
@@ -270,6 +273,21 @@ def _check_device(value):
         raise ValueError("symgraph.config.device must be 'cpu', 'cuda' or 'cudaN' (also "
                          "Theano's older 'gpu' and 'gpuN'), not %r" % (value,))
     return value
+
+
+def _check_data_parallel(value):
+    """'off', 'all' (every device of the platform, of every process) or a number of
+    devices (1 is off)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if value in (None, False, 1, 'off', 'False', 'false', 'None', ''):
+        return 'off'
+    if value in (True, 'all', 'True', 'true'):
+        return 'all'
+    if isinstance(value, int) and not isinstance(value, bool) and value > 1:
+        return value
+    raise ValueError("symgraph.config.data_parallel must be 'off', 'all' or a number of "
+                     "devices, not %r" % (value,))
 
 
 def configure_jax_backend():

@@ -5,7 +5,8 @@ inputs and shared variables, which shared buffers are updated (and donated), the
 converters, the host-side arithmetic for slice lengths, the arguments' layout (see
 layout.py). ``Function.__call__`` then only converts the arguments, picks the compiled
 program for their layout and slice lengths, makes one XLA call and stores the new shared
-values.
+values. Under ``config.data_parallel`` each program is partitioned over the mesh of
+devices (placement.py): its inputs split along their batch axis, its outputs whole.
 """
 import contextlib
 import threading
@@ -14,6 +15,7 @@ import time
 import jax
 import numpy as np
 
+from symgraph import placement
 from symgraph.compile import nanguardmode, slices
 from symgraph.compile.interpreter import evaluate
 from symgraph.compile.io import MissingInputError
@@ -26,6 +28,7 @@ from symgraph.graph.fg import FunctionGraph
 from symgraph.placement import default_device, to_device
 from symgraph.tensor.basic import Shape
 from symgraph.tensor.sharedvar import SharedVariable
+from symgraph.tensor.subtensor import Subtensor
 
 
 class Function:
@@ -71,6 +74,7 @@ class Function:
         self._resolve_lengths = slices.make_length_resolver(self._dynamic_slices,
                                                           self._input_index)
         self._device = default_device()
+        self._mesh = placement.mesh()  # None unless config.data_parallel
         self._layout = ArgumentLayout(self.input_vars, self._kept, self._nodes, all_outputs,
                                       self._device)
         # Precomputed for the call path.
@@ -210,11 +214,14 @@ class Function:
                       for (node, dim, _, _), length in zip(self._dynamic_slices, lengths)}
         check_indices, index_checks = self._check_indices, self._index_checks
         nan_guard, guard_checks = self._nan_guard, self._guard_checks
+        minibatches = {} if not self.partitioned else _minibatch_shardings(
+            self._dynamic_slices, _traced(nodes, inputs), length_map, self._mesh)
 
         def run(donated_values, kept_values, input_values):
             """(outputs, new shared values, index verdict or None, NanGuardMode flags or
             None), as traced values."""
-            values = {c: c.data for c in constants}
+            values = _SplitAsComputed(minibatches) if minibatches else {}
+            values.update((c, c.data) for c in constants)
             values.update(zip(donated, donated_values))
             values.update(zip(kept, restore(kept_values, kept_transposed)))
             values.update(zip(inputs, restore(input_values, layout)))
@@ -229,13 +236,18 @@ class Function:
                     verdict, guard)
         return run
 
-    def _jitted(self, key):
+    def _jitted(self, key, args):
         """The jitted program for a key: flat arguments (donated shared values, other
         shared values, inputs) and a flat result (outputs, new shared values, and the
-        index verdict when the program checks indices)."""
+        index verdict when the program checks indices). On a mesh, ``args`` (arrays or
+        shapes with their sharding) say how the inputs are split (see _input_shardings);
+        the outputs come back replicated and the new shared values laid out as the old."""
         run = self._graph_fn(key)
         n_donated, n_kept = len(self._donated), len(self._kept)
         guard_blocks = self.mode.blocks_updates
+        partitioned = self._mesh is not None and not self.calls_host
+        in_shardings = self._input_shardings(key, args) if partitioned else None
+        whole = placement.replicated(self._mesh) if partitioned else None
 
         def flat(*args):
             old_values = args[:n_donated]
@@ -250,9 +262,134 @@ class Function:
             if ok is not None:
                 new_values = tuple(jax.numpy.where(ok, new, old)
                                    for new, old in zip(new_values, old_values))
-            return outs + new_values + ((verdict,) if verdict is not None else ()) + (
+            results = outs + ((verdict,) if verdict is not None else ()) + (
                 (guard,) if guard is not None else ())
-        return jax.jit(flat, donate_argnums=tuple(range(n_donated)))
+            if in_shardings is not None:
+                results = jax.lax.with_sharding_constraint(results, whole)
+                new_values = tuple(jax.lax.with_sharding_constraint(new, sharding) for
+                                   new, sharding in zip(new_values, in_shardings[:n_donated]))
+            return results[:len(outs)] + new_values + results[len(outs):]
+        if in_shardings is None:
+            return jax.jit(flat, donate_argnums=tuple(range(n_donated)))
+        return jax.jit(flat, donate_argnums=tuple(range(n_donated)),
+                       in_shardings=tuple(in_shardings))
+
+    def _input_shardings(self, key, args):
+        """The sharding of each flat argument on the mesh: a shared value's own; an input
+        split along its batch axis (``In(batch_axis=...)``, the other axis of a matrix
+        passed transposed) when its length divides evenly among the devices, else
+        replicated."""
+        n_shared = len(self._donated) + len(self._kept)
+        return [a.sharding for a in args[:n_shared]] + [
+            placement.batch_sharding(self._mesh, np.shape(value), self._batch_axis(k, transposed))
+            for k, (value, transposed) in enumerate(zip(args[n_shared:], key[0]))]
+
+    def _batch_axis(self, position, transposed):
+        """The batch axis of program input ``position`` as passed (None: not batched)."""
+        axis = self.inputs[self._program_positions[position]].batch_axis
+        return 1 - axis if transposed and axis is not None else axis
+
+    def place_on_mesh(self, flat_args=None):
+        """Move shared values made before ``config.data_parallel`` was set onto the mesh
+        (under the call's locks), updating ``flat_args`` (a call's flat arguments) to
+        match."""
+        containers = self.updated_containers + self._kept_containers
+        moved = False
+        for container in containers:
+            if not placement.on_mesh(container.value, self._mesh):
+                container.value = jax.device_put(container.value, placement.shared_sharding(
+                    self._mesh, container.value.shape))
+                moved = True
+        if moved and flat_args is not None:
+            flat_args[:len(containers)] = [c.value for c in self.updated_containers] + \
+                self._kept_values()
+
+    def _mesh_program(self, key, flat_args):
+        """The executable for ``flat_args`` on the mesh, as a function of a call's flat
+        arguments. With several processes, each passes its own part of every batched input
+        (split along the batch axis), which becomes its share of one global array; on the
+        CPU, each run is waited for (see placement.waits_for_collectives)."""
+        n_shared = len(self._donated) + len(self._kept)
+        self.place_on_mesh(flat_args)
+        inputs = flat_args[n_shared:]
+        make_global = placement.multi_process()
+        wait = placement.waits_for_collectives(self._mesh)
+        if make_global:
+            inputs = [self._global_input(k, value, transposed) for k, (value, transposed)
+                      in enumerate(zip(inputs, key[0]))]
+            shardings = [a.sharding for a in inputs]
+            inputs = [jax.ShapeDtypeStruct(a.shape, a.dtype, sharding=a.sharding)
+                      for a in inputs]
+        program = self._jitted(key, flat_args[:n_shared] + inputs).lower(
+            *flat_args[:n_shared], *inputs).compile()
+        if not make_global and not wait:
+            return program
+
+        def run(*args):
+            if make_global:
+                args = args[:n_shared] + tuple(
+                    jax.make_array_from_process_local_data(sharding, value)
+                    for sharding, value in zip(shardings, args[n_shared:]))
+            results = program(*args)
+            return jax.block_until_ready(results) if wait else results
+        return _RunThrough(program, run)
+
+    def _one_device_program(self, key, flat_args):
+        """The executable of a program that calls back into Python, on a mesh: it runs on
+        one device, on copies of its arguments there, and its new shared values go back
+        to the mesh. Partitioned, a host call that fails on one device leaves the others
+        waiting for it in a collective, which XLA:CPU cannot stop: the process aborts."""
+        self.check_runs_on_one_device()
+        self.place_on_mesh(flat_args)
+        n_outputs, n_donated = len(self.outputs), len(self._donated)
+        layouts = [a.sharding for a in flat_args[:n_donated]]
+        copies = self.one_device_copies
+        program = self._jitted(key, flat_args).lower(*copies(flat_args)).compile()
+
+        def run(*args):
+            results = tuple(program(*copies(args)))
+            new_values = tuple(jax.device_put(value, layout) for value, layout in zip(
+                results[n_outputs:n_outputs + n_donated], layouts))
+            return results[:n_outputs] + new_values + results[n_outputs + n_donated:]
+        return _RunThrough(program, run)
+
+    def check_runs_on_one_device(self):
+        """Refuse to run a function that calls back into Python on one device when each of
+        several processes holds only its part of the batch."""
+        if placement.multi_process():
+            raise NotImplementedError(
+                'Function "%s" calls back into Python (%s), which runs on one device; with '
+                'several processes, every function must run on the mesh'
+                % (self.name, next(n.op for n in self._nodes if n.op.calls_host)))
+
+    def one_device_copies(self, args):
+        """Private copies of ``args`` on the function's own device, for a program run there
+        (see _one_device_program): donating them leaves the values on the mesh as they
+        are."""
+        return [jax.device_put(a, self._device, may_alias=False) for a in args]
+
+    def _global_input(self, position, value, transposed):
+        """This process's part of input ``position`` as the shape and sharding of the
+        global array: split along the batch axis, or, not batched, the same on every
+        process."""
+        spec = self.inputs[self._program_positions[position]]
+        axis = self._batch_axis(position, transposed)
+        shape = np.shape(value)
+        if axis is None or not shape:
+            return jax.ShapeDtypeStruct(shape, value.dtype,
+                                        sharding=placement.replicated(self._mesh))
+        local = jax.local_device_count(self._mesh.devices.flat[0].platform)
+        if shape[axis] % local:
+            raise ValueError(
+                'Input %s of function "%s": with %d processes, each passes its own part of '
+                'the batch, split along axis %d among its %d devices, but this process '
+                'passed %d entries along that axis; pass a multiple of %d (see '
+                'symgraph.distributed.local_part)'
+                % (spec.name or spec.variable, self.name, jax.process_count(), axis, local,
+                   shape[axis], local))
+        global_shape = shape[:axis] + (shape[axis] * jax.process_count(),) + shape[axis + 1:]
+        return jax.ShapeDtypeStruct(global_shape, value.dtype, sharding=placement.split_along(
+            self._mesh, len(shape), axis))
 
     def _compiled(self, key, flat_args):
         """(the executable for a key and the shapes of ``flat_args``, whether it is new).
@@ -266,7 +403,12 @@ class Function:
             return program, False
         start = time.perf_counter()
         with paused_gc(), jax.default_device(self._device):  # a new program is traced
-            program = self._jitted(key).lower(*flat_args).compile()
+            if self._mesh is None:
+                program = self._jitted(key, flat_args).lower(*flat_args).compile()
+            elif self.calls_host:
+                program = self._one_device_program(key, flat_args)
+            else:
+                program = self._mesh_program(key, flat_args)
         seconds = time.perf_counter() - start
         self.stats.programs += 1
         self.stats.compile_seconds += seconds
@@ -496,6 +638,43 @@ class Function:
         """(node, axis, size) of each index check of the program for ``lengths``."""
         return self._index_checks[lengths]
 
+    @property
+    def on_mesh(self):
+        """Whether the function runs data parallel (``config.data_parallel``)."""
+        return self._mesh is not None
+
+    @property
+    def partitioned(self):
+        """Whether the function's programs are partitioned over the mesh: under data
+        parallel, unless it calls back into Python (see _one_device_program)."""
+        return self._mesh is not None and not self.calls_host
+
+    @property
+    def calls_host(self):
+        """Whether the program calls back into Python (an op with ``calls_host``)."""
+        return any(node.op.calls_host for node in self._nodes)
+
+    @property
+    def waits_for_collectives(self):
+        """Whether each run must finish before the next starts (placement.py says why)."""
+        return placement.waits_for_collectives(self._mesh)
+
+    def sequences_on_mesh(self, sequences):
+        """loop()'s sequences (step axis first) on the mesh, each step laid out as a call's
+        argument would be; with several processes, each passes its part of a batched
+        input's sequence (see _global_input)."""
+        placed = []
+        for k, seq in enumerate(sequences):
+            if placement.multi_process():
+                step = self._global_input(k, seq[0], False).sharding
+                placed.append(jax.make_array_from_process_local_data(
+                    placement.with_step_axis(step), seq))
+            else:
+                step = placement.batch_sharding(self._mesh, seq.shape[1:],
+                                                self._batch_axis(k, False))
+                placed.append(jax.device_put(seq, placement.with_step_axis(step)))
+        return placed
+
     def loop(self, *sequences, n_steps=None, **kw_sequences):
         """Run the function once per row of its inputs, in one XLA call.
 
@@ -520,12 +699,13 @@ class Function:
         if self._last_key is None:
             raise RuntimeError('Function "%s" has not been called yet, so no program has been '
                                'compiled; call it once first' % self.name)
-        return self._jitted(self._last_key).lower(
-            *self._abstract_args(self._last_key)).as_text()
+        args = self._abstract_args(self._last_key)
+        return self._jitted(self._last_key, args).lower(*args).as_text()
 
     def _abstract_args(self, key):
         def spec(value):
-            return jax.ShapeDtypeStruct(value.shape, value.dtype)
+            return jax.ShapeDtypeStruct(value.shape, value.dtype,
+                                        sharding=getattr(value, 'sharding', None))
         shared = [spec(v.container.value) for v in self._donated]
         shared += [spec(v) for v in self._kept_values()]
         return shared + [spec(v.T if t else v) for v, t in zip(self._last_values, key[0])]
@@ -766,6 +946,56 @@ class CompileStats:
     def __repr__(self):
         return '<%d program%s compiled in %.2f s>' % (
             self.programs, '' if self.programs == 1 else 's', self.compile_seconds)
+
+
+def _minibatch_shardings(dynamic_slices, from_inputs, length_map, mesh):
+    """{minibatch variable: its sharding} for the minibatches that a program slices out of
+    a dataset held in shared variables (``X[:, i*b:(i+1)*b]``, ``cast(Y)[i*b:(i+1)*b]``, as
+    ``givens`` do), with bounds known at call time: split along the sliced axis when the
+    length divides evenly among the devices. The dataset stays whole on every device, so
+    each takes its part of the minibatch with no communication. ``from_inputs``: the
+    variables computed from the explicit inputs, which are split already."""
+    found = {}
+    for node, dim, _, sliced in dynamic_slices:
+        if not (isinstance(node.op, Subtensor) and isinstance(dim, int)) or \
+                sliced in from_inputs or length_map[(node, dim)] % mesh.size:
+            continue
+        out = node.outputs[0]
+        axis = sum(isinstance(entry, slice) for entry in node.op.idx_list[:dim])
+        found.setdefault(out, placement.split_along(mesh, out.ndim, axis))
+    return found
+
+
+class _RunThrough:
+    """A compiled executable called through ``run`` (which prepares its arguments or
+    results), still answering XLA's analyses of it (for profiles)."""
+
+    def __init__(self, executable, run):
+        self._executable, self._run = executable, run
+
+    def __call__(self, *args):
+        return self._run(*args)
+
+    def cost_analysis(self):
+        return self._executable.cost_analysis()
+
+    def memory_analysis(self):
+        return self._executable.memory_analysis()
+
+
+class _SplitAsComputed(dict):
+    """The values of a program being traced (see run_nodes) in which the chosen variables
+    are laid out across the mesh as they are computed."""
+
+    def __init__(self, shardings):
+        super().__init__()
+        self._shardings = shardings
+
+    def __setitem__(self, var, value):
+        sharding = self._shardings.get(var)
+        if sharding is not None:
+            value = jax.lax.with_sharding_constraint(value, sharding)
+        super().__setitem__(var, value)
 
 
 def _traced(nodes, inputs):

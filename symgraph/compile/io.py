@@ -1,7 +1,7 @@
 """``In``, ``Out`` and the compile-time errors of ``function``."""
 import warnings
 
-from symgraph.graph.basic import Constant, Variable
+from symgraph.graph.basic import Constant, Variable, format_trace
 from symgraph.tensor.var import as_tensor_variable
 
 
@@ -17,12 +17,17 @@ class In:
       container, ``other_function.container[s]``, whose state is then shared);
     * ``strict``, ``allow_downcast``: how passed values are converted to its type;
     * ``mutable``, ``borrow``: whether the function may overwrite or alias the value
-      passed; symgraph never does either (XLA reads a copy), so they change nothing.
+      passed; symgraph never does either (XLA reads a copy), so they change nothing;
+    * ``batch_axis``: under ``config.data_parallel``, the axis along which the value is
+      split among the devices: 0 (the default), 1 for examples stored as columns, None for
+      an input that is not a batch (copied to every device, as scalars always are).
     """
 
     def __init__(self, variable, name=None, value=None, update=None, mutable=None, strict=False,
-                 allow_downcast=None, autoname=True, implicit=None, borrow=None, shared=False):
+                 allow_downcast=None, autoname=True, implicit=None, borrow=None, shared=False,
+                 batch_axis=0):
         self.variable = variable
+        self.batch_axis = _checked_batch_axis(variable, batch_axis)
         self.name = name if name is not None or not autoname else getattr(variable, 'name', None)
         if self.name is not None and not isinstance(self.name, str):
             raise TypeError('name must be a string! (got: %s)' % (self.name,))
@@ -60,6 +65,20 @@ class In:
         return 'In(%s)' % self.variable
 
     __repr__ = __str__
+
+
+def _checked_batch_axis(variable, axis):
+    """``axis`` as a non-negative axis of ``variable`` (None for a scalar or an input that
+    is not a batch)."""
+    ndim = getattr(variable, 'ndim', 0)
+    if axis is None or not ndim:
+        return None
+    if isinstance(axis, bool) or not isinstance(axis, int) or not -ndim <= axis < ndim:
+        raise ValueError('In(%s, batch_axis=%r): the batch axis must be None or an axis of '
+                         'the %d-d input (%d to %d)\nThe variable was created at:\n%s'
+                         % (variable.name or variable, axis, ndim, -ndim, ndim - 1,
+                            format_trace(getattr(variable, 'creation_trace', None))))
+    return axis % ndim
 
 
 def is_container(value):

@@ -8,6 +8,10 @@ exactly those of the separate calls.
 
 A loop is all or nothing, like a single call: if any step fails (an index out of range,
 a program that cannot run), every shared variable is left as it was before the loop.
+
+Under data parallel, each step's minibatch is split among the devices as a call's would
+be, and the shared values keep their layout across the loop. In several processes, each
+passes its part of the batched inputs' sequences, as of a call's batched inputs.
 """
 import jax
 import numpy as np
@@ -51,14 +55,20 @@ def _groups(fn, sequences, n_steps):
     return [tuple(run) for run in runs]
 
 
-def _scan_program(fn, lengths):
+def _scan_program(fn, lengths, current_values):
+    """The jitted epoch for ``lengths``; on a mesh, the new shared values keep the layout
+    of ``current_values`` (the updated variables' values, as laid out now)."""
     program = fn.loop_programs.get(lengths)
     if program is None:
         run = fn.step(lengths)
+        layouts = [v.sharding for v in current_values] if fn.partitioned else None
 
         def epoch(donated_values, kept_values, sequences, n_steps):
             def step(carry, inputs):
                 outputs, new_values, verdict, _ = run(carry, kept_values, inputs)
+                if layouts is not None:
+                    new_values = tuple(jax.lax.with_sharding_constraint(new, layout)
+                                       for new, layout in zip(new_values, layouts))
                 return new_values, (outputs, verdict)
             return jax.lax.scan(step, tuple(donated_values), tuple(sequences), length=n_steps)
 
@@ -81,24 +91,37 @@ def run_loop(fn, values, n_steps=None):
             raise ValueError('loop(): the sequences have different numbers of steps (%d for '
                              'input %d, %d for input 0)' % (seq.shape[0], k, n_steps))
     with fn.holding_state():
-        collected = _run_groups(fn, sequences, n_steps)
+        groups = _groups(fn, sequences, n_steps)  # read on the host, before placing
+        if fn.on_mesh:
+            fn.place_on_mesh()
+            if fn.partitioned:
+                sequences = fn.sequences_on_mesh(sequences)
+            else:
+                fn.check_runs_on_one_device()
+        collected = _run_groups(fn, sequences, groups)
     stacked = [np.concatenate([np.asarray(run[i]) for run in collected])
                for i in range(len(fn.outputs))]
     return stacked[0] if fn.single_output else stacked
 
 
-def _run_groups(fn, sequences, n_steps):
+def _run_groups(fn, sequences, groups):
     """Run every group of steps; on any failure restore the shared values saved first."""
     containers = fn.updated_containers
     saved = [jax.numpy.copy(c.value) for c in containers]  # the scans donate the originals
     try:
         collected = []
-        for lengths, start, stop in _groups(fn, sequences, n_steps):
-            program = _scan_program(fn, lengths)
-            carry, (outputs, verdict) = program([c.value for c in containers],
-                                                fn.read_only_values(),
-                                                [seq[start:stop] for seq in sequences],
-                                                stop - start)
+        on_one_device = fn.on_mesh and not fn.partitioned
+        for lengths, start, stop in groups:
+            current = [c.value for c in containers]
+            program = _scan_program(fn, lengths, current)
+            args = current, fn.read_only_values(), [seq[start:stop] for seq in sequences]
+            if on_one_device:  # it calls back into Python: on copies, as its calls are
+                args = [fn.one_device_copies(group) for group in args]
+            carry, (outputs, verdict) = program(*args, stop - start)
+            if on_one_device:
+                carry = [jax.device_put(new, old.sharding) for new, old in zip(carry, current)]
+            elif fn.waits_for_collectives:
+                jax.block_until_ready(carry)
             for container, value in zip(containers, carry):
                 container.value = value
             if verdict is not None:
