@@ -185,7 +185,7 @@ class Config:
             value = os.path.expanduser(str(value))
         object.__setattr__(self, name, value)
         if name in ('compiledir', 'cache') and _backend_configured:
-            configure_compile_cache()
+            configure_compile_cache(changed=True)
 
     def cpu_thread_count(self):
         """Threads for XLA's CPU pool: 'auto' is 1 on machines with at most two cores.
@@ -293,25 +293,27 @@ def _default_compiledir():
 _backend_configured = False
 
 
-def configure_compile_cache():
+def configure_compile_cache(changed=False):
     """Point JAX's persistent compilation cache at ``config.compiledir``, or turn it off.
 
     JAX writes only programs that took over a second to compile; symgraph's minibatch
     steps compile in less, yet a process that builds them again still waits for every
     one, so every program is written (a few hundred kilobytes each). A cache directory
-    that JAX was given by its own settings (``JAX_COMPILATION_CACHE_DIR``) is kept unless
-    ``compiledir`` is set explicitly. Programs that call back into Python (custom ops'
+    that JAX was given by its own settings (``JAX_COMPILATION_CACHE_DIR``) becomes
+    ``compiledir`` unless the flags set it. Programs that call back into Python (custom ops'
     ``perform``, ``Print``, NanGuardMode) are never cached: JAX cannot serialize them.
     """
     import jax
     from jax.experimental.compilation_cache import compilation_cache
-    compilation_cache.reset_cache()  # the next compile reads the new settings
+    if changed:  # after a change, the next compile reads the new settings
+        compilation_cache.reset_cache()
     jax.config.update('jax_enable_compilation_cache', bool(config.cache))
     if not config.cache:
         return
     own_dir = jax.config.values.get('jax_compilation_cache_dir')
-    if not own_dir or config.compiledir != _default_compiledir():
-        jax.config.update('jax_compilation_cache_dir', config.compiledir)
+    if not changed and own_dir and config.compiledir == _default_compiledir():
+        object.__setattr__(config, 'compiledir', own_dir)
+    jax.config.update('jax_compilation_cache_dir', config.compiledir)
     jax.config.update('jax_persistent_cache_min_compile_time_secs', 0.0)
     jax.config.update('jax_persistent_cache_min_entry_size_bytes', -1)
 

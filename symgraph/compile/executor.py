@@ -15,6 +15,7 @@ import jax
 import numpy as np
 
 from symgraph.compile import nanguardmode, slices
+from symgraph.compile.compilelog import long_compile_notice
 from symgraph.compile.interpreter import evaluate
 from symgraph.compile.io import MissingInputError
 from symgraph.compile.layout import ArgumentLayout, restore
@@ -125,6 +126,12 @@ class Function:
             self._spec['allow_input_downcast']
 
         scalar_type = dtype.type if ndim == 0 else None
+        # A Python int (an index, a count) becomes a numeric scalar without numpy's
+        # general conversion when the type holds it exactly, as Theano's check would
+        # accept it; anything else takes that check. The same for a Python float into
+        # float64, which always holds it.
+        int_range = _exact_int_range(dtype) if ndim == 0 and not spec.strict else None
+        float_exact = ndim == 0 and not spec.strict and dtype == np.float64
 
         def convert(value):
             if type(value) is np.ndarray and value.dtype is dtype and value.ndim == ndim and \
@@ -132,6 +139,11 @@ class Function:
                 return value
             if type(value) is scalar_type:
                 return value
+            if type(value) is int and int_range is not None and \
+                    int_range[0] <= value <= int_range[1]:
+                return scalar_type(value)
+            if float_exact and type(value) is float:
+                return scalar_type(value)
             try:
                 return vtype.filter(value, strict=spec.strict, allow_downcast=allow_downcast)
             except (TypeError, ValueError) as err:
@@ -294,11 +306,15 @@ class Function:
         self._call = self._make_call()
 
     def _make_call(self):
-        """The call path as a closure over everything decided at compile time."""
+        """The call path as one closure over everything decided at compile time: it takes
+        the locks, times itself, binds and converts the arguments, picks the program and
+        calls it, with no further Python frame between the caller and XLA."""
         if self.mode.linker == 'py':
             return self._timed(self._locked(
                 lambda *args, **kwargs: self._call_py(self._bind_and_convert(args, kwargs))))
         converters, bind = self._converters, self._bind
+        trust_input = self._trust_input
+        first_converter = converters[0] if len(converters) == 1 and not trust_input else None
         # With inputs that are state or implicit, every call binds its arguments.
         n_inputs = -1 if self._state or self._any_implicit else self._n_inputs
         program_key, compiled, guarded = self._program_key, self._compiled, self._guarded
@@ -308,84 +324,134 @@ class Function:
         n_results = n_outputs + len(donated_containers)
         index_checks = self._index_checks
         single, borrow = self.single_output, self._output_borrow
+        single_copied = single and not borrow[0]
         # With no matrix inputs and no input-dependent slices, one key serves every call.
         fixed_key = (self._layout.c_order, ()) if not self._layout.matrix_positions and \
             self._resolve_lengths is None else None
         kept_containers = None if self._layout.any_kept_transposed else self._kept_containers
+        shared_args = bool(donated_containers) or bool(self._kept)
         always_guarded = any(node.op.calls_host for node in self._nodes)
         n_guard_outputs = int(self._nan_guard is not None)  # NanGuardMode's flags
         last = [None, None]  # key and program of the previous call
-
-        trust_input = self._trust_input
+        locks, mode, stats, clock = self._locks, self.mode, self.stats, time.perf_counter
 
         def call(*args, **kwargs):
-            if kwargs or len(args) != n_inputs:
-                args = bind(args, kwargs)
-            values = args if trust_input else [
-                convert(v) for convert, v in zip(converters, args)]
-            if fixed_key is not None and last[1] is not None:
-                key, program = last
-            else:
-                key = fixed_key or program_key(values)
-                program = last[1] if key == last[0] else None
-                if True in key[0]:
-                    values = [v.T if t else v for v, t in zip(values, key[0])]
-            if stage_positions:
-                values = stage(values)
-            flat_args = [c.value for c in donated_containers]
-            flat_args += [c.value for c in kept_containers] if kept_containers is not None \
-                else kept_values()
-            flat_args += values
-            if program is not None and not always_guarded:
-                try:
-                    results = program(*flat_args)
-                except TypeError:  # argument shapes other than those it was compiled for
-                    program = None
-            if program is None or always_guarded:
-                program, new = compiled(key, flat_args)
-                last[0], last[1] = key, program
-                self._last_key, self._last_values = key, values
-                # A program's first run may fail (out of memory) after taking the donated
-                # buffers; one that has run before with these shapes keeps its call cheap.
-                results = guarded(program, flat_args) if new or always_guarded \
-                    else program(*flat_args)
-            for container, value in zip(donated_containers, results[n_outputs:n_results]):
-                container.value = value
-            extra = len(results) - n_results  # the index verdict, then NanGuardMode's flags
-            if extra > n_guard_outputs and not np.asarray(results[n_results])[0]:
-                raise_index_error(index_checks[key[1]], results[n_results])
-            if n_guard_outputs:
-                self._report_nan(key, results[-1], args)
-            if single:
-                return np.asarray(results[0]) if borrow[0] else np.array(results[0])
-            if not n_outputs and stage_positions:
-                jax.block_until_ready(results)  # the staging buffers are reused next call
-            return self._format(results[:n_outputs])
-        return self._timed(self._locked(call))
-
-    def _timed(self, call):
-        """``call`` adding its time to the mode's ``call_time`` (and to the profile)."""
-        mode, profile, clock, stats = self.mode, self.profile, time.perf_counter, self.stats
-        # A call that compiles a program does not count that time (Theano compiled in
-        # function()): it goes to the compile time.
-        if profile is None:
-            def call_timed(*args, **kwargs):
-                start, compiling = clock(), stats.compile_seconds
-                result = call(*args, **kwargs)
+            start, compiling = clock(), stats.compile_seconds
+            for lock in locks:  # always in the same order (see holding_state)
+                lock.acquire()
+            try:
+                if kwargs or len(args) != n_inputs:
+                    args = bind(args, kwargs)
+                if first_converter is not None:
+                    values = [first_converter(args[0])]
+                elif trust_input:
+                    values = list(args)
+                else:
+                    values = [convert(v) for convert, v in zip(converters, args)]
+                if fixed_key is not None and last[1] is not None:
+                    key, program = last
+                else:
+                    key = fixed_key or program_key(values)
+                    program = last[1] if key == last[0] else None
+                    if True in key[0]:
+                        values = [v.T if t else v for v, t in zip(values, key[0])]
+                if stage_positions:
+                    values = stage(values)
+                if shared_args:
+                    flat_args = [c.value for c in donated_containers]
+                    flat_args += [c.value for c in kept_containers] \
+                        if kept_containers is not None else kept_values()
+                    flat_args += values
+                else:
+                    flat_args = values
+                if program is not None and not always_guarded:
+                    try:
+                        results = program(*flat_args)
+                    except TypeError:  # argument shapes other than those it was compiled for
+                        program = None
+                if program is None or always_guarded:
+                    program, new = self._compile_for_call(key, flat_args)
+                    self._last_key, self._last_values = key, values
+                    # A program's first run may fail (out of memory) after taking the
+                    # donated buffers; one that has run before with these shapes keeps its
+                    # call cheap.
+                    results = guarded(program, flat_args) if new or always_guarded \
+                        else program(*flat_args)
+                    last[0], last[1] = key, _entry_point(program)
+                    if new and not always_guarded:
+                        self._compile_ahead(key, values, flat_args)
+                if n_results > n_outputs:
+                    for container, value in zip(donated_containers,
+                                                results[n_outputs:n_results]):
+                        container.value = value
+                extra = len(results) - n_results  # the index verdict, NanGuardMode's flags
+                if extra:
+                    if extra > n_guard_outputs and not np.asarray(results[n_results])[0]:
+                        raise_index_error(index_checks[key[1]], results[n_results])
+                    if n_guard_outputs:
+                        self._report_nan(key, results[-1], args)
+                if single_copied:
+                    return np.array(results[0])
+                if single:
+                    return np.asarray(results[0])
+                if not n_outputs and stage_positions:
+                    jax.block_until_ready(results)  # the staging buffers are reused next call
+                return self._format(results[:n_outputs])
+            finally:
+                for lock in locks:
+                    lock.release()
                 mode.call_time += clock() - start - (stats.compile_seconds - compiling)
-                return result
-            return call_timed
+        return call if self.profile is None else self._profiled(call)
+
+    def _compile_for_call(self, key, flat_args):
+        """``_compiled``, saying so in the log when it takes long (see compilelog)."""
+        with long_compile_notice('function "%s"' % self.name, len(self._nodes), key[1]):
+            return self._compiled(key, flat_args)
+
+    def _compile_ahead(self, key, values, flat_args):
+        """After a function's first program, the one its short last batch will need: when
+        consecutive values of its index tile the data (``X[i * n:(i + 1) * n]``), the data
+        length tells which index gives a short slice and how long it is
+        (slices.tail_lengths), so that program is compiled now rather than in the middle
+        of the first epoch. Nothing is compiled for lengths that no index gives. (The
+        donated arguments have been consumed by now: their shapes stand for them.)"""
+        if self._resolve_lengths is None or len(self._programs) != 1:
+            return
+        lengths = self._resolve_lengths.tail_lengths(values)
+        if lengths is None or lengths == key[1]:
+            return
+        shapes = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in flat_args]
+        try:
+            self._compile_for_call((key[0], lengths), shapes)
+        except Exception:
+            pass  # the call that needs this program compiles it again and reports the error
+
+    def _profiled(self, call):
+        """``call`` counted and timed in the function's profile (``profile=True``)."""
+        profile, clock, stats = self.profile, time.perf_counter, self.stats
 
         def call_profiled(*args, **kwargs):
             start, compiling = clock(), stats.compile_seconds
             try:
                 return call(*args, **kwargs)
             finally:
-                elapsed = clock() - start - (stats.compile_seconds - compiling)
-                mode.call_time += elapsed
                 profile.fct_callcount += 1
-                profile.fct_call_time += elapsed
+                profile.fct_call_time += clock() - start - (stats.compile_seconds - compiling)
         return call_profiled
+
+    def _timed(self, call):
+        """``call`` adding its time to the mode's ``call_time`` (and to the profile)."""
+        mode, clock, stats = self.mode, time.perf_counter, self.stats
+
+        # A call that compiles a program does not count that time (Theano compiled in
+        # function()): it goes to the compile time.
+        def call_timed(*args, **kwargs):
+            start, compiling = clock(), stats.compile_seconds
+            try:
+                return call(*args, **kwargs)
+            finally:
+                mode.call_time += clock() - start - (stats.compile_seconds - compiling)
+        return call_timed if self.profile is None else self._profiled(call_timed)
 
     def _report_nan(self, key, flags, args):
         """NanGuardMode's error (or logged message) for a call whose flags are set."""
@@ -401,17 +467,15 @@ class Function:
     def _locked(self, call):
         """``call`` holding the function's locks (see holding_state)."""
         locks = self._locks
-        if len(locks) == 1:
-            lock = locks[0]
-
-            def call_locked(*args, **kwargs):
-                with lock:
-                    return call(*args, **kwargs)
-            return call_locked
 
         def call_locked(*args, **kwargs):
-            with self.holding_state():
+            for lock in locks:
+                lock.acquire()
+            try:
                 return call(*args, **kwargs)
+            finally:
+                for lock in locks:
+                    lock.release()
         return call_locked
 
     @contextlib.contextmanager
@@ -780,3 +844,25 @@ def _traced(nodes, inputs):
     return traced
 
 
+
+
+def _exact_int_range(dtype):
+    """(smallest, largest) Python int that ``dtype`` holds exactly, or None for a type
+    that holds no int exactly (bool, complex, strings)."""
+    if dtype.kind in 'iu':
+        info = np.iinfo(dtype)
+        return int(info.min), int(info.max)
+    if dtype.kind == 'f':
+        largest = 2 ** (np.finfo(dtype).nmant + 1)
+        return -largest, largest
+    return None
+
+
+def _entry_point(program):
+    """What a call invokes: for a plain executable, once it has run, its own C++ entry
+    point, which makes the same argument checks without the Python frame of
+    ``Compiled.__call__`` (about 1.5 µs a call); the program itself otherwise (a profiled
+    one, or a JAX whose executables lack that entry point)."""
+    if type(program) is jax.stages.Compiled:
+        return getattr(program, '_call', None) or program
+    return program
