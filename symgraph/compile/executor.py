@@ -332,11 +332,16 @@ class Function:
         shared_args = bool(donated_containers) or bool(self._kept)
         always_guarded = any(node.op.calls_host for node in self._nodes)
         n_guard_outputs = int(self._nan_guard is not None)  # NanGuardMode's flags
-        last = [None, None]  # key and program of the previous call
-        locks, mode, stats, clock = self._locks, self.mode, self.stats, time.perf_counter
+        last = [(None, None)]  # (key, program) of the previous call, replaced whole
+        mode, clock = self.mode, time.perf_counter
+        # A function that reads no shared variable and stages no argument changes nothing
+        # but its program cache when called: its calls take no lock, and only a compile
+        # takes the function's own.
+        locks = self._locks if len(self._locks) > 1 or stage_positions else []
+        compile_lock = self._locks[0] if not locks else None
 
         def call(*args, **kwargs):
-            start, compiling = clock(), stats.compile_seconds
+            start, compiling = clock(), 0.0
             for lock in locks:  # always in the same order (see holding_state)
                 lock.acquire()
             try:
@@ -348,11 +353,13 @@ class Function:
                     values = list(args)
                 else:
                     values = [convert(v) for convert, v in zip(converters, args)]
-                if fixed_key is not None and last[1] is not None:
-                    key, program = last
+                if fixed_key is not None and last[0][1] is not None:
+                    key, program = last[0]
                 else:
                     key = fixed_key or program_key(values)
-                    program = last[1] if key == last[0] else None
+                    last_key, program = last[0]
+                    if key != last_key:
+                        program = None
                     if True in key[0]:
                         values = [v.T if t else v for v, t in zip(values, key[0])]
                 if stage_positions:
@@ -370,16 +377,26 @@ class Function:
                     except TypeError:  # argument shapes other than those it was compiled for
                         program = None
                 if program is None or always_guarded:
-                    program, new = self._compile_for_call(key, flat_args)
-                    self._last_key, self._last_values = key, values
-                    # A program's first run may fail (out of memory) after taking the
-                    # donated buffers; one that has run before with these shapes keeps its
-                    # call cheap.
-                    results = guarded(program, flat_args) if new or always_guarded \
-                        else program(*flat_args)
-                    last[0], last[1] = key, _entry_point(program)
-                    if new and not always_guarded:
-                        self._compile_ahead(key, values, flat_args)
+                    before = self.stats.compile_seconds
+                    if compile_lock is not None:
+                        compile_lock.acquire()
+                    try:
+                        program, new = self._compile_for_call(key, flat_args)
+                        self._last_key, self._last_values = key, values
+                        # A program's first run may fail (out of memory) after taking the
+                        # donated buffers; one that has run before with these shapes keeps
+                        # its call cheap.
+                        results = guarded(program, flat_args) if new or always_guarded \
+                            else program(*flat_args)
+                        last[0] = key, _entry_point(program)
+                        if new and not always_guarded:
+                            self._compile_ahead(key, values, flat_args)
+                    finally:
+                        if compile_lock is not None:
+                            compile_lock.release()
+                    # A call that compiles does not count that time (Theano compiled in
+                    # function()): it goes to the compile time.
+                    compiling = self.stats.compile_seconds - before
                 if n_results > n_outputs:
                     for container, value in zip(donated_containers,
                                                 results[n_outputs:n_results]):
@@ -400,8 +417,47 @@ class Function:
             finally:
                 for lock in locks:
                     lock.release()
-                mode.call_time += clock() - start - (stats.compile_seconds - compiling)
+                mode.call_time += clock() - start - compiling
+        if fixed_key is not None and not shared_args and not stage_positions and \
+                not always_guarded and not n_guard_outputs and self.profile is None:
+            return self._stateless_call(call, last, first_converter)
         return call if self.profile is None else self._profiled(call)
+
+    def _stateless_call(self, call, last, first_converter):
+        """The call of a function that reads no shared variable, has one program for all
+        calls and stages nothing: convert, run, return; ``call`` (the general path) does
+        the first call, a call with other argument shapes and every error."""
+        mode, clock, n_outputs = self.mode, time.perf_counter, len(self.outputs)
+        converters, n_inputs, index_checks = self._converters, self._n_inputs, self._index_checks
+        trust_input, single = self._trust_input, self.single_output
+        copied = not self._output_borrow[0]
+        # A numpy scalar of the input's own type needs no conversion (see _make_converter).
+        scalar_type = self.input_vars[0].type.numpy_dtype.type \
+            if n_inputs == 1 and self.input_vars[0].ndim == 0 else None
+
+        def stateless_call(*args, **kwargs):
+            start = clock()
+            program = last[0][1]
+            if program is None or kwargs or len(args) != n_inputs:
+                return call(*args, **kwargs)
+            try:
+                if first_converter is not None:
+                    value = args[0]
+                    results = program(value if type(value) is scalar_type
+                                      else first_converter(value))
+                elif trust_input:
+                    results = program(*args)
+                else:
+                    results = program(*[convert(v) for convert, v in zip(converters, args)])
+            except TypeError:  # a bad argument, or shapes the program was not compiled for
+                return call(*args, **kwargs)
+            if len(results) > n_outputs and not np.asarray(results[n_outputs])[0]:
+                raise_index_error(index_checks[()], results[n_outputs])
+            mode.call_time += clock() - start
+            if single:
+                return np.array(results[0]) if copied else np.asarray(results[0])
+            return self._format(results[:n_outputs])
+        return stateless_call
 
     def _compile_for_call(self, key, flat_args):
         """``_compiled``, saying so in the log when it takes long (see compilelog)."""
