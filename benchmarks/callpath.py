@@ -4,7 +4,8 @@
 process (``timing.round_robin``), and the ratios are taken within the run:
 
 * dispatch: ``f(x) = x + 1`` called with a numpy float64 scalar and a 1000-vector (the
-  result read back as numpy) against ``jax.jit(lambda x: x + 1)`` called the same way;
+  result read back as numpy) against ``jax.jit(lambda x: x + 1)`` called the same way
+  (and PyTensor's function when PyTensor is installed);
 * seed loop: the LXMLS update ``function([x, y], cost, updates=...)`` called with numpy
   column slices against the hand-written ``jax.jit`` step called with the same slices,
   its cost read back each call as a Theano function returns it (B-same);
@@ -37,7 +38,21 @@ def dispatch_variants():
             return lambda: [np.asarray(call(value)) for _ in range(DISPATCH_CALLS)]
         variants['symgraph ' + label] = many(f)
         variants['jax.jit ' + label] = many(raw)
+        pytensor_f = pytensor_plus_one(value.ndim)
+        if pytensor_f is not None:
+            variants['PyTensor ' + label] = many(pytensor_f)
     return variants
+
+
+def pytensor_plus_one(ndim):
+    """PyTensor's ``f(x) = x + 1`` (its default backend), or None without PyTensor."""
+    try:
+        import pytensor
+        import pytensor.tensor as pt
+    except ImportError:
+        return None
+    x = pt.tensor('x', dtype='float64', shape=(None,) * ndim)
+    return pytensor.function([x], x + 1)
 
 
 def epoch_variants():
@@ -93,6 +108,9 @@ PAIRS = (('dispatch, scalar', 'symgraph scalar', 'jax.jit scalar'),
          ('dispatch, 1000-vector', 'symgraph 1000-vector', 'jax.jit 1000-vector'),
          ('seed loop / B-same', 'symgraph seed loop', 'B-same'),
          ('givens / B-device', 'symgraph givens', 'B-device'))
+PYTENSOR_PAIRS = (('dispatch, scalar, vs PyTensor', 'symgraph scalar', 'PyTensor scalar'),
+                  ('dispatch, 1000-vector, vs PyTensor', 'symgraph 1000-vector',
+                   'PyTensor 1000-vector'))
 
 
 def run(runs=5, rounds=7):
@@ -105,7 +123,7 @@ def run(runs=5, rounds=7):
     for _ in range(runs):
         times = round_robin(variants, rounds)
         ratios = {label: (times[ours][0] / times[peer][0], times[ours][1] / times[peer][1])
-                  for label, ours, peer in PAIRS}
+                  for label, ours, peer in PAIRS + PYTENSOR_PAIRS if peer in times}
         results.append({'times': times, 'ratios': ratios})
     return results
 
@@ -122,7 +140,9 @@ def main():
         print('  %-22s %s: %s vs %s' % ('', unit, ' '.join(
             '%.1f' % (r['times'][ours][0] * scale) for r in results), ' '.join(
             '%.1f' % (r['times'][peer][0] * scale) for r in results)))
-    for label, _, _ in PAIRS:
+    for label, _, peer in PAIRS + PYTENSOR_PAIRS:
+        if label not in results[0]['ratios']:
+            continue
         best = [r['ratios'][label][0] for r in results]
         print('  %-22s median of the runs\' best ratios %.3f' % (label, statistics.median(best)))
 

@@ -88,7 +88,7 @@ class Function:
         self._guard_checks = {}  # slice lengths -> (node, variable) of each NanGuardMode flag
         self._programs = {}
         self.stats = CompileStats()
-        self.loop_programs = {}  # loop()'s compiled epochs, by slice lengths
+        self.loop_programs = {}  # loop()'s compiled epochs, by slice lengths and shapes
         self._last_key = self._last_values = None
         self._trust_input = False
         self._maker = None

@@ -4,14 +4,18 @@ A training epoch is hundreds of calls of one update function. Run as a scan, the
 shared values are the scan's carry, so they never leave the device between steps and
 the per-call Python and dispatch overhead is paid once per epoch. Steps whose slice
 lengths differ (a short last minibatch) run as a separate scan, so the results are
-exactly those of the separate calls.
+exactly those of the separate calls. The scans a loop needs are all compiled before the
+first one runs, so a loop never stops between its groups to compile.
 
 A loop is all or nothing, like a single call: if any step fails (an index out of range,
 a program that cannot run), every shared variable is left as it was before the loop.
 """
+import time
+
 import jax
 import numpy as np
 
+from symgraph.compile.compilelog import long_compile_notice
 from symgraph.compile.lower import raise_index_error
 from symgraph.tensor.type import TensorType
 
@@ -51,19 +55,29 @@ def _groups(fn, sequences, n_steps):
     return [tuple(run) for run in runs]
 
 
-def _scan_program(fn, lengths):
-    program = fn.loop_programs.get(lengths)
+def _scan_program(fn, lengths, specs, n_steps):
+    """The compiled scan of ``n_steps`` steps with slice lengths ``lengths``, for
+    arguments of the shapes ``specs`` (donated values, read-only values, the steps'
+    sequences); compiled once per lengths and shapes, and counted in ``fn.stats``."""
+    signature = (lengths, n_steps) + tuple((a.shape, a.dtype) for group in specs
+                                           for a in group)
+    program = fn.loop_programs.get(signature)
     if program is None:
         run = fn.step(lengths)
 
-        def epoch(donated_values, kept_values, sequences, n_steps):
+        def epoch(donated_values, kept_values, sequences):
             def step(carry, inputs):
                 outputs, new_values, verdict, _ = run(carry, kept_values, inputs)
                 return new_values, (outputs, verdict)
             return jax.lax.scan(step, tuple(donated_values), tuple(sequences), length=n_steps)
 
-        program = jax.jit(epoch, donate_argnums=(0,), static_argnums=(3,))
-        fn.loop_programs[lengths] = program
+        start = time.perf_counter()
+        with long_compile_notice('the loop of function "%s"' % fn.name,
+                                 len(fn.printable_outputs()[1]), lengths):
+            program = jax.jit(epoch, donate_argnums=(0,)).lower(*specs).compile()
+        fn.stats.programs += 1
+        fn.stats.compile_seconds += time.perf_counter() - start
+        fn.loop_programs[signature] = program
     return program
 
 
@@ -90,15 +104,19 @@ def run_loop(fn, values, n_steps=None):
 def _run_groups(fn, sequences, n_steps):
     """Run every group of steps; on any failure restore the shared values saved first."""
     containers = fn.updated_containers
+    groups = _groups(fn, sequences, n_steps)
+    # Every scan is compiled before the first runs (the arguments' shapes are enough).
+    shapes = [[_spec(c.value) for c in containers], [_spec(v) for v in fn.read_only_values()]]
+    programs = [_scan_program(fn, lengths, shapes + [[_spec(seq[start:stop])
+                                                      for seq in sequences]], stop - start)
+                for lengths, start, stop in groups]
     saved = [jax.numpy.copy(c.value) for c in containers]  # the scans donate the originals
     try:
         collected = []
-        for lengths, start, stop in _groups(fn, sequences, n_steps):
-            program = _scan_program(fn, lengths)
+        for program, (lengths, start, stop) in zip(programs, groups):
             carry, (outputs, verdict) = program([c.value for c in containers],
                                                 fn.read_only_values(),
-                                                [seq[start:stop] for seq in sequences],
-                                                stop - start)
+                                                [seq[start:stop] for seq in sequences])
             for container, value in zip(containers, carry):
                 container.value = value
             if verdict is not None:
@@ -112,3 +130,7 @@ def _run_groups(fn, sequences, n_steps):
         for container, value in zip(containers, saved):
             container.value = value
         raise
+
+
+def _spec(value):
+    return jax.ShapeDtypeStruct(value.shape, value.dtype)
