@@ -192,3 +192,12 @@ def test_a_function_without_state_serves_threads_and_new_shapes():
     for k, results in out.items():
         assert results == [[2.0 * k] * (k % 3 + 1)] * 20
     assert f.stats.programs == 3  # one per length met
+
+
+def test_xla_text_after_a_call_with_a_fortran_ordered_matrix():
+    x = T.dmatrix('x')
+    W = theano.shared(np.ones((3, 4)), name='W')
+    f = theano.function([x], T.dot(W, x).sum())
+    value = np.asfortranarray(np.arange(8.0).reshape(4, 2))  # passed as its transpose
+    assert f(value) == np.ones((3, 4)).dot(value).sum()
+    assert 'stablehlo.dot' in f.xla_text() or 'dot_general' in f.xla_text()

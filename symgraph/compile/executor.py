@@ -360,17 +360,18 @@ class Function:
                     last_key, program = last[0]
                     if key != last_key:
                         program = None
-                    if True in key[0]:
-                        values = [v.T if t else v for v, t in zip(values, key[0])]
+                passed = values
+                if True in key[0]:  # Fortran-ordered matrices go as their transposes
+                    passed = [v.T if t else v for v, t in zip(values, key[0])]
                 if stage_positions:
-                    values = stage(values)
+                    passed = stage(passed)
                 if shared_args:
                     flat_args = [c.value for c in donated_containers]
                     flat_args += [c.value for c in kept_containers] \
                         if kept_containers is not None else kept_values()
-                    flat_args += values
+                    flat_args += passed
                 else:
-                    flat_args = values
+                    flat_args = passed
                 if program is not None and not always_guarded:
                     try:
                         results = program(*flat_args)
