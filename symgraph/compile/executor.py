@@ -419,22 +419,29 @@ class Function:
                 for lock in locks:
                     lock.release()
                 mode.call_time += clock() - start - compiling
-        if fixed_key is not None and not shared_args and not stage_positions and \
-                not always_guarded and not n_guard_outputs and self.profile is None:
+        if fixed_key is not None and not shared_args and not always_guarded and \
+                not n_guard_outputs and self.profile is None:
             return self._stateless_call(call, last, first_converter)
         return call if self.profile is None else self._profiled(call)
 
     def _stateless_call(self, call, last, first_converter):
-        """The call of a function that reads no shared variable, has one program for all
-        calls and stages nothing: convert, run, return; ``call`` (the general path) does
-        the first call, a call with other argument shapes and every error."""
+        """The call of a function that reads no shared variable and has one program for
+        all calls: convert, run, return, without a lock; ``call`` (the general path) does
+        the first call, a call with other argument shapes, a call with an argument large
+        enough to be staged (see layout.py) and every error."""
         mode, clock, n_outputs = self.mode, time.perf_counter, len(self.outputs)
+        stage_positions = self._layout.stage_positions
+        stage_min_bytes = self._layout.stage_min_bytes
         converters, n_inputs, index_checks = self._converters, self._n_inputs, self._index_checks
         trust_input, single = self._trust_input, self.single_output
         copied = not self._output_borrow[0]
         # A numpy scalar of the input's own type needs no conversion (see _make_converter).
         scalar_type = self.input_vars[0].type.numpy_dtype.type \
             if n_inputs == 1 and self.input_vars[0].ndim == 0 else None
+        if scalar_type is None:
+            first_converter = None
+        one_array = n_inputs == 1 and stage_positions == [0] and not trust_input
+        convert_array = converters[0] if one_array else None
 
         def stateless_call(*args, **kwargs):
             start = clock()
@@ -446,11 +453,17 @@ class Function:
                     value = args[0]
                     results = program(value if type(value) is scalar_type
                                       else first_converter(value))
-                elif trust_input:
-                    results = program(*args)
+                elif one_array:
+                    value = convert_array(args[0])
+                    results = None if value.nbytes >= stage_min_bytes else program(value)
                 else:
-                    results = program(*[convert(v) for convert, v in zip(converters, args)])
+                    values = args if trust_input else \
+                        [convert(v) for convert, v in zip(converters, args)]
+                    results = None if any(values[k].nbytes >= stage_min_bytes
+                                          for k in stage_positions) else program(*values)
             except TypeError:  # a bad argument, or shapes the program was not compiled for
+                return call(*args, **kwargs)
+            if results is None:  # staged under the function's lock
                 return call(*args, **kwargs)
             if len(results) > n_outputs and not np.asarray(results[n_outputs])[0]:
                 raise_index_error(index_checks[()], results[n_outputs])
