@@ -192,7 +192,10 @@ class Config:
 
         There, the Python thread that dispatches each call competes with XLA's workers, and
         splitting the small operations of a minibatch step across threads costs more than
-        it gains (the LXMLS step runs 1.5x faster single-threaded on two cores). None
+        it gains (the LXMLS step runs 1.5x faster single-threaded on two cores). The pool
+        is per process, and XLA sizes the loops it splits by it when it compiles (jax
+        0.10.2 has no per-program setting), so a compute-bound step (large matrix
+        products) loses the second core: ``cpu_threads=default`` gives it back. None
         leaves JAX's default.
         """
         if self.cpu_threads == 'auto':
