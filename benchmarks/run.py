@@ -85,9 +85,11 @@ def build_givens_update(train_x, train_y):
 def b_default_in_own_process():
     """B-default with JAX at its defaults: a fresh interpreter without symgraph's settings."""
     env = {k: v for k, v in os.environ.items() if k != 'PJRT_NPROC'}
-    out = subprocess.run([sys.executable, os.path.join(HERE, 'jax_baselines.py'), 'default',
+    # As a module: run as a script, its folder would come first on the path, and
+    # benchmarks/random.py would shadow the standard library's random.
+    out = subprocess.run([sys.executable, '-m', 'benchmarks.jax_baselines', 'default',
                           '--epochs', str(EPOCHS)], env=env, capture_output=True, text=True,
-                         check=True)
+                         check=True, cwd=os.path.dirname(HERE))
     result = json.loads(out.stdout)
     return result['best_s'], result['median_s']
 
