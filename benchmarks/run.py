@@ -154,7 +154,7 @@ def pytensor_epoch(slices):
     p = pt.special.softmax((pt.dot(params[2], h) + params[3]).T, axis=-1).T
     cost = -pt.mean(pt.log(p[y, pt.arange(y.shape[0])]))
     update = pytensor.function([x, y], cost, updates=[
-        (q, q - jb.LR * pytensor.grad(cost, q)) for q in params])
+        (q, q - np.float32(jb.LR) * pytensor.grad(cost, q)) for q in params])
 
     def epoch():
         for xb, yb in slices:
