@@ -914,8 +914,6 @@ def _traced(nodes, inputs):
     return traced
 
 
-
-
 def _exact_int_range(dtype):
     """(smallest, largest) Python int that ``dtype`` holds exactly, or None for a type
     that holds no int exactly (bool, complex, strings)."""
