@@ -17,6 +17,7 @@ builds the same function loads its program instead of compiling it. ``cache=Fals
 that off.
 """
 import functools
+import logging
 import os
 import re
 import warnings
@@ -316,6 +317,14 @@ def configure_compile_cache(changed=False):
     own_dir = jax.config.values.get('jax_compilation_cache_dir')
     if not changed and own_dir and config.compiledir == _default_compiledir():
         object.__setattr__(config, 'compiledir', own_dir)
+    try:  # a directory that cannot be made (a read-only home) means no cache, not errors
+        os.makedirs(config.compiledir, exist_ok=True)
+    except OSError as err:
+        logging.getLogger('symgraph').info(
+            'compiled programs are not kept: compiledir %s cannot be made (%s)',
+            config.compiledir, err)
+        jax.config.update('jax_enable_compilation_cache', False)
+        return
     jax.config.update('jax_compilation_cache_dir', config.compiledir)
     jax.config.update('jax_persistent_cache_min_compile_time_secs', 0.0)
     jax.config.update('jax_persistent_cache_min_entry_size_bytes', -1)

@@ -201,3 +201,10 @@ def test_xla_text_after_a_call_with_a_fortran_ordered_matrix():
     value = np.asfortranarray(np.arange(8.0).reshape(4, 2))  # passed as its transpose
     assert f(value) == np.ones((3, 4)).dot(value).sum()
     assert 'stablehlo.dot' in f.xla_text() or 'dot_general' in f.xla_text()
+
+
+def test_a_directory_that_cannot_be_made_means_no_cache_and_no_error(tmp_path):
+    blocker = tmp_path / 'a_file'
+    blocker.write_text('')
+    done = run_child(SYMGRAPH_FLAGS='compiledir=%s' % (blocker / 'compiled'))
+    assert done['result'] == [1.0, 3.0, 5.0] and done['hits'] == 0
