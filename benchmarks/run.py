@@ -10,9 +10,10 @@ that machine noise hits them alike):
 * B-scan     the hand-written epoch as one ``lax.scan``;
 
 against symgraph's seed loop (``function([x, y], cost, updates=...)`` with numpy
-slices), its ``givens`` variant (index only), and its ``loop`` (one call per epoch). Also:
-call dispatch of ``f(x) = x + 1``, compile times, graph-size scaling, and PyTensor when it
-happens to be installed; then the loops of ``benchmarks/scan.py`` (theano.scan: the LXMLS
+slices), its ``givens`` variant (index only), and its ``loop`` (one call per epoch), with
+PyTensor's seed loop in the same rounds when PyTensor happens to be installed. Also: the
+per-call path side by side (``benchmarks/callpath.py``), start-up with the compilation
+cache (``benchmarks/startup.py``), compile times, graph-size scaling; then the loops of ``benchmarks/scan.py`` (theano.scan: the LXMLS
 Day 6 RNN, its training loop from cold, the DeepLearningTutorials LSTM). Results go to
 stdout and ``benchmarks/results.json``.
 """
@@ -84,9 +85,11 @@ def build_givens_update(train_x, train_y):
 def b_default_in_own_process():
     """B-default with JAX at its defaults: a fresh interpreter without symgraph's settings."""
     env = {k: v for k, v in os.environ.items() if k != 'PJRT_NPROC'}
-    out = subprocess.run([sys.executable, os.path.join(HERE, 'jax_baselines.py'), 'default',
+    # As a module: run as a script, its folder would come first on the path, and
+    # benchmarks/random.py would shadow the standard library's random.
+    out = subprocess.run([sys.executable, '-m', 'benchmarks.jax_baselines', 'default',
                           '--epochs', str(EPOCHS)], env=env, capture_output=True, text=True,
-                         check=True)
+                         check=True, cwd=os.path.dirname(HERE))
     result = json.loads(out.stdout)
     return result['best_s'], result['median_s']
 
@@ -113,20 +116,21 @@ def lxmls_epochs():
         for i in range(jb.N_STEPS):
             givens(i)
 
-    figures = round_robin({
+    variants = {
         'symgraph seed loop': seed_epoch(seed),
         'symgraph givens': givens_epoch,
         'symgraph loop (one call)': lambda: loop.loop(index=indices),
         'seed loop, check_indices=False': seed_epoch(seed_unchecked),
         'loop, check_indices=False': lambda: loop_unchecked.loop(index=indices),
-    }, rounds=EPOCHS)
+    }
+    pytensor = pytensor_epoch(slices)
+    if pytensor is not None:  # side by side with symgraph, in the same rounds
+        variants['PyTensor seed loop (its default backend)'] = pytensor
+    figures = round_robin(variants, rounds=EPOCHS)
     figures['B-same'] = _seconds(jb.bench_default(EPOCHS, sync_cost=True))
     figures['B-device'] = _seconds(jb.bench_device(EPOCHS))
     figures['B-scan'] = _seconds(jb.bench_scan(EPOCHS))
     figures['B-default'] = b_default_in_own_process()
-    pytensor = pytensor_epoch(slices)
-    if pytensor is not None:
-        figures['PyTensor (C backend)'] = pytensor
     return figures
 
 
@@ -135,7 +139,8 @@ def _seconds(result):
 
 
 def pytensor_epoch(slices):
-    """PyTensor's best backend on the seed loop, when PyTensor is installed (never required)."""
+    """One epoch of the seed loop in PyTensor (its default backend), as a function to time;
+    None when PyTensor is not installed (it is never required)."""
     try:
         import pytensor
         import pytensor.tensor as pt
@@ -149,29 +154,19 @@ def pytensor_epoch(slices):
     p = pt.special.softmax((pt.dot(params[2], h) + params[3]).T, axis=-1).T
     cost = -pt.mean(pt.log(p[y, pt.arange(y.shape[0])]))
     update = pytensor.function([x, y], cost, updates=[
-        (q, q - jb.LR * pytensor.grad(cost, q)) for q in params])
+        (q, q - np.float32(jb.LR) * pytensor.grad(cost, q)) for q in params])
 
     def epoch():
         for xb, yb in slices:
             update(xb, yb)
-    return _seconds(jb.time_epochs(epoch, EPOCHS))
+    return epoch
 
 
-def dispatch():
-    """µs per call of f(x) = x + 1 (result read back), symgraph vs a raw jax.jit."""
-    import jax
-    results = {}
-    for label, value in (('scalar', np.float64(1.5)), ('1000-vector', np.ones(1000))):
-        x = T.TensorType('float64', (False,) * value.ndim)('x')
-        f = theano.function([x], x + 1)
-        raw = jax.jit(lambda v: v + 1)
-        n = 2000
-
-        def many(call):
-            return lambda: [np.asarray(call(value)) for _ in range(n)]
-        times = round_robin({'symgraph': many(f), 'jax.jit': many(raw)}, rounds=9)
-        results[label] = {k: v[0] / n * 1e6 for k, v in times.items()}
-    return results
+def call_path():
+    """The per-call path side by side (benchmarks/callpath.py): dispatch of f(x) = x + 1,
+    the seed loop and the givens variant against hand-written jax.jit, in this process."""
+    from benchmarks import callpath
+    return callpath.run(runs=int(os.environ.get('SYMGRAPH_BENCH_CALLPATH_RUNS', '3')))
 
 
 def compile_times():
@@ -179,6 +174,7 @@ def compile_times():
     import jax
     train_x, train_y = jb.make_data()
     x, y = jb.batch_slice(train_x, train_y, 0)
+    theano.config.cache = False  # both compile: no program from an earlier run
     start = time.perf_counter()
     update = build_seed_update()
     update(x, y)
@@ -187,6 +183,7 @@ def compile_times():
     step = jax.jit(lambda *args: jb.sgd_step(*args))  # a new function: nothing cached
     np.asarray(step(*[jax.device_put(p) for p in jb.init_params()], x, y)[0])
     raw = time.perf_counter() - start
+    theano.config.cache = True
     return {'symgraph (build, grad, rewrite, trace, compile, run)': ours,
             'jax.jit (trace, compile, run)': raw}
 
@@ -251,12 +248,20 @@ def main():
     for name, value in ratios.items():
         print('  %-45s %.2f' % (name, value))
 
-    calls = dispatch()
-    results['dispatch_us'] = calls
-    print('\nDispatch of f(x) = x + 1, µs per call (target: symgraph <= 1.2x jax.jit):')
-    for label, row in calls.items():
-        print('  %-12s symgraph %.1f   jax.jit %.1f   ratio %.2f' % (
-            label, row['symgraph'], row['jax.jit'], row['symgraph'] / row['jax.jit']))
+    runs = call_path()
+    results['call_path'] = [r['ratios'] for r in runs]
+    print('\nPer-call path, symgraph / hand-written jax.jit in this process, best of each run '
+          '(targets: dispatch <= 1.1, seed loop <= 0.7, givens <= 0.9):')
+    for label in runs[0]['ratios']:
+        print('  %-24s %s' % (label, '  '.join('%.2f' % r['ratios'][label][0] for r in runs)))
+
+    from benchmarks import startup
+    cold = startup.run(pairs=1)
+    results['startup'] = cold
+    print('\nLXMLS update in two fresh processes sharing an empty compilation cache: compile '
+          '%.3f s, then %.3f s (%.2fx; target <= 0.3)' % (
+              cold['first'][0]['compile'], cold['second'][0]['compile'],
+              cold['compile ratio'][0]))
 
     compiles = compile_times()
     results['compile_seconds'] = compiles

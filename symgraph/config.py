@@ -6,12 +6,18 @@ may be changed at run time (``symgraph.config.floatX = 'float32'``); an assignme
 checked where it is made.
 
 Every flag of Theano 1.0.5 is accepted. Those that tuned Theano's C and GPU back ends
-(``blas.ldflags``, ``compiledir``, ``gpuarray.preallocate``, ``warn.*``...) have no
-effect here: they read as Theano's defaults, and code that sets them
-(``config.warn.subtensor_merge_bug = False``) runs unchanged. A name in the environment
-that neither Theano nor symgraph knows is warned about once, as Theano does.
+(``blas.ldflags``, ``gpuarray.preallocate``, ``warn.*``...) have no effect here: they
+read as Theano's defaults, and code that sets them (``config.warn.subtensor_merge_bug =
+False``) runs unchanged. A name in the environment that neither Theano nor symgraph knows
+is warned about once, as Theano does.
+
+``compiledir`` keeps its Theano meaning, the directory of compiled code: compiled XLA
+programs are kept there (JAX's persistent compilation cache), so a second process that
+builds the same function loads its program instead of compiling it. ``cache=False`` turns
+that off.
 """
 import functools
+import logging
 import os
 import re
 import warnings
@@ -30,7 +36,7 @@ _CHOICES = {
 _DEVICE = re.compile(r'^(cpu|(cuda|gpu)(\d*))$')
 
 # Flags that hold a truth value; the environment spells them True/False (or 1/0).
-_BOOLEANS = ('check_indices', 'profile', 'profile_memory', 'profile_optimizer',
+_BOOLEANS = ('cache', 'check_indices', 'profile', 'profile_memory', 'profile_optimizer',
              'print_test_value', 'shard_parameters')
 
 # Theano 1.0.5's other flags, with its defaults: they tuned its C and GPU back ends, its
@@ -86,7 +92,7 @@ THEANO_ONLY_FLAGS = {
     'scan.allow_output_prealloc': True, 'scan.debug': False, 'compile.wait': 5,
     'cycle_detection': 'regular', 'check_stack_trace': 'off', 'compile.timeout': 120,
     'compiledir_format': 'compiledir_%(short_platform)s-%(processor)s-%(python_version)s-%(python_bitwidth)s',
-    'base_compiledir': '', 'compiledir': '', 'gpuarray.cache_path': '', 'ctc.root': '',
+    'base_compiledir': '', 'gpuarray.cache_path': '', 'ctc.root': '',
 }
 
 
@@ -143,7 +149,8 @@ class Config:
                         on_unused_input='raise', optimizer_excluding='', optimizer_including='',
                         exception_verbosity='low', compute_test_value='off',
                         compute_test_value_opt='off', print_test_value=False,
-                        cpu_threads='auto', check_indices=True, profile=False,
+                        cpu_threads='auto', compiledir=_default_compiledir(),
+                        cache=True, check_indices=True, profile=False,
                         profile_memory=False, profile_optimizer=False,
                         data_parallel='off', shard_parameters=False)
         for name, value in defaults.items():
@@ -178,14 +185,21 @@ class Config:
             value = 'None'
         if name in _BOOLEANS:
             value = _as_bool(name, value)
+        if name == 'compiledir':
+            value = os.path.expanduser(str(value))
         object.__setattr__(self, name, value)
+        if name in ('compiledir', 'cache') and _backend_configured:
+            configure_compile_cache(changed=True)
 
     def cpu_thread_count(self):
         """Threads for XLA's CPU pool: 'auto' is 1 on machines with at most two cores.
 
         There, the Python thread that dispatches each call competes with XLA's workers, and
         splitting the small operations of a minibatch step across threads costs more than
-        it gains (the LXMLS step runs 1.5x faster single-threaded on two cores). None
+        it gains (the LXMLS step runs 1.5x faster single-threaded on two cores). The pool
+        is per process, and XLA sizes the loops it splits by it when it compiles (jax
+        0.10.2 has no per-program setting), so a compute-bound step (large matrix
+        products) loses the second core: ``cpu_threads=default`` gives it back. None
         leaves JAX's default.
         """
         if self.cpu_threads == 'auto':
@@ -290,6 +304,50 @@ def _check_data_parallel(value):
                      "devices, not %r" % (value,))
 
 
+def _default_compiledir():
+    """``$XDG_CACHE_HOME/symgraph``, by default ``~/.cache/symgraph``."""
+    base = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
+    return os.path.join(base, 'symgraph')
+
+
+# Set once configure_jax_backend has run: from then on, changing ``compiledir`` or
+# ``cache`` reconfigures JAX's cache at once.
+_backend_configured = False
+
+
+def configure_compile_cache(changed=False):
+    """Point JAX's persistent compilation cache at ``config.compiledir``, or turn it off.
+
+    JAX writes only programs that took over a second to compile; symgraph's minibatch
+    steps compile in less, yet a process that builds them again still waits for every
+    one, so every program is written (a few hundred kilobytes each). A cache directory
+    that JAX was given by its own settings (``JAX_COMPILATION_CACHE_DIR``) becomes
+    ``compiledir`` unless the flags set it. Programs that call back into Python (custom ops'
+    ``perform``, ``Print``, NanGuardMode) are never cached: JAX cannot serialize them.
+    """
+    import jax
+    from jax.experimental.compilation_cache import compilation_cache
+    if changed:  # after a change, the next compile reads the new settings
+        compilation_cache.reset_cache()
+    jax.config.update('jax_enable_compilation_cache', bool(config.cache))
+    if not config.cache:
+        return
+    own_dir = jax.config.values.get('jax_compilation_cache_dir')
+    if not changed and own_dir and config.compiledir == _default_compiledir():
+        object.__setattr__(config, 'compiledir', own_dir)
+    try:  # a directory that cannot be made (a read-only home) means no cache, not errors
+        os.makedirs(config.compiledir, exist_ok=True)
+    except OSError as err:
+        logging.getLogger('symgraph').info(
+            'compiled programs are not kept: compiledir %s cannot be made (%s)',
+            config.compiledir, err)
+        jax.config.update('jax_enable_compilation_cache', False)
+        return
+    jax.config.update('jax_compilation_cache_dir', config.compiledir)
+    jax.config.update('jax_persistent_cache_min_compile_time_secs', 0.0)
+    jax.config.update('jax_persistent_cache_min_entry_size_bytes', -1)
+
+
 def configure_jax_backend():
     """Settings JAX reads only when its CPU client is created, so they are applied at import.
 
@@ -310,6 +368,9 @@ def configure_jax_backend():
     threads = config.cpu_thread_count()
     if threads is not None:
         os.environ.setdefault('PJRT_NPROC', str(threads))
+    global _backend_configured
+    _backend_configured = True
+    configure_compile_cache()
 
 
 config = Config()

@@ -17,6 +17,7 @@ import numpy as np
 
 from symgraph import placement
 from symgraph.compile import nanguardmode, slices
+from symgraph.compile.compilelog import long_compile_notice
 from symgraph.compile.interpreter import evaluate
 from symgraph.compile.io import MissingInputError
 from symgraph.compile.layout import ArgumentLayout, restore
@@ -91,7 +92,7 @@ class Function:
         self._guard_checks = {}  # slice lengths -> (node, variable) of each NanGuardMode flag
         self._programs = {}
         self.stats = CompileStats()
-        self.loop_programs = {}  # loop()'s compiled epochs, by slice lengths
+        self.loop_programs = {}  # loop()'s compiled epochs, by slice lengths and shapes
         self._last_key = self._last_values = None
         self._trust_input = False
         self._maker = None
@@ -129,6 +130,12 @@ class Function:
             self._spec['allow_input_downcast']
 
         scalar_type = dtype.type if ndim == 0 else None
+        # A Python int (an index, a count) becomes a numeric scalar without numpy's
+        # general conversion when the type holds it exactly, as Theano's check would
+        # accept it; anything else takes that check. The same for a Python float into
+        # float64, which always holds it.
+        int_range = _exact_int_range(dtype) if ndim == 0 and not spec.strict else None
+        float_exact = ndim == 0 and not spec.strict and dtype == np.float64
 
         def convert(value):
             if type(value) is np.ndarray and value.dtype is dtype and value.ndim == ndim and \
@@ -136,6 +143,11 @@ class Function:
                 return value
             if type(value) is scalar_type:
                 return value
+            if type(value) is int and int_range is not None and \
+                    int_range[0] <= value <= int_range[1]:
+                return scalar_type(value)
+            if float_exact and type(value) is float:
+                return scalar_type(value)
             try:
                 return vtype.filter(value, strict=spec.strict, allow_downcast=allow_downcast)
             except (TypeError, ValueError) as err:
@@ -436,11 +448,15 @@ class Function:
         self._call = self._make_call()
 
     def _make_call(self):
-        """The call path as a closure over everything decided at compile time."""
+        """The call path as one closure over everything decided at compile time: it takes
+        the locks, times itself, binds and converts the arguments, picks the program and
+        calls it, with no further Python frame between the caller and XLA."""
         if self.mode.linker == 'py':
             return self._timed(self._locked(
                 lambda *args, **kwargs: self._call_py(self._bind_and_convert(args, kwargs))))
         converters, bind = self._converters, self._bind
+        trust_input = self._trust_input
+        first_converter = converters[0] if len(converters) == 1 and not trust_input else None
         # With inputs that are state or implicit, every call binds its arguments.
         n_inputs = -1 if self._state or self._any_implicit else self._n_inputs
         program_key, compiled, guarded = self._program_key, self._compiled, self._guarded
@@ -450,84 +466,204 @@ class Function:
         n_results = n_outputs + len(donated_containers)
         index_checks = self._index_checks
         single, borrow = self.single_output, self._output_borrow
+        single_copied = single and not borrow[0]
         # With no matrix inputs and no input-dependent slices, one key serves every call.
         fixed_key = (self._layout.c_order, ()) if not self._layout.matrix_positions and \
             self._resolve_lengths is None else None
         kept_containers = None if self._layout.any_kept_transposed else self._kept_containers
+        shared_args = bool(donated_containers) or bool(self._kept)
         always_guarded = any(node.op.calls_host for node in self._nodes)
         n_guard_outputs = int(self._nan_guard is not None)  # NanGuardMode's flags
-        last = [None, None]  # key and program of the previous call
-
-        trust_input = self._trust_input
+        last = [(None, None)]  # (key, program) of the previous call, replaced whole
+        mode, clock = self.mode, time.perf_counter
+        # A function that reads no shared variable and stages no argument changes nothing
+        # but its program cache when called: its calls take no lock, and only a compile
+        # takes the function's own.
+        locks = self._locks if len(self._locks) > 1 or stage_positions else []
+        compile_lock = self._locks[0] if not locks else None
 
         def call(*args, **kwargs):
-            if kwargs or len(args) != n_inputs:
-                args = bind(args, kwargs)
-            values = args if trust_input else [
-                convert(v) for convert, v in zip(converters, args)]
-            if fixed_key is not None and last[1] is not None:
-                key, program = last
-            else:
-                key = fixed_key or program_key(values)
-                program = last[1] if key == last[0] else None
-                if True in key[0]:
-                    values = [v.T if t else v for v, t in zip(values, key[0])]
-            if stage_positions:
-                values = stage(values)
-            flat_args = [c.value for c in donated_containers]
-            flat_args += [c.value for c in kept_containers] if kept_containers is not None \
-                else kept_values()
-            flat_args += values
-            if program is not None and not always_guarded:
-                try:
-                    results = program(*flat_args)
-                except TypeError:  # argument shapes other than those it was compiled for
-                    program = None
-            if program is None or always_guarded:
-                program, new = compiled(key, flat_args)
-                last[0], last[1] = key, program
-                self._last_key, self._last_values = key, values
-                # A program's first run may fail (out of memory) after taking the donated
-                # buffers; one that has run before with these shapes keeps its call cheap.
-                results = guarded(program, flat_args) if new or always_guarded \
-                    else program(*flat_args)
-            for container, value in zip(donated_containers, results[n_outputs:n_results]):
-                container.value = value
-            extra = len(results) - n_results  # the index verdict, then NanGuardMode's flags
-            if extra > n_guard_outputs and not np.asarray(results[n_results])[0]:
-                raise_index_error(index_checks[key[1]], results[n_results])
-            if n_guard_outputs:
-                self._report_nan(key, results[-1], args)
-            if single:
-                return np.asarray(results[0]) if borrow[0] else np.array(results[0])
-            if not n_outputs and stage_positions:
-                jax.block_until_ready(results)  # the staging buffers are reused next call
-            return self._format(results[:n_outputs])
-        return self._timed(self._locked(call))
+            start, compiling = clock(), 0.0
+            for lock in locks:  # always in the same order (see holding_state)
+                lock.acquire()
+            try:
+                if kwargs or len(args) != n_inputs:
+                    args = bind(args, kwargs)
+                if first_converter is not None:
+                    values = [first_converter(args[0])]
+                elif trust_input:
+                    values = list(args)
+                else:
+                    values = [convert(v) for convert, v in zip(converters, args)]
+                if fixed_key is not None and last[0][1] is not None:
+                    key, program = last[0]
+                else:
+                    key = fixed_key or program_key(values)
+                    last_key, program = last[0]
+                    if key != last_key:
+                        program = None
+                passed = values
+                if True in key[0]:  # Fortran-ordered matrices go as their transposes
+                    passed = [v.T if t else v for v, t in zip(values, key[0])]
+                if stage_positions:
+                    passed = stage(passed)
+                if shared_args:
+                    flat_args = [c.value for c in donated_containers]
+                    flat_args += [c.value for c in kept_containers] \
+                        if kept_containers is not None else kept_values()
+                    flat_args += passed
+                else:
+                    flat_args = passed
+                if program is not None and not always_guarded:
+                    try:
+                        results = program(*flat_args)
+                    except TypeError:  # argument shapes other than those it was compiled for
+                        program = None
+                if program is None or always_guarded:
+                    before = self.stats.compile_seconds
+                    if compile_lock is not None:
+                        compile_lock.acquire()
+                    try:
+                        program, new = self._compile_for_call(key, flat_args)
+                        self._last_key, self._last_values = key, values
+                        # A program's first run may fail (out of memory) after taking the
+                        # donated buffers; one that has run before with these shapes keeps
+                        # its call cheap.
+                        results = guarded(program, flat_args) if new or always_guarded \
+                            else program(*flat_args)
+                        last[0] = key, _entry_point(program)
+                        if new and not always_guarded:
+                            self._compile_ahead(key, values, flat_args)
+                    finally:
+                        if compile_lock is not None:
+                            compile_lock.release()
+                    # A call that compiles does not count that time (Theano compiled in
+                    # function()): it goes to the compile time.
+                    compiling = self.stats.compile_seconds - before
+                if n_results > n_outputs:
+                    for container, value in zip(donated_containers,
+                                                results[n_outputs:n_results]):
+                        container.value = value
+                extra = len(results) - n_results  # the index verdict, NanGuardMode's flags
+                if extra:
+                    if extra > n_guard_outputs and not np.asarray(results[n_results])[0]:
+                        raise_index_error(index_checks[key[1]], results[n_results])
+                    if n_guard_outputs:
+                        self._report_nan(key, results[-1], args)
+                if single_copied:
+                    return np.array(results[0])
+                if single:
+                    return np.asarray(results[0])
+                if not n_outputs and stage_positions:
+                    jax.block_until_ready(results)  # the staging buffers are reused next call
+                return self._format(results[:n_outputs])
+            finally:
+                for lock in locks:
+                    lock.release()
+                mode.call_time += clock() - start - compiling
+        if fixed_key is not None and not shared_args and not always_guarded and \
+                not n_guard_outputs and self.profile is None:
+            return self._stateless_call(call, last, first_converter)
+        return call if self.profile is None else self._profiled(call)
 
-    def _timed(self, call):
-        """``call`` adding its time to the mode's ``call_time`` (and to the profile)."""
-        mode, profile, clock, stats = self.mode, self.profile, time.perf_counter, self.stats
-        # A call that compiles a program does not count that time (Theano compiled in
-        # function()): it goes to the compile time.
-        if profile is None:
-            def call_timed(*args, **kwargs):
-                start, compiling = clock(), stats.compile_seconds
-                result = call(*args, **kwargs)
-                mode.call_time += clock() - start - (stats.compile_seconds - compiling)
-                return result
-            return call_timed
+    def _stateless_call(self, call, last, first_converter):
+        """The call of a function that reads no shared variable and has one program for
+        all calls: convert, run, return, without a lock; ``call`` (the general path) does
+        the first call, a call with other argument shapes, a call with an argument large
+        enough to be staged (see layout.py) and every error."""
+        mode, clock, n_outputs = self.mode, time.perf_counter, len(self.outputs)
+        stage_positions = self._layout.stage_positions
+        stage_min_bytes = self._layout.stage_min_bytes
+        converters, n_inputs, index_checks = self._converters, self._n_inputs, self._index_checks
+        trust_input, single = self._trust_input, self.single_output
+        copied = not self._output_borrow[0]
+        # A numpy scalar of the input's own type needs no conversion (see _make_converter).
+        scalar_type = self.input_vars[0].type.numpy_dtype.type \
+            if n_inputs == 1 and self.input_vars[0].ndim == 0 else None
+        if scalar_type is None:
+            first_converter = None
+        one_array = n_inputs == 1 and stage_positions == [0] and not trust_input
+        convert_array = converters[0] if one_array else None
+
+        def stateless_call(*args, **kwargs):
+            start = clock()
+            program = last[0][1]
+            if program is None or kwargs or len(args) != n_inputs:
+                return call(*args, **kwargs)
+            try:
+                if first_converter is not None:
+                    value = args[0]
+                    results = program(value if type(value) is scalar_type
+                                      else first_converter(value))
+                elif one_array:
+                    value = convert_array(args[0])
+                    results = None if value.nbytes >= stage_min_bytes else program(value)
+                else:
+                    values = args if trust_input else \
+                        [convert(v) for convert, v in zip(converters, args)]
+                    results = None if any(values[k].nbytes >= stage_min_bytes
+                                          for k in stage_positions) else program(*values)
+            except TypeError:  # a bad argument, or shapes the program was not compiled for
+                return call(*args, **kwargs)
+            if results is None:  # staged under the function's lock
+                return call(*args, **kwargs)
+            if len(results) > n_outputs and not np.asarray(results[n_outputs])[0]:
+                raise_index_error(index_checks[()], results[n_outputs])
+            mode.call_time += clock() - start
+            if single:
+                return np.array(results[0]) if copied else np.asarray(results[0])
+            return self._format(results[:n_outputs])
+        return stateless_call
+
+    def _compile_for_call(self, key, flat_args):
+        """``_compiled``, saying so in the log when it takes long (see compilelog)."""
+        with long_compile_notice('function "%s"' % self.name, len(self._nodes), key[1]):
+            return self._compiled(key, flat_args)
+
+    def _compile_ahead(self, key, values, flat_args):
+        """After a function's first program, the one its short last batch will need: when
+        consecutive values of its index tile the data (``X[i * n:(i + 1) * n]``), the data
+        length tells which index gives a short slice and how long it is
+        (slices.tail_lengths), so that program is compiled now rather than in the middle
+        of the first epoch. Nothing is compiled for lengths that no index gives. (The
+        donated arguments have been consumed by now: their shapes stand for them.)"""
+        if self._resolve_lengths is None or len(self._programs) != 1:
+            return
+        lengths = self._resolve_lengths.tail_lengths(values)
+        if lengths is None or lengths == key[1]:
+            return
+        shapes = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in flat_args]
+        try:
+            self._compile_for_call((key[0], lengths), shapes)
+        except Exception:
+            pass  # the call that needs this program compiles it again and reports the error
+
+    def _profiled(self, call):
+        """``call`` counted and timed in the function's profile (``profile=True``)."""
+        profile, clock, stats = self.profile, time.perf_counter, self.stats
 
         def call_profiled(*args, **kwargs):
             start, compiling = clock(), stats.compile_seconds
             try:
                 return call(*args, **kwargs)
             finally:
-                elapsed = clock() - start - (stats.compile_seconds - compiling)
-                mode.call_time += elapsed
                 profile.fct_callcount += 1
-                profile.fct_call_time += elapsed
+                profile.fct_call_time += clock() - start - (stats.compile_seconds - compiling)
         return call_profiled
+
+    def _timed(self, call):
+        """``call`` adding its time to the mode's ``call_time`` (and to the profile)."""
+        mode, clock, stats = self.mode, time.perf_counter, self.stats
+
+        # A call that compiles a program does not count that time (Theano compiled in
+        # function()): it goes to the compile time.
+        def call_timed(*args, **kwargs):
+            start, compiling = clock(), stats.compile_seconds
+            try:
+                return call(*args, **kwargs)
+            finally:
+                mode.call_time += clock() - start - (stats.compile_seconds - compiling)
+        return call_timed if self.profile is None else self._profiled(call_timed)
 
     def _report_nan(self, key, flags, args):
         """NanGuardMode's error (or logged message) for a call whose flags are set."""
@@ -543,17 +679,15 @@ class Function:
     def _locked(self, call):
         """``call`` holding the function's locks (see holding_state)."""
         locks = self._locks
-        if len(locks) == 1:
-            lock = locks[0]
-
-            def call_locked(*args, **kwargs):
-                with lock:
-                    return call(*args, **kwargs)
-            return call_locked
 
         def call_locked(*args, **kwargs):
-            with self.holding_state():
+            for lock in locks:
+                lock.acquire()
+            try:
                 return call(*args, **kwargs)
+            finally:
+                for lock in locks:
+                    lock.release()
         return call_locked
 
     @contextlib.contextmanager
@@ -1010,3 +1144,23 @@ def _traced(nodes, inputs):
     return traced
 
 
+def _exact_int_range(dtype):
+    """(smallest, largest) Python int that ``dtype`` holds exactly, or None for a type
+    that holds no int exactly (bool, complex, strings)."""
+    if dtype.kind in 'iu':
+        info = np.iinfo(dtype)
+        return int(info.min), int(info.max)
+    if dtype.kind == 'f':
+        largest = 2 ** (np.finfo(dtype).nmant + 1)
+        return -largest, largest
+    return None
+
+
+def _entry_point(program):
+    """What a call invokes: for a plain executable, once it has run, its own C++ entry
+    point, which makes the same argument checks without the Python frame of
+    ``Compiled.__call__`` (about 1.5 µs a call); the program itself otherwise (a profiled
+    one, or a JAX whose executables lack that entry point)."""
+    if type(program) is jax.stages.Compiled:
+        return getattr(program, '_call', None) or program
+    return program

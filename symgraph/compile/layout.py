@@ -54,6 +54,9 @@ class ArgumentLayout:
             flags[k] = f.f_contiguous and not f.c_contiguous
         return tuple(flags)
 
+    # Only arrays of at least this size are staged (see stage).
+    stage_min_bytes = _STAGE_MIN_BYTES
+
     def stage(self, values):
         """``values`` with each large unaligned array replaced by an aligned copy."""
         for k in self.stage_positions:

@@ -4,7 +4,8 @@ A training epoch is hundreds of calls of one update function. Run as a scan, the
 shared values are the scan's carry, so they never leave the device between steps and
 the per-call Python and dispatch overhead is paid once per epoch. Steps whose slice
 lengths differ (a short last minibatch) run as a separate scan, so the results are
-exactly those of the separate calls.
+exactly those of the separate calls. The scans a loop needs are all compiled before the
+first one runs, so a loop never stops between its groups to compile.
 
 A loop is all or nothing, like a single call: if any step fails (an index out of range,
 a program that cannot run), every shared variable is left as it was before the loop.
@@ -13,9 +14,12 @@ Under data parallel, each step's minibatch is split among the devices as a call'
 be, and the shared values keep their layout across the loop. In several processes, each
 passes its part of the batched inputs' sequences, as of a call's batched inputs.
 """
+import time
+
 import jax
 import numpy as np
 
+from symgraph.compile.compilelog import long_compile_notice
 from symgraph.compile.lower import raise_index_error
 from symgraph.tensor.type import TensorType
 
@@ -55,15 +59,19 @@ def _groups(fn, sequences, n_steps):
     return [tuple(run) for run in runs]
 
 
-def _scan_program(fn, lengths, current_values):
-    """The jitted epoch for ``lengths``; on a mesh, the new shared values keep the layout
-    of ``current_values`` (the updated variables' values, as laid out now)."""
-    program = fn.loop_programs.get(lengths)
+def _scan_program(fn, lengths, specs, n_steps):
+    """The compiled scan of ``n_steps`` steps with slice lengths ``lengths``, for
+    arguments like ``specs`` (donated values, read-only values, the steps' sequences);
+    compiled once per lengths and shapes, and counted in ``fn.stats``. On a mesh, the new
+    shared values keep the layout of the donated ones."""
+    signature = (lengths, n_steps) + tuple((a.shape, a.dtype) for group in specs
+                                           for a in group)
+    program = fn.loop_programs.get(signature)
     if program is None:
         run = fn.step(lengths)
-        layouts = [v.sharding for v in current_values] if fn.partitioned else None
+        layouts = [spec.sharding for spec in specs[0]] if fn.partitioned else None
 
-        def epoch(donated_values, kept_values, sequences, n_steps):
+        def epoch(donated_values, kept_values, sequences):
             def step(carry, inputs):
                 outputs, new_values, verdict, _ = run(carry, kept_values, inputs)
                 if layouts is not None:
@@ -72,8 +80,13 @@ def _scan_program(fn, lengths, current_values):
                 return new_values, (outputs, verdict)
             return jax.lax.scan(step, tuple(donated_values), tuple(sequences), length=n_steps)
 
-        program = jax.jit(epoch, donate_argnums=(0,), static_argnums=(3,))
-        fn.loop_programs[lengths] = program
+        start = time.perf_counter()
+        with long_compile_notice('the loop of function "%s"' % fn.name,
+                                 len(fn.printable_outputs()[1]), lengths):
+            program = jax.jit(epoch, donate_argnums=(0,)).lower(*specs).compile()
+        fn.stats.programs += 1
+        fn.stats.compile_seconds += time.perf_counter() - start
+        fn.loop_programs[signature] = program
     return program
 
 
@@ -107,17 +120,27 @@ def run_loop(fn, values, n_steps=None):
 def _run_groups(fn, sequences, groups):
     """Run every group of steps; on any failure restore the shared values saved first."""
     containers = fn.updated_containers
+    on_one_device = fn.on_mesh and not fn.partitioned
+
+    def specs(start, stop):
+        return [[_spec(c.value) for c in containers], [_spec(v) for v in fn.read_only_values()],
+                [_spec(seq, stop - start) for seq in sequences]]
+    # Every scan is compiled before the first runs (the arguments' shapes are enough),
+    # except on copies on one device, compiled for those copies.
+    programs = [None if on_one_device else
+                _scan_program(fn, lengths, specs(start, stop), stop - start)
+                for lengths, start, stop in groups]
     saved = [jax.numpy.copy(c.value) for c in containers]  # the scans donate the originals
     try:
         collected = []
-        on_one_device = fn.on_mesh and not fn.partitioned
-        for lengths, start, stop in groups:
+        for program, (lengths, start, stop) in zip(programs, groups):
             current = [c.value for c in containers]
-            program = _scan_program(fn, lengths, current)
             args = current, fn.read_only_values(), [seq[start:stop] for seq in sequences]
             if on_one_device:  # it calls back into Python: on copies, as its calls are
                 args = [fn.one_device_copies(group) for group in args]
-            carry, (outputs, verdict) = program(*args, stop - start)
+                program = _scan_program(fn, lengths, [[_spec(v) for v in group]
+                                                      for group in args], stop - start)
+            carry, (outputs, verdict) = program(*args)
             if on_one_device:
                 carry = [jax.device_put(new, old.sharding) for new, old in zip(carry, current)]
             elif fn.waits_for_collectives:
@@ -135,3 +158,9 @@ def _run_groups(fn, sequences, groups):
         for container, value in zip(containers, saved):
             container.value = value
         raise
+
+
+def _spec(value, rows=None):
+    """The shape, dtype and layout of ``value`` (of its first ``rows`` rows)."""
+    shape = value.shape if rows is None else (rows,) + tuple(value.shape[1:])
+    return jax.ShapeDtypeStruct(shape, value.dtype, sharding=getattr(value, 'sharding', None))

@@ -97,18 +97,18 @@ def _counted(node):
 
 
 def make_length_resolver(slices, input_positions):
-    """A function (call arguments) -> tuple of numbers, one per entry of ``slices`` (see
-    dynamic_slices).
+    """A LengthResolver: (call arguments) -> tuple of numbers, one per entry of ``slices``
+    (see dynamic_slices).
 
     ``input_positions`` maps explicit input variables to their position in the arguments;
-    shared variables are read as they are at the call (``resolve.shared_bounds`` lists
-    those whose values the bounds read). Raises TypeError when a bound uses an operation
-    that cannot be evaluated on the host.
+    shared variables are read as they are at the call (``shared_bounds`` lists those whose
+    values the bounds read). Raises TypeError when a bound uses an operation that cannot
+    be evaluated on the host.
     """
     if not slices:
         return None
     shapes = _ShapeReaders(input_positions, slices)
-    plans, shared_bounds = [], set()
+    plans, shared_bounds, value_positions = [], set(), set()
     for node, dim, parts, sliced in slices:
         if dim == 'steps':
             counter = _StepCounter(node, node.inputs, input_positions, slices,
@@ -121,6 +121,8 @@ def make_length_resolver(slices, input_positions):
         leaf_getters = {var: _value_getter(var, input_positions) for var in ancestors(
             bound_vars, stop=[v for v, _ in shape_reads]) if _is_leaf(var)}
         shared_bounds.update(v for v in leaf_getters if isinstance(v, SharedVariable))
+        value_positions.update(input_positions[v] for v in leaf_getters
+                               if v in input_positions)
         for shape_var, of in shape_reads:
             leaf_getters[shape_var] = shapes.of(of)
         try:
@@ -139,23 +141,111 @@ def make_length_resolver(slices, input_positions):
                             'use +, -, *, //, %%, shapes and constants'
                             % (what, err.args[0].op)) from None
         if sliced is None:
-            plans.append(_number_plan(evaluator))
+            plans.append(_NumberPlan(evaluator))
         else:
-            plans.append(_slice_plan(evaluator, [p is not None for p in parts],
-                                     shapes.of(sliced), dim))
+            plans.append(_SlicePlan(evaluator, [p is not None for p in parts],
+                                    shapes.of(sliced), dim))
+    return LengthResolver(plans, shared_bounds, value_positions, shapes)
 
-    def resolve(args):
+
+class LengthResolver:
+    """The numbers a call needs before its program is picked (see make_length_resolver).
+
+    They depend only on the values of the inputs that the bounds read, on the shapes of
+    the arrays involved and on shared values the bounds read; when the inputs read are
+    numbers and no shared value or counting program is involved, the result is kept per
+    (those numbers, those shapes), so a call with an index seen before costs one lookup.
+    """
+
+    _MEMO_LIMIT = 65536
+
+    def __init__(self, plans, shared_bounds, value_positions, shapes):
+        self.plans = plans
+        self.shared_bounds = frozenset(shared_bounds)
+        self.value_positions = sorted(value_positions)
+        self.shape_positions = sorted(shapes.read_positions)
+        self.shape_containers = list(shapes.read_containers)
+        self.memoized = not shared_bounds and all(
+            isinstance(plan, (_SlicePlan, _NumberPlan)) for plan in plans)
+        self.memo = {}
+
+    def __call__(self, args):
+        if not self.memoized:
+            return self.compute(args)
+        key = self.key(args)
+        try:
+            return self.memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an array where a number was expected: not kept
+            return self.compute(args)
+        if len(self.memo) >= self._MEMO_LIMIT:
+            self.memo.clear()
+        lengths = self.memo[key] = self.compute(args)
+        return lengths
+
+    def key(self, args):
+        return (tuple([args[k] for k in self.value_positions]),
+                tuple([args[k].shape for k in self.shape_positions]),
+                tuple([c.value.shape for c in self.shape_containers]))
+
+    def compute(self, args):
         lengths = []
-        for plan in plans:
+        for plan in self.plans:
             lengths.append(plan(args, lengths))
         return tuple(lengths)
-    resolve.shared_bounds = frozenset(shared_bounds)
-    return resolve
+
+    def tail_lengths(self, args):
+        """The lengths of the short last batch, for the common way of walking a dataset
+        by one integer index: every number needed is a slice length, all read that one
+        scalar input, and consecutive index values give adjacent slices of equal length
+        (``X[i * n:(i + 1) * n]``). Then the index whose slice reaches the end of the data
+        gives the short batch, if the data length is not a multiple of the batch length.
+        None when there is no such batch or the pattern does not apply."""
+        if not self.memoized or len(self.value_positions) != 1 or not all(
+                isinstance(plan, _SlicePlan) for plan in self.plans):
+            return None
+        position = self.value_positions[0]
+        index = args[position]
+        if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
+            return None
+
+        def ranges_at(value):
+            """(range taken, length of the sliced dimension) of each slice."""
+            moved = list(args)
+            moved[position] = type(index)(value)
+            found, lengths = [], []
+            for plan in self.plans:
+                taken = plan.range(moved, lengths)
+                found.append((taken, plan.size(moved, lengths)))
+                lengths.append(len(taken))
+            return found
+        here, after = ranges_at(index), ranges_at(index + 1)
+        batch = len(here[0][0])
+        if batch == 0 or any(len(r) != batch or r.step != 1 or s.start != r.stop
+                             for (r, _), (s, _) in zip(here, after)):
+            return None
+        sizes = {size - r.start for r, size in here}
+        if len(sizes) != 1:  # the slices do not end together
+            return None
+        remaining = sizes.pop()
+        if remaining % batch == 0:
+            return None
+        tail = [r for r, _ in ranges_at(index + remaining // batch)]
+        if any(len(r) == 0 for r in tail):
+            return None
+        return tuple(len(r) for r in tail)
 
 
-def _number_plan(evaluator):
+class _NumberPlan:
     """(args, lengths so far) -> the number a static input needs."""
-    return lambda args, lengths: _number(evaluator(args, lengths)[0])
+
+    def __init__(self, evaluator):
+        self.evaluator = evaluator
+
+    def __call__(self, args, lengths):
+        return _number(self.evaluator(args, lengths)[0])
+
 
 
 def _number(value):
@@ -164,13 +254,23 @@ def _number(value):
     return int(value) if value.ndim == 0 else tuple(int(v) for v in value.ravel())
 
 
-def _slice_plan(evaluator, present, shape_of, dim):
-    """(args, lengths so far) -> the length of a slice."""
-    def length(args, lengths):
-        values = iter(evaluator(args, lengths))
-        start, stop, step = (next(values) if p else None for p in present)
-        return len(range(shape_of(args, lengths)[dim])[slice(start, stop, step)])
-    return length
+class _SlicePlan:
+    """(args, lengths so far) -> the length of a slice; ``range`` gives the indices it
+    takes, ``size`` the length of the sliced dimension."""
+
+    def __init__(self, evaluator, present, shape_of, dim):
+        self.evaluator, self.present, self.shape_of, self.dim = evaluator, present, shape_of, dim
+
+    def __call__(self, args, lengths):
+        return len(self.range(args, lengths))
+
+    def range(self, args, lengths):
+        values = iter(self.evaluator(args, lengths))
+        start, stop, step = (next(values) if p else None for p in self.present)
+        return range(self.size(args, lengths))[slice(start, stop, step)]
+
+    def size(self, args, lengths):
+        return self.shape_of(args, lengths)[self.dim]
 
 
 class _StepCounter:
@@ -248,6 +348,8 @@ class _ShapeReaders:
         self.input_positions = input_positions
         self.slice_keys = [(node, dim) for node, dim, _, _ in slices]
         self.readers = {}
+        # The inputs (positions) and shared variables (containers) whose shapes are read.
+        self.read_positions, self.read_containers = set(), []
 
     def of(self, var):
         reader = self.readers.get(var)
@@ -258,9 +360,11 @@ class _ShapeReaders:
     def _reader(self, var):
         if var in self.input_positions:
             pos = self.input_positions[var]
+            self.read_positions.add(pos)
             return lambda args, lengths: args[pos].shape
         if isinstance(var, SharedVariable):
             container = var.container
+            self.read_containers.append(container)
             return lambda args, lengths: container.value.shape
         if isinstance(var, Constant):
             shape = np.shape(var.data)
