@@ -48,6 +48,8 @@ class Function:
         self.single_output = single_output
         self._output_borrow = output_borrow
         self.outputs = outputs
+        # Per output, how a type whose values are not arrays (a sparse matrix) returns one.
+        self._from_program = [getattr(o.type, 'from_program', None) for o in outputs]
         self.update_targets = [t for t, _ in updates]
         self.update_exprs = [e for _, e in updates]
         all_outputs = self.outputs + self.update_exprs
@@ -125,15 +127,19 @@ class Function:
             self._spec['allow_input_downcast']
 
         scalar_type = dtype.type if ndim == 0 else None
+        # A type whose values are not arrays (a sparse matrix) says what the program takes.
+        to_program = getattr(vtype, 'to_program', None)
 
         def convert(value):
-            if type(value) is np.ndarray and value.dtype is dtype and value.ndim == ndim and \
-                    (not bcast_dims or all(value.shape[d] == 1 for d in bcast_dims)):
-                return value
-            if type(value) is scalar_type:
-                return value
+            if to_program is None:
+                if type(value) is np.ndarray and value.dtype is dtype and \
+                        value.ndim == ndim and \
+                        (not bcast_dims or all(value.shape[d] == 1 for d in bcast_dims)):
+                    return value
+                if type(value) is scalar_type:
+                    return value
             try:
-                return vtype.filter(value, strict=spec.strict, allow_downcast=allow_downcast)
+                value = vtype.filter(value, strict=spec.strict, allow_downcast=allow_downcast)
             except (TypeError, ValueError) as err:
                 raise type(err)(
                     'Bad input argument to function "%s" at index %d (0-based), input %s of '
@@ -141,6 +147,7 @@ class Function:
                     % (self.name, position, var.name or '<unnamed>', vtype, err,
                        vtype.describe_value(value), format_trace(var.creation_trace))) \
                     from None
+            return value if to_program is None else to_program(value)
         return convert
 
     def _bind(self, args, kwargs):
@@ -248,8 +255,9 @@ class Function:
                 clean = jax.numpy.all(guard == 0)
                 ok = clean if ok is None else ok & clean
             if ok is not None:
-                new_values = tuple(jax.numpy.where(ok, new, old)
-                                   for new, old in zip(new_values, old_values))
+                new_values = tuple(jax.tree_util.tree_map(
+                    lambda new, old: jax.numpy.where(ok, new, old), new, old)
+                    for new, old in zip(new_values, old_values))
             return outs + new_values + ((verdict,) if verdict is not None else ()) + (
                 (guard,) if guard is not None else ())
         return jax.jit(flat, donate_argnums=tuple(range(n_donated)))
@@ -260,7 +268,7 @@ class Function:
         for calling would also keep its traced jaxpr and lowered module, four times the
         executable's memory."""
         by_shape = self._programs.setdefault(key, {})
-        signature = tuple((a.shape, a.dtype) for a in flat_args)
+        signature = tuple((a.shape, a.dtype) for a in jax.tree_util.tree_leaves(flat_args))
         program = by_shape.get(signature)
         if program is not None:
             return program, False
@@ -308,6 +316,7 @@ class Function:
         n_results = n_outputs + len(donated_containers)
         index_checks = self._index_checks
         single, borrow = self.single_output, self._output_borrow
+        single = single and self._from_program[0] is None
         # With no matrix inputs and no input-dependent slices, one key serves every call.
         fixed_key = (self._layout.c_order, ()) if not self._layout.matrix_positions and \
             self._resolve_lengths is None else None
@@ -435,12 +444,13 @@ class Function:
         are taken just before. Used for a program's first run and for programs that call
         the host."""
         donated = flat_args[:len(self.updated_containers)]
-        saved = [jax.numpy.copy(value) for value in donated]
+        saved = [jax.tree_util.tree_map(jax.numpy.copy, value) for value in donated]
         try:
             return program(*flat_args)
         except BaseException:
             for container, value, copy in zip(self.updated_containers, donated, saved):
-                if container.value is value and value.is_deleted():
+                if container.value is value and any(
+                        leaf.is_deleted() for leaf in jax.tree_util.tree_leaves(value)):
                     container.value = copy
             raise
 
@@ -463,8 +473,8 @@ class Function:
         return self._format(outs)
 
     def _format(self, outs):
-        results = [np.asarray(o) if borrow else np.array(o)
-                   for o, borrow in zip(outs, self._output_borrow)]
+        results = [np.asarray(o) if borrow else np.array(o) if convert is None else convert(o)
+                   for o, borrow, convert in zip(outs, self._output_borrow, self._from_program)]
         return results[0] if self.single_output else results
 
     # -- what loop() needs ---------------------------------------------------------------
@@ -525,7 +535,8 @@ class Function:
 
     def _abstract_args(self, key):
         def spec(value):
-            return jax.ShapeDtypeStruct(value.shape, value.dtype)
+            return jax.tree_util.tree_map(
+                lambda leaf: jax.ShapeDtypeStruct(leaf.shape, leaf.dtype), value)
         shared = [spec(v.container.value) for v in self._donated]
         shared += [spec(v) for v in self._kept_values()]
         return shared + [spec(v.T if t else v) for v, t in zip(self._last_values, key[0])]
