@@ -477,7 +477,7 @@ class SpSum(SparseOp):
             return [scale(sp_ones_like(x), gz)]
         dense = dense_from_sparse(x)
         if self.axis is None:
-            r = T.second(dense, gz)
+            r = T.fill(dense, gz)
         else:
             ones = T.ones_like(dense)
             pattern = ('x', 0) if self.axis == 0 else (0, 'x')

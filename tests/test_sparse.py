@@ -1,0 +1,240 @@
+"""theano.sparse: values against scipy/numpy, gradients against finite differences, printed
+graphs and values against Theano 1.0.5 (tests/goldens/sparse_goldens.json)."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+sp = pytest.importorskip('scipy.sparse')
+
+import symgraph as theano  # noqa: E402
+import symgraph.sparse as S  # noqa: E402
+import symgraph.tensor as T  # noqa: E402
+from symgraph.gradient import verify_grad  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, 'goldens'))
+import sparse_cases  # noqa: E402
+
+with open(os.path.join(HERE, 'goldens', 'sparse_goldens.json')) as handle:
+    GOLDENS = json.load(handle)
+CASES = sorted(name for name in sparse_cases.CASES if not name.startswith('typed_list'))
+
+
+def run_case(name, base):
+    ns = dict(base)
+    exec(compile(sparse_cases.CASES[name], '<case %s>' % name, 'exec'), ns)
+    return ns
+
+
+def assert_matches(value, golden, what):
+    if 'format' in golden:
+        assert sp.issparse(value) and value.format == golden['format'], (what, type(value))
+        assert str(value.dtype) == golden['dtype'], what
+        np.testing.assert_allclose(value.toarray(), golden['dense'], rtol=1e-10, err_msg=what)
+    else:
+        value = np.asarray(value)
+        assert str(value.dtype) == golden['dtype'], (what, value.dtype)
+        np.testing.assert_allclose(value, golden['value'], rtol=1e-10, err_msg=what)
+
+
+@pytest.fixture(scope='module')
+def golden_runs():
+    """Every case's outputs, computed by few compiled functions: cases whose inputs take
+    the same values share one."""
+    base = {'theano': theano, 'T': T, 'S': S, 'np': np, 'sp': sp}
+    exec(compile(sparse_cases.PRELUDE, '<prelude>', 'exec'), base)
+    groups = []  # [{input: value}, [(case, outputs)]]
+    for name in CASES:
+        ns = run_case(name, base)
+        if 'fn_inputs' not in ns:
+            continue
+        given = dict(zip(ns['fn_inputs'], ns['fn_args']))
+        for values, members in groups:
+            if all(values.get(var, value) is value for var, value in given.items()):
+                values.update(given)
+                members.append((name, ns['fn_outputs']))
+                break
+        else:
+            groups.append((given, [(name, ns['fn_outputs'])]))
+    results = {}
+    for values, members in groups:
+        inputs = list(values)
+        outputs = [o for _, outs in members for o in outs]
+        got = iter(theano.function(inputs, outputs, on_unused_input='ignore')(
+            *[values[v] for v in inputs]))
+        for name, outs in members:
+            results[name] = [next(got) for _ in outs]
+    return base, results
+
+
+@pytest.mark.parametrize('name', CASES)
+def test_like_theano(name, golden_runs):
+    base, results = golden_runs
+    golden = GOLDENS[name]
+    ns = run_case(name, base)
+    if 'debugprint' in golden:
+        assert theano.printing.debugprint(ns['out'], file='str') == golden['debugprint']
+    for k, (value, expected) in enumerate(zip(results.get(name, ()), golden.get('values', ()))):
+        assert_matches(value, expected, '%s output %d' % (name, k))
+
+
+# -- Against scipy, with formats, dtypes and nnz that vary -------------------------------------
+@pytest.fixture(scope='module')
+def products():
+    x, c, W = S.csr_matrix('x'), S.csc_matrix('c'), T.matrix('W')
+    outputs = [S.structured_dot(x, W), S.structured_dot(c, W), S.dot(W.T, c.T), x.T,
+               S.add(x, c.T.T), S.mul(x, x), S.sp_sum(c, axis=0), S.dense_from_sparse(c),
+               S.true_dot(c, W)]
+    return theano.function([x, c, W], outputs)
+
+
+@pytest.mark.parametrize('density', [0.0, 0.05, 0.3, 1.0])
+def test_products_against_scipy(products, density):
+    rng = np.random.RandomState(int(density * 100))
+    a = sp.random(7, 4, density=density, format='csr', random_state=rng)
+    a_csc = sp.random(7, 4, density=density, format='csc', random_state=rng)
+    w = rng.rand(4, 3)
+    got = products(a, a_csc, w)
+    expected = [a @ w, a_csc @ w, w.T @ a_csc.T.toarray(), a.T, a + a_csc, a.multiply(a),
+                np.asarray(a_csc.sum(axis=0)).ravel(), a_csc.toarray(), a_csc @ w]
+    for k, (value, want) in enumerate(zip(got, expected)):
+        assert sp.issparse(value) == (k in (3, 4, 5, 8)), k
+        value, want = (v.toarray() if sp.issparse(v) else v for v in (value, want))
+        np.testing.assert_allclose(value, np.asarray(want), rtol=1e-12, err_msg=str(k))
+    assert got[3].format == 'csc' and got[4].format == 'csr' and got[8].format == 'csc'
+
+
+def test_nnz_steps_share_a_program(products):
+    """Programs are keyed by the capacity step of nnz, not by nnz."""
+    rng = np.random.RandomState(3)
+    x = S.csr_matrix('x')
+    f = theano.function([x], S.sp_sum(x, axis=1))
+
+    def with_nnz(nnz):
+        dense = np.zeros(1600)
+        dense[rng.permutation(1600)[:nnz]] = rng.rand(nnz) + 1
+        return sp.csr_matrix(dense.reshape(40, 40))
+    for nnz in (97, 100, 103, 104):  # one capacity step: 104 = 13 * 8
+        a = with_nnz(nnz)
+        np.testing.assert_allclose(f(a), np.asarray(a.sum(axis=1)).ravel())
+    assert f.stats.programs == 1
+    a = with_nnz(105)
+    np.testing.assert_allclose(f(a), np.asarray(a.sum(axis=1)).ravel())
+    assert f.stats.programs == 2
+    assert [S.type.capacity(n) for n in (0, 10, 17, 100, 800, 40000)] == [
+        16, 16, 18, 104, 832, 40960]
+
+
+def test_csm_properties_pad_past_indptr():
+    x = S.csr_matrix('x')
+    data, indices, indptr, shape = S.csm_properties(x)
+    f = theano.function([x], [data, indices, indptr, shape])
+    a = sp.random(5, 6, density=0.5, format='csr', random_state=0)
+    got_data, got_indices, got_indptr, got_shape = f(a)
+    np.testing.assert_array_equal(got_indptr, a.indptr)
+    np.testing.assert_array_equal(got_shape, [5, 6])
+    np.testing.assert_array_equal(got_data[:a.nnz], a.data)
+    np.testing.assert_array_equal(got_indices[:a.nnz], a.indices)
+    assert not got_data[a.nnz:].any()
+
+
+# -- Gradients against finite differences --------------------------------------------------
+PATTERN = sp.random(5, 4, density=0.5, format='csr', random_state=7)
+
+
+def _sparse_of(data, format='csr'):
+    """The matrix with PATTERN's entries and ``data`` as its values, built with CSM."""
+    pattern = PATTERN if format == 'csr' else PATTERN.tocsc()
+    return S.CSM(format)(data, pattern.indices, pattern.indptr, np.asarray(pattern.shape))
+
+
+GRAD_CASES = {  # (data of PATTERN's entries, w of shape (5, 3)) -> cost
+    'structured_dot': lambda d, w: S.structured_dot(_sparse_of(d), w[:4]).sum(),
+    'structured_dot_csc': lambda d, w: (S.structured_dot(_sparse_of(d, 'csc'), w[:4]) ** 2
+                                        ).sum(),
+    'dot_dense_grad': lambda d, w: (S.dot(PATTERN, w[:4]) ** 2).sum() + (
+        S.dot(w.T, PATTERN) ** 2).sum() + d.sum(),
+    'sigmoid_sum': lambda d, w: S.sp_sum(S.structured_sigmoid(_sparse_of(d)) * 3.0) + w.sum(),
+    'mul_sd': lambda d, w: S.sp_sum(S.mul(_sparse_of(d), T.dot(w, w.T)[:, :4] + 1)),
+    'add_sd': lambda d, w: (S.add(_sparse_of(d), T.dot(w, w.T)[:, :4]) ** 2).sum(),
+    'row_col_scale': lambda d, w: S.sp_sum(S.sqr(S.col_scale(
+        S.row_scale(_sparse_of(d), w[:, 0] + 1), w[:4, 1]))),
+    'dense_from_sparse': lambda d, w: (S.dense_from_sparse(_sparse_of(d)) ** 3).sum() +
+    w.sum(),
+    'add_ss': lambda d, w: S.sp_sum(S.sqr(S.add(_sparse_of(d), _sparse_of(d * w.sum())))),
+    'mul_ss': lambda d, w: S.sp_sum(S.mul(_sparse_of(d), _sparse_of(d + w.sum()))),
+    'sp_sum_axis': lambda d, w: (S.sp_sum(_sparse_of(d), axis=1, sparse_grad=True) ** 2
+                                 ).sum() + w.sum(),
+}
+
+
+@pytest.mark.parametrize('name', sorted(GRAD_CASES))
+def test_gradients_match_finite_differences(name):
+    rng = np.random.RandomState(0)
+    verify_grad(GRAD_CASES[name], [rng.rand(PATTERN.nnz) + 0.5, rng.rand(5, 3)], rng=rng)
+
+
+def test_structured_gradient_keeps_the_pattern():
+    x, W = S.csr_matrix('x'), T.matrix('W')
+    g = theano.function([x, W], T.grad(S.structured_dot(x, W).sum(), x))(PATTERN, np.ones((4, 3)))
+    assert g.format == 'csr'
+    np.testing.assert_array_equal(g.indptr, PATTERN.indptr)
+    np.testing.assert_array_equal(g.indices, PATTERN.indices)
+    np.testing.assert_allclose(g.data, 3.0)
+
+
+# -- Shared variables, errors, scipy as an optional dependency ---------------------------------
+def test_shared_sparse_variable():
+    value = sp.random(6, 4, density=0.5, format='csc', random_state=2)
+    Ws = theano.shared(value, name='Ws')
+    assert isinstance(Ws, S.SparseTensorSharedVariable)
+    assert Ws.type == S.SparseType('csc', 'float64') and str(Ws.type) == 'Sparse[float64, csc]'
+    v = T.matrix('v')
+    f = theano.function([v], S.structured_dot(Ws, v))
+    w = np.arange(12.0).reshape(4, 3)
+    np.testing.assert_allclose(f(w), value @ w)
+    value2 = sp.random(6, 4, density=0.9, format='csc', random_state=3)
+    Ws.set_value(value2)
+    np.testing.assert_allclose(f(w), value2 @ w)
+    got = Ws.get_value()
+    assert got.format == 'csc' and (got != value2).nnz == 0
+
+
+def test_updating_a_sparse_shared_variable():
+    Ws = theano.shared(sp.csr_matrix(np.eye(3)), name='Ws')
+    step = theano.function([], S.sp_sum(Ws), updates=[(Ws, S.mul(Ws, np.float64(2.0)))])
+    assert [float(step()) for _ in range(3)] == [3.0, 6.0, 12.0]
+    np.testing.assert_allclose(Ws.get_value().toarray(), 8 * np.eye(3))
+
+
+def test_bad_input_names_the_variable():
+    x = S.csr_matrix('x')
+    f = theano.function([x], S.sp_sum(x))
+    with pytest.raises(TypeError) as info:
+        f(np.ones((2, 2)))
+    text = str(info.value)
+    assert 'input x of type Sparse[float64, csr]' in text and 'scipy.sparse' in text
+    assert 'test_sparse.py' in text
+
+
+def test_csc_value_for_a_csr_input_is_converted():
+    x = S.csr_matrix('x')
+    f = theano.function([x], x)
+    a = sp.random(4, 3, density=0.5, format='csc', random_state=0)
+    got = f(a)
+    assert got.format == 'csr' and (got != a).nnz == 0
+
+
+def test_symgraph_does_not_import_scipy_and_sparse_says_what_to_install():
+    code = ('import sys; sys.modules["scipy"] = None; import symgraph; '
+            'assert "scipy.sparse" not in sys.modules\n'
+            'try:\n    import symgraph.sparse\nexcept ImportError as e:\n    print(e)')
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE))
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert 'pip install scipy' in out.stdout
