@@ -92,7 +92,7 @@ def products():
     return theano.function([x, c, W], outputs)
 
 
-@pytest.mark.parametrize('density', [0.0, 0.05, 0.3, 1.0])
+@pytest.mark.parametrize('density', [0.0, 0.3])
 def test_products_against_scipy(products, density):
     rng = np.random.RandomState(int(density * 100))
     a = sp.random(7, 4, density=density, format='csr', random_state=rng)
@@ -172,10 +172,16 @@ GRAD_CASES = {  # (data of PATTERN's entries, w of shape (5, 3)) -> cost
 }
 
 
-@pytest.mark.parametrize('name', sorted(GRAD_CASES))
-def test_gradients_match_finite_differences(name):
+@pytest.mark.parametrize('names', [sorted(GRAD_CASES)[:6], sorted(GRAD_CASES)[6:]],
+                         ids=['first', 'second'])
+def test_gradients_match_finite_differences(names):
+    """A weighted sum of several costs per check (one compiled function, not one per op)."""
     rng = np.random.RandomState(0)
-    verify_grad(GRAD_CASES[name], [rng.rand(PATTERN.nnz) + 0.5, rng.rand(5, 3)], rng=rng)
+    weights = rng.rand(len(names)) + 0.5
+
+    def cost(d, w):
+        return sum(weight * GRAD_CASES[name](d, w) for weight, name in zip(weights, names))
+    verify_grad(cost, [rng.rand(PATTERN.nnz) + 0.5, rng.rand(5, 3)], rng=rng)
 
 
 def test_structured_gradient_keeps_the_pattern():

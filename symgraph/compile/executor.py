@@ -121,14 +121,15 @@ class Function:
     def _make_converter(self, position, spec):
         var = spec.variable
         vtype = var.type
-        dtype, ndim = vtype.numpy_dtype, vtype.ndim
-        bcast_dims = [d for d, b in enumerate(vtype.broadcastable) if b]
         allow_downcast = spec.allow_downcast if spec.allow_downcast is not None else \
             self._spec['allow_input_downcast']
-
-        scalar_type = dtype.type if ndim == 0 else None
-        # A type whose values are not arrays (a sparse matrix) says what the program takes.
+        # A type whose values are not arrays (a sparse matrix, a list) says what the
+        # program takes; an array that needs no conversion is passed as it is.
         to_program = getattr(vtype, 'to_program', None)
+        if to_program is None:
+            dtype, ndim = vtype.numpy_dtype, vtype.ndim
+            bcast_dims = [d for d, b in enumerate(vtype.broadcastable) if b]
+            scalar_type = dtype.type if ndim == 0 else None
 
         def convert(value):
             if to_program is None:
