@@ -769,8 +769,11 @@ class _StructuredDotGrad(Op):
         major = _major_ids(a_indptr, size)
         rows, cols = (major, a_indices) if self.by_rows else (a_indices, major)
         valid = jnp.arange(size) < a_indptr[-1]
-        return jnp.where(valid, jnp.sum(g_ab[rows] * b[cols], axis=1), 0).astype(
-            node.outputs[0].dtype)
+        # Rows summed by a product with ones: XLA:CPU fuses two gathers into a row sum
+        # and runs that about 25 times slower (100 ms for 40,000 rows of 64).
+        products = g_ab[rows] * b[cols]
+        summed = products @ jnp.ones((products.shape[1],), products.dtype)
+        return jnp.where(valid, summed, 0).astype(node.outputs[0].dtype)
 
 
 class StructuredDotGradCSR(_StructuredDotGrad):
