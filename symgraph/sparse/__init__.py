@@ -10,17 +10,11 @@ except ImportError as err:
     raise ImportError('symgraph.sparse needs scipy, which is not installed: pip install scipy '
                       '(or pip install "symgraph[sparse]")') from err
 
-from symgraph.sparse import type as _type
-from symgraph.sparse.type import *  # noqa: F401,F403
-from symgraph.sparse.type import (SparseConstant, SparseType, SparseVariable,  # noqa: F401
-                                  as_sparse, as_sparse_variable, constant, csc_matrix,
-                                  csr_matrix, matrix)
+from symgraph.sparse import basic, sharedvar, type as _type  # noqa: F401
 from symgraph.sparse.basic import *  # noqa: F401,F403
-from symgraph.sparse import basic
-from symgraph.sparse.basic import (_dot, _structured_dot, structured_monoid)  # noqa: F401
-from symgraph.sparse import sharedvar  # noqa: E402
 from symgraph.sparse.sharedvar import SparseTensorSharedVariable, sparse_constructor  # noqa
 from symgraph.sparse.sharedvar import sparse_constructor as shared  # noqa: F401
+from symgraph.sparse.type import *  # noqa: F401,F403
 
 _type._S = basic  # the variable methods (x.T, x * y, ...) reach the ops through it
 

@@ -14,6 +14,7 @@ import scipy.sparse
 from jax.experimental import sparse as jsparse
 
 from symgraph import tensor as T
+from symgraph.gradient import DisconnectedType, grad_not_implemented, grad_undefined  # noqa
 from symgraph.graph.basic import Apply, Op, Variable
 from symgraph.sparse.type import (SparseType, as_sparse_variable, continuous_dtypes,
                                   discrete_dtypes, stored_shape, to_bcsr)
@@ -24,10 +25,14 @@ def _is_sparse_variable(x):
     return isinstance(x, Variable) and isinstance(x.type, SparseType)
 
 
-def _as_sparse_or_tensor(x):
+def as_sparse_or_tensor_variable(x, name=None):
+    """``x`` as a sparse variable when it is sparse, else as a tensor."""
     if _is_sparse_variable(x) or scipy.sparse.issparse(x):
-        return as_sparse_variable(x)
-    return T.as_tensor_variable(x)
+        return as_sparse_variable(x, name)
+    return T.as_tensor_variable(x, name)
+
+
+_as_sparse_or_tensor = as_sparse_or_tensor_variable
 
 
 def _bcsr(data, indices, indptr, shape):
@@ -873,3 +878,21 @@ _dot = Dot()
 def dot(x, y):
     """``x . y`` with ``x`` or ``y`` sparse, as a dense tensor."""
     return _dot(x, y)
+
+__all__ = [
+    'as_sparse_or_tensor_variable', 'structured_monoid', 'DisconnectedType',
+    'grad_not_implemented', 'grad_undefined',
+    'CSMProperties', 'csm_properties', 'csm_data', 'csm_indices', 'csm_indptr', 'csm_shape',
+    'CSM', 'CSC', 'CSR', 'CSMGrad', 'csm_grad', 'sp_ones_like', 'sp_zeros_like',
+    'Cast', 'cast', 'bcast', 'wcast', 'icast', 'lcast', 'fcast', 'dcast', 'ccast', 'zcast',
+    'DenseFromSparse', 'dense_from_sparse', 'SparseFromDense', 'csr_from_dense',
+    'csc_from_dense', 'Transpose', 'transpose', 'Neg', 'neg', 'ColScaleCSC', 'RowScaleCSC',
+    'col_scale', 'row_scale', 'SpSum', 'sp_sum', 'AddSS', 'add_s_s', 'AddSD', 'add_s_d',
+    'StructuredAddSV', 'structured_add_s_v', 'add', 'sub', 'MulSS', 'mul_s_s', 'MulSD',
+    'mul_s_d', 'MulSV', 'mul_s_v', 'mul',
+    'structured_sigmoid', 'structured_exp', 'structured_log', 'structured_pow',
+    'structured_minimum', 'structured_maximum', 'structured_add', 'sin', 'tan', 'arcsin',
+    'arctan', 'sinh', 'arcsinh', 'tanh', 'arctanh', 'rint', 'sgn', 'ceil', 'floor', 'log1p',
+    'expm1', 'deg2rad', 'rad2deg', 'sqr', 'sqrt',
+    'StructuredDot', 'structured_dot', 'StructuredDotGradCSR', 'StructuredDotGradCSC',
+    'sdg_csr', 'sdg_csc', 'structured_dot_grad', 'TrueDot', 'true_dot', 'Dot', 'dot']

@@ -199,17 +199,17 @@ class _SparseOperators:
     def zeros_like(self):
         return _S.sp_zeros_like(self)
 
-    def __str__(self):
-        return '%s{%s,%s}' % (type(self).__name__, self.format, self.dtype)
-
-    __repr__ = __str__
-
     __hash__ = Variable.__hash__
 
 
 class SparseVariable(_SparseOperators, Variable):
     """A symbolic sparse matrix. Printed ``SparseVariable{csr,float64}`` whatever its name,
     as Theano prints it."""
+
+    def __str__(self):
+        return '%s{%s,%s}' % (type(self).__name__, self.format, self.dtype)
+
+    __repr__ = __str__
 
 
 class SparseConstant(_SparseOperators, Constant):
@@ -280,5 +280,11 @@ uint_dtypes = [t for t in DTYPES if t.startswith('uint')]
 integer_dtypes = int_dtypes + uint_dtypes
 continuous_dtypes = complex_dtypes + float_dtypes
 discrete_dtypes = int_dtypes + uint_dtypes
+
+__all__ = ['SparseType', 'SparseVariable', 'SparseConstant', 'as_sparse_variable', 'as_sparse',
+           'constant', 'matrix', 'csr_matrix', 'csc_matrix', 'csc_dmatrix', 'csr_dmatrix',
+           'csc_fmatrix', 'csr_fmatrix', 'all_dtypes', 'complex_dtypes', 'float_dtypes',
+           'int_dtypes', 'uint_dtypes', 'integer_dtypes', 'continuous_dtypes',
+           'discrete_dtypes']
 
 _S = None  # the symgraph.sparse package, bound by its __init__ (the variable methods)
