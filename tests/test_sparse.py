@@ -244,3 +244,17 @@ def test_symgraph_does_not_import_scipy_and_sparse_says_what_to_install():
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert 'pip install scipy' in out.stdout
+
+
+def test_eval_py_mode_and_disconnected_gradient():
+    x, W = S.csr_matrix('x'), T.matrix('W')
+    a = sp.random(5, 4, density=0.5, format='csr', random_state=0)
+    squared = S.sqr(x).eval({x: a})
+    assert squared.format == 'csr' and abs(squared - a.multiply(a)).max() == 0
+    f = theano.function([x, W], [S.structured_dot(x, W), T.grad(S.sp_sum(S.sqr(x)), x)],
+                        mode='py')
+    product, g = f(a, np.ones((4, 2)))
+    np.testing.assert_allclose(product, a @ np.ones((4, 2)))
+    np.testing.assert_allclose(g.toarray(), 2 * a.toarray())
+    zero = T.grad(W.sum(), x, disconnected_inputs='ignore').eval({x: a})
+    assert zero.format == 'csr' and zero.shape == (5, 4) and zero.nnz == 0

@@ -470,7 +470,7 @@ class Function:
         self.mode.run_graph(self._nodes, state)
         outs = [state[o] for o in self.outputs]
         for var, expr in zip(self._donated, self.update_exprs):
-            var.container.value = jax.numpy.asarray(state[expr])
+            var.container.value = jax.tree_util.tree_map(jax.numpy.asarray, state[expr])
         return self._format(outs)
 
     def _format(self, outs):
@@ -646,7 +646,8 @@ _MISSING = object()
 def _private_copy(var):
     """A shared variable like ``var`` with a copy of its value (for Function.copy)."""
     copy = var.clone()
-    copy.container = type(var.container)(jax.numpy.copy(var.container.value))
+    copy.container = type(var.container)(
+        jax.tree_util.tree_map(jax.numpy.copy, var.container.value))
     return copy
 
 

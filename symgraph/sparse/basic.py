@@ -94,16 +94,15 @@ def _from_dense(dense, format):
 
 def _values_at(source, source_format, shape, rows, cols):
     """The entries of the sparse ``source`` at (rows, cols), 0 where it stores none."""
+    if source.data.shape[0] == 0:
+        return jnp.zeros(rows.shape, source.data.dtype)
     s_rows, s_cols, s_valid = _coords(source, source_format)
     n_cols = shape[1]
-    end = shape[0] * n_cols
-    key = jnp.where(s_valid, s_rows.astype('int64') * n_cols + s_cols, end)
+    key = jnp.where(s_valid, s_rows.astype('int64') * n_cols + s_cols, shape[0] * n_cols)
     order = jnp.argsort(key)
     key = key[order]
     wanted = rows.astype('int64') * n_cols + cols
-    pos = jnp.clip(jnp.searchsorted(key, wanted), 0, max(key.shape[0] - 1, 0))
-    if key.shape[0] == 0:
-        return jnp.zeros(rows.shape, source.data.dtype)
+    pos = jnp.clip(jnp.searchsorted(key, wanted), 0, key.shape[0] - 1)
     return jnp.where(key[pos] == wanted, source.data[order][pos], 0)
 
 
@@ -588,12 +587,12 @@ class MulSS(SparseOp):
         dtype = node.outputs[0].dtype
         shape = _dense_shape(x, fx)
         rows, cols, valid = _coords(x, fx)
-        y_canonical = _build(fy, shape, *_coords(y, fy)[:2], y.data, _coords(y, fy)[2])
-        y_rows, y_cols, y_valid = _coords(y_canonical, fy)
-        found = _values_at(_bcsr(jnp.ones_like(y_canonical.data), y_canonical.indices,
-                                 y_canonical.indptr, y_canonical.shape), fy, shape, rows, cols)
-        product = x.data.astype(dtype) * _values_at(y_canonical, fy, shape, rows, cols)
-        return _build(fx, shape, rows, cols, product, valid & (found != 0))
+        y_rows, y_cols, y_valid = _coords(y, fy)
+        y = _build(fy, shape, y_rows, y_cols, y.data, y_valid)  # duplicates summed
+        stored = _bcsr(jnp.ones_like(y.data), y.indices, y.indptr, y.shape)
+        found = _values_at(stored, fy, shape, rows, cols) != 0
+        product = x.data.astype(dtype) * _values_at(y, fy, shape, rows, cols)
+        return _build(fx, shape, rows, cols, product, valid & found)
 
     def grad(self, node, output_grads):
         (x, y), (gz,) = node.inputs, output_grads

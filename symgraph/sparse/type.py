@@ -199,6 +199,11 @@ class _SparseOperators:
     def zeros_like(self):
         return _S.sp_zeros_like(self)
 
+    def eval(self, inputs_to_values=None):
+        """Compute this variable for the given ``{input: value}`` (for quick checks)."""
+        from symgraph.compile.interpreter import evaluate  # upward: compile/ is above
+        return evaluate([self], inputs_to_values or {})[0]
+
     __hash__ = Variable.__hash__
 
 

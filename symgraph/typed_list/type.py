@@ -96,6 +96,11 @@ class _TypedListOperators:
     dtype = property(lambda self: self.type.ttype.dtype)
     ndim = property(lambda self: self.type.ttype.ndim + 1)
 
+    def eval(self, inputs_to_values=None):
+        """Compute this variable for the given ``{input: value}`` (for quick checks)."""
+        from symgraph.compile.interpreter import evaluate  # upward: compile/ is above
+        return evaluate([self], inputs_to_values or {})[0]
+
     __hash__ = Variable.__hash__
 
 
