@@ -83,13 +83,33 @@ def test_like_theano(name, golden_runs):
 
 
 # -- Against scipy, with formats, dtypes and nnz that vary -------------------------------------
-@pytest.fixture(scope='module')
-def products():
+def _product_graph():
     x, c, W = S.csr_matrix('x'), S.csc_matrix('c'), T.matrix('W')
+    v = W[:, 0]
     outputs = [S.structured_dot(x, W), S.structured_dot(c, W), S.dot(W.T, c.T), x.T,
                S.add(x, c.T.T), S.mul(x, x), S.sp_sum(c, axis=0), S.dense_from_sparse(c),
-               S.true_dot(c, W)]
-    return theano.function([x, c, W], outputs)
+               S.true_dot(c, W), S.csc_from_dense(S.dot(x, W)), S.row_scale(c, T.arange(7.0)),
+               S.col_scale(x, v), S.mul_s_v(x, v), S.structured_add_s_v(c, v), -x]
+    return [x, c, W], outputs
+
+
+def _expected(a, a_csc, w):
+    """(dense value, whether sparse, format) of each output of _product_graph, by scipy."""
+    v = w[:, 0]
+    dense = a_csc.toarray()
+    values = [a @ w, a_csc @ w, w.T @ dense.T, a.T, a + a_csc, a.multiply(a),
+              np.asarray(a_csc.sum(axis=0)).ravel(), dense, a_csc @ w, a @ w,
+              dense * np.arange(7.0)[:, None], a.toarray() * v, a.toarray() * v,
+              np.where(dense != 0, dense + v, 0), -a]
+    formats = [None, None, None, 'csc', 'csr', 'csr', None, None, 'csc', 'csc', 'csc', 'csr',
+               'csr', 'csc', 'csr']
+    return [(np.asarray(x.toarray() if sp.issparse(x) else x), f)
+            for x, f in zip(values, formats)]
+
+
+@pytest.fixture(scope='module')
+def products():
+    return theano.function(*_product_graph())
 
 
 @pytest.mark.parametrize('density', [0.0, 0.3])
@@ -97,15 +117,24 @@ def test_products_against_scipy(products, density):
     rng = np.random.RandomState(int(density * 100))
     a = sp.random(7, 4, density=density, format='csr', random_state=rng)
     a_csc = sp.random(7, 4, density=density, format='csc', random_state=rng)
-    w = rng.rand(4, 3)
-    got = products(a, a_csc, w)
-    expected = [a @ w, a_csc @ w, w.T @ a_csc.T.toarray(), a.T, a + a_csc, a.multiply(a),
-                np.asarray(a_csc.sum(axis=0)).ravel(), a_csc.toarray(), a_csc @ w]
-    for k, (value, want) in enumerate(zip(got, expected)):
-        assert sp.issparse(value) == (k in (3, 4, 5, 8)), k
-        value, want = (v.toarray() if sp.issparse(v) else v for v in (value, want))
-        np.testing.assert_allclose(value, np.asarray(want), rtol=1e-12, err_msg=str(k))
-    assert got[3].format == 'csc' and got[4].format == 'csr' and got[8].format == 'csc'
+    w = rng.rand(4, 4)
+    for k, (value, (want, format)) in enumerate(zip(products(a, a_csc, w),
+                                                   _expected(a, a_csc, w))):
+        assert getattr(value, 'format', None) == format, k
+        value = value.toarray() if format else value
+        np.testing.assert_allclose(value, want, rtol=1e-12, atol=1e-15, err_msg=str(k))
+
+
+def test_py_mode_computes_the_same():
+    rng = np.random.RandomState(5)
+    a = sp.random(7, 4, density=0.4, format='csr', random_state=rng)
+    a_csc = sp.random(7, 4, density=0.4, format='csc', random_state=rng)
+    w = rng.rand(4, 4)
+    f = theano.function(*_product_graph(), mode='py')
+    for k, (value, (want, format)) in enumerate(zip(f(a, a_csc, w), _expected(a, a_csc, w))):
+        assert getattr(value, 'format', None) == format, k
+        np.testing.assert_allclose(value.toarray() if format else value, want, rtol=1e-12,
+                                   atol=1e-15, err_msg=str(k))
 
 
 def test_nnz_steps_share_a_program(products):
@@ -246,15 +275,12 @@ def test_symgraph_does_not_import_scipy_and_sparse_says_what_to_install():
     assert 'pip install scipy' in out.stdout
 
 
-def test_eval_py_mode_and_disconnected_gradient():
+def test_eval_py_mode_gradient_and_disconnected_gradient():
     x, W = S.csr_matrix('x'), T.matrix('W')
     a = sp.random(5, 4, density=0.5, format='csr', random_state=0)
     squared = S.sqr(x).eval({x: a})
     assert squared.format == 'csr' and abs(squared - a.multiply(a)).max() == 0
-    f = theano.function([x, W], [S.structured_dot(x, W), T.grad(S.sp_sum(S.sqr(x)), x)],
-                        mode='py')
-    product, g = f(a, np.ones((4, 2)))
-    np.testing.assert_allclose(product, a @ np.ones((4, 2)))
+    g = theano.function([x], T.grad(S.sp_sum(S.sqr(x)), x), mode='py')(a)
     np.testing.assert_allclose(g.toarray(), 2 * a.toarray())
     zero = T.grad(W.sum(), x, disconnected_inputs='ignore').eval({x: a})
     assert zero.format == 'csr' and zero.shape == (5, 4) and zero.nnz == 0

@@ -111,23 +111,23 @@ def _dense_shape(value, format):
 
 
 class SparseOp(Op):
-    """An op over sparse values: a scipy matrix (a SparseConstant's) becomes a BCSR
-    before ``impl`` sees it. Constant folding would make a dense constant of a sparse
-    value, so it is off."""
+    """An op over sparse values: a scipy matrix (a SparseConstant's) becomes a BCSR and
+    a numpy array a JAX one (whose gathers clamp the padding's out-of-range rows) before
+    ``impl`` sees them. Constant folding would make a dense constant of a sparse value,
+    so it is off."""
 
     fold_constants = False
 
     def jax_impl(self, node, *values):
-        values = [to_bcsr(v, v.format, pad=False) if scipy.sparse.issparse(v) else v
-                  for v in values]
-        return self.impl(node, *values)
+        return self.impl(node, *_program_values(values))
 
     def impl(self, node, *values):
         raise NotImplementedError
 
 
-def _float_grad_dtype(x):
-    return x.dtype if x.dtype in continuous_dtypes else 'float64'
+def _program_values(values):
+    return [to_bcsr(v, v.format, pad=False) if scipy.sparse.issparse(v) else
+            jnp.asarray(v) if isinstance(v, np.ndarray) else v for v in values]
 
 
 # -- The compressed arrays: CSMProperties, CSM, CSMGrad -------------------------------------
@@ -203,6 +203,10 @@ class CSM(SparseOp):
                                 % (what, v, v.type))
         return Apply(self, [data, indices, indptr, shape],
                      [SparseType(self.format, data.type.dtype)])
+
+    def jax_impl(self, node, data, indices, indptr, shape):
+        """(The shape stays as it comes: a number known when tracing, see _constant_shape.)"""
+        return self.impl(node, data, indices, indptr, shape)
 
     def impl(self, node, data, indices, indptr, shape):
         shape = _constant_shape(node, shape)
@@ -527,12 +531,11 @@ class AddSD(SparseOp):
     def impl(self, node, x, y):
         rows, cols, valid = _coords(x, node.inputs[0].type.format)
         dtype = node.outputs[0].dtype
-        n_rows = y.shape[0]
-        return y.astype(dtype).at[jnp.where(valid, rows, n_rows), cols].add(
+        return jnp.asarray(y, dtype).at[jnp.where(valid, rows, y.shape[0]), cols].add(
             x.data.astype(dtype), mode='drop')
 
     def grad(self, node, output_grads):
-        (x, y), (gz,) = node.inputs, output_grads
+        (x, _), (gz,) = node.inputs, output_grads
         return [sp_ones_like(x) * gz, gz]
 
 
@@ -768,7 +771,8 @@ class _StructuredDotGrad(Op):
         inputs = [T.as_tensor_variable(v) for v in (a_indices, a_indptr, b, g_ab)]
         return Apply(self, inputs, [TensorType(inputs[3].dtype, (False,))])
 
-    def jax_impl(self, node, a_indices, a_indptr, b, g_ab):
+    def jax_impl(self, node, *values):
+        a_indices, a_indptr, b, g_ab = _program_values(values)
         size = a_indices.shape[0]
         major = _major_ids(a_indptr, size)
         rows, cols = (major, a_indices) if self.by_rows else (a_indices, major)
