@@ -2,6 +2,7 @@
 graphs and values against Theano 1.0.5 (tests/goldens/sparse_goldens.json)."""
 import json
 import os
+import pickle
 import subprocess
 import sys
 
@@ -237,6 +238,8 @@ def test_shared_sparse_variable():
     np.testing.assert_allclose(f(w), value2 @ w)
     got = Ws.get_value()
     assert got.format == 'csc' and (got != value2).nnz == 0
+    again = pickle.loads(pickle.dumps(Ws))
+    assert type(again) is type(Ws) and (again.get_value() != value2).nnz == 0
 
 
 def test_updating_a_sparse_shared_variable():

@@ -36,6 +36,11 @@ class SparseTensorSharedVariable(_SparseOperators, SharedVariable):
         self.set_value(self.type.format_cls[self.type.format](self.get_value().shape,
                                                                 dtype=self.dtype))
 
+    def clone(self):
+        cp = type(self).__new__(type(self))
+        cp.__dict__.update(self.__dict__)
+        return cp
+
     def __getstate__(self):
         state = dict(self.__dict__)
         state['container'] = self.get_value()
