@@ -287,3 +287,16 @@ def test_eval_py_mode_gradient_and_disconnected_gradient():
     np.testing.assert_allclose(g.toarray(), 2 * a.toarray())
     zero = T.grad(W.sum(), x, disconnected_inputs='ignore').eval({x: a})
     assert zero.format == 'csr' and zero.shape == (5, 4) and zero.nnz == 0
+
+
+def test_clean_removes_zeros_and_sorts_as_scipy():
+    x = S.csr_matrix('x')
+    z = sp.csr_matrix((np.array([0.0, 2.0, 3.0, 1.0]), np.array([2, 0, 1, 0]),
+                       np.array([0, 2, 4])), shape=(2, 3))
+    got = S.clean(x).eval({x: z})
+    want = z.copy()
+    want.eliminate_zeros()
+    want.sort_indices()
+    np.testing.assert_array_equal(got.indptr, want.indptr)
+    np.testing.assert_array_equal(got.indices, want.indices)
+    np.testing.assert_array_equal(got.data, want.data)

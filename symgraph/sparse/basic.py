@@ -498,6 +498,67 @@ def sp_sum(x, axis=None, sparse_grad=False):
     return SpSum(axis, sparse_grad)(x)
 
 
+# -- Clean-up: explicit zeros, order of the indices -----------------------------------------
+class Remove0(SparseOp):
+    """``x`` without its explicitly stored zeros."""
+
+    __props__ = ('inplace',)
+
+    def __init__(self, inplace=False):
+        self.inplace = inplace
+
+    def __str__(self):
+        return '%s{%s}' % (type(self).__name__, 'inplace' if self.inplace else '')
+
+    def make_node(self, x):
+        x = as_sparse_variable(x)
+        return Apply(self, [x], [x.type])
+
+    def impl(self, node, x):
+        format = node.inputs[0].type.format
+        rows, cols, valid = _coords(x, format)
+        return _build(format, _dense_shape(x, format), rows, cols, x.data,
+                      valid & (x.data != 0))
+
+    def grad(self, node, output_grads):
+        return [output_grads[0]]
+
+
+remove0 = Remove0()
+
+
+class EnsureSortedIndices(SparseOp):
+    """``x`` with the indices of each row (CSR) or column (CSC) sorted."""
+
+    __props__ = ('inplace',)
+
+    def __init__(self, inplace):
+        self.inplace = inplace
+
+    def __str__(self):
+        return '%s{%s}' % (type(self).__name__, 'inplace' if self.inplace else 'no_inplace')
+
+    def make_node(self, x):
+        x = as_sparse_variable(x)
+        return Apply(self, [x], [x.type])
+
+    def impl(self, node, x):
+        format = node.inputs[0].type.format
+        rows, cols, valid = _coords(x, format)
+        return _build(format, _dense_shape(x, format), rows, cols, x.data, valid)
+
+    def grad(self, node, output_grads):
+        return [output_grads[0]]
+
+
+ensure_sorted_indices = EnsureSortedIndices(inplace=False)
+
+
+def clean(x):
+    """``x`` without explicit zeros and with sorted indices."""
+    return ensure_sorted_indices(remove0(x))
+
+
 # -- Addition and multiplication ------------------------------------------------------------
 class AddSS(SparseOp):
     def make_node(self, x, y):
@@ -890,7 +951,8 @@ __all__ = [
     'Cast', 'cast', 'bcast', 'wcast', 'icast', 'lcast', 'fcast', 'dcast', 'ccast', 'zcast',
     'DenseFromSparse', 'dense_from_sparse', 'SparseFromDense', 'csr_from_dense',
     'csc_from_dense', 'Transpose', 'transpose', 'Neg', 'neg', 'ColScaleCSC', 'RowScaleCSC',
-    'col_scale', 'row_scale', 'SpSum', 'sp_sum', 'AddSS', 'add_s_s', 'AddSD', 'add_s_d',
+    'col_scale', 'row_scale', 'SpSum', 'sp_sum', 'Remove0', 'remove0', 'EnsureSortedIndices',
+    'ensure_sorted_indices', 'clean', 'AddSS', 'add_s_s', 'AddSD', 'add_s_d',
     'StructuredAddSV', 'structured_add_s_v', 'add', 'sub', 'MulSS', 'mul_s_s', 'MulSD',
     'mul_s_d', 'MulSV', 'mul_s_v', 'mul',
     'structured_sigmoid', 'structured_exp', 'structured_log', 'structured_pow',

@@ -110,6 +110,12 @@ fn_inputs, fn_outputs, fn_args = [x], [out], [A]
 out = T.grad(S.sp_sum(S.mul(x, D)), D)
 fn_inputs, fn_outputs, fn_args = [x, D], [out, T.grad(S.sp_sum(S.mul(x, D)), x)], [A, Dv]
 ''',
+    'clean': '''
+Z = sp.csr_matrix((np.array([0.0, 2.0, 3.0, 4.0]), np.array([2, 0, 1, 1]), np.array([0, 2, 4])),
+                  shape=(2, 3))
+out = S.clean(x)
+fn_inputs, fn_outputs, fn_args = [x], [out, S.remove0(x), S.ensure_sorted_indices(x)], [Z]
+''',
     'typed_list': '''
 tl = TL.TypedListType(T.dvector)()
 v = T.dvector('v')
