@@ -127,12 +127,16 @@ def test_products_against_scipy(products, density):
 
 
 def test_py_mode_computes_the_same():
+    """Node by node, with numpy values (a few outputs: each op runs eagerly, slowly)."""
     rng = np.random.RandomState(5)
     a = sp.random(7, 4, density=0.4, format='csr', random_state=rng)
     a_csc = sp.random(7, 4, density=0.4, format='csc', random_state=rng)
     w = rng.rand(4, 4)
-    f = theano.function(*_product_graph(), mode='py')
-    for k, (value, (want, format)) in enumerate(zip(f(a, a_csc, w), _expected(a, a_csc, w))):
+    inputs, outputs = _product_graph()
+    chosen = [1, 5, 9, 10, 13]
+    f = theano.function(inputs, [outputs[k] for k in chosen], mode='py')
+    expected = [_expected(a, a_csc, w)[k] for k in chosen]
+    for k, (value, (want, format)) in enumerate(zip(f(a, a_csc, w), expected)):
         assert getattr(value, 'format', None) == format, k
         np.testing.assert_allclose(value.toarray() if format else value, want, rtol=1e-12,
                                    atol=1e-15, err_msg=str(k))
