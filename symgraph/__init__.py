@@ -25,7 +25,6 @@ from symgraph.updates import OrderedUpdates  # noqa: E402
 from symgraph import notyet  # noqa: E402
 
 
-
 @tensor.sharedvar.shared_constructor
 def _scipy_sparse_shared(value, **kwargs):
     """``shared`` of a scipy.sparse matrix is symgraph.sparse's, imported only then (it

@@ -474,7 +474,8 @@ class Function:
         return self._format(outs)
 
     def _format(self, outs):
-        results = [np.asarray(o) if borrow else np.array(o) if convert is None else convert(o)
+        results = [convert(o) if convert is not None else np.asarray(o) if borrow else
+                   np.array(o)
                    for o, borrow, convert in zip(outs, self._output_borrow, self._from_program)]
         return results[0] if self.single_output else results
 

@@ -65,8 +65,9 @@ def sparse_constructor(value, name=None, strict=False, allow_downcast=None, borr
                         'Received: %s' % type(value).__name__)
     format = format or value.format
     if format not in SparseType.format_cls:
-        raise TypeError('sparse shared variable %r: format %r is not supported; use csr or '
-                        'csc\nCreated at:\n%s' % (name, format, format_trace(user_frame())))
+        raise NotImplementedError('sparse shared variable %r: format %r is not supported; use '
+                                  'csr or csc (value.tocsr())\nCreated at:\n%s'
+                                  % (name, format, format_trace(user_frame())))
     type_ = SparseType(format, value.dtype)
     value = type_.filter(value if borrow else copy.deepcopy(value))
     return SparseTensorSharedVariable(type_, value, name=name, strict=strict,

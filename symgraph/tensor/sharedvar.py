@@ -124,9 +124,8 @@ def shared(value, name=None, strict=False, allow_downcast=None, borrow=False,
     bias column must be declared ``broadcastable=(False, True)`` to broadcast). Values
     of other kinds go to the constructor registered for them (``shared_constructor``).
     """
+    extra = dict(kwargs, **({} if broadcastable is None else {'broadcastable': broadcastable}))
     for constructor in _constructors:
-        extra = dict(kwargs, **({} if broadcastable is None else
-                                {'broadcastable': broadcastable}))
         try:
             return constructor(value, name=name, strict=strict, allow_downcast=allow_downcast,
                                borrow=borrow, **extra)
