@@ -203,6 +203,9 @@ GRAD_CASES = {  # (data of PATTERN's entries, w of shape (5, 3)) -> cost
     'mul_ss': lambda d, w: S.sp_sum(S.mul(_sparse_of(d), _sparse_of(d + w.sum()))),
     'sp_sum_axis': lambda d, w: (S.sp_sum(_sparse_of(d), axis=1, sparse_grad=True) ** 2
                                  ).sum() + w.sum(),
+    'stack': lambda d, w: (S.dense_from_sparse(S.vstack([
+        S.hstack([_sparse_of(d), S.csc_from_dense(w[:, :3])]),
+        S.csr_from_dense(T.concatenate([w.T, w.T[:, :2]], axis=1))], format='csr')) ** 3).sum(),
 }
 
 

@@ -559,6 +559,76 @@ def clean(x):
     return ensure_sorted_indices(remove0(x))
 
 
+# -- Stacking ---------------------------------------------------------------------------------
+class HStack(SparseOp):
+    """Sparse matrices side by side (``scipy.sparse.hstack``), in ``format``."""
+
+    __props__ = ('format', 'dtype')
+    axis = 1
+
+    def __init__(self, format=None, dtype=None):
+        if dtype is None:
+            raise ValueError('The output dtype must be specified.')
+        self.format = format or 'csc'
+        self.dtype = dtype
+
+    def __str__(self):
+        return '%s(%s,%s)' % (type(self).__name__, self.format, self.dtype)
+
+    def make_node(self, *mat):
+        if not mat:
+            raise ValueError('Cannot join an empty list of sparses.')
+        return Apply(self, [as_sparse_variable(x) for x in mat],
+                     [SparseType(self.format, self.dtype)])
+
+    def impl(self, node, *blocks):
+        rows, cols, data, valid = [], [], [], []
+        offset = 0
+        for block, var in zip(blocks, node.inputs):
+            shape = _dense_shape(block, var.type.format)
+            r, c, v = _coords(block, var.type.format)
+            rows.append(r + offset if self.axis == 0 else r)
+            cols.append(c + offset if self.axis == 1 else c)
+            data.append(block.data.astype(self.dtype))
+            valid.append(v)
+            offset += shape[self.axis]
+        first = _dense_shape(blocks[0], node.inputs[0].type.format)
+        shape = (offset, first[1]) if self.axis == 0 else (first[0], offset)
+        return _build(self.format, shape, *(jnp.concatenate(a) for a in (rows, cols, data,
+                                                                           valid)))
+
+    def grad(self, node, output_grads):
+        """The dense gradient cut into the blocks' widths, each compressed in its block's
+        format (Theano's takes the output's, which its CSM gradient then misreads), by
+        symgraph's Split (printed ``Split{n_splits, axis}`` of the lengths, where Theano's
+        prints ``Split{n}`` of an axis and a vector)."""
+        gz = output_grads[0]
+        if _is_sparse_variable(gz):
+            gz = dense_from_sparse(gz)
+        lengths = [x.shape[self.axis] for x in node.inputs]
+        pieces = T.basic.Split(len(node.inputs), self.axis)(gz, *lengths, return_list=True)
+        return [SparseFromDense(x.format)(p) if x.dtype in continuous_dtypes else None
+                for p, x in zip(pieces, node.inputs)]
+
+
+class VStack(HStack):
+    """Sparse matrices one above the other (``scipy.sparse.vstack``), in ``format``."""
+
+    axis = 0
+
+
+def hstack(blocks, format=None, dtype=None):
+    """The blocks side by side, as a sparse matrix of ``format`` (csc by default)."""
+    blocks = [as_sparse_variable(b) for b in blocks]
+    return HStack(format, dtype or upcast(*[b.dtype for b in blocks]))(*blocks)
+
+
+def vstack(blocks, format=None, dtype=None):
+    """The blocks one above the other, as a sparse matrix of ``format`` (csc by default)."""
+    blocks = [as_sparse_variable(b) for b in blocks]
+    return VStack(format, dtype or upcast(*[b.dtype for b in blocks]))(*blocks)
+
+
 # -- Addition and multiplication ------------------------------------------------------------
 class AddSS(SparseOp):
     def make_node(self, x, y):
@@ -952,7 +1022,7 @@ __all__ = [
     'DenseFromSparse', 'dense_from_sparse', 'SparseFromDense', 'csr_from_dense',
     'csc_from_dense', 'Transpose', 'transpose', 'Neg', 'neg', 'ColScaleCSC', 'RowScaleCSC',
     'col_scale', 'row_scale', 'SpSum', 'sp_sum', 'Remove0', 'remove0', 'EnsureSortedIndices',
-    'ensure_sorted_indices', 'clean', 'AddSS', 'add_s_s', 'AddSD', 'add_s_d',
+    'ensure_sorted_indices', 'clean', 'HStack', 'hstack', 'VStack', 'vstack', 'AddSS', 'add_s_s', 'AddSD', 'add_s_d',
     'StructuredAddSV', 'structured_add_s_v', 'add', 'sub', 'MulSS', 'mul_s_s', 'MulSD',
     'mul_s_d', 'MulSV', 'mul_s_v', 'mul',
     'structured_sigmoid', 'structured_exp', 'structured_log', 'structured_pow',

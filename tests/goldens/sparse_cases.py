@@ -116,6 +116,10 @@ Z = sp.csr_matrix((np.array([0.0, 2.0, 3.0, 4.0]), np.array([2, 0, 1, 1]), np.ar
 out = S.clean(x)
 fn_inputs, fn_outputs, fn_args = [x], [out, S.remove0(x), S.ensure_sorted_indices(x)], [Z]
 ''',
+    'hstack': '''
+out = S.hstack([x, y])
+fn_inputs, fn_outputs, fn_args = [x, y], [out, S.vstack([x, y], format='csr')], [A, B]
+''',
     'typed_list': '''
 tl = TL.TypedListType(T.dvector)()
 v = T.dvector('v')
