@@ -797,6 +797,118 @@ def mul(x, y):
     raise TypeError('sparse.mul needs a sparse argument, got %s and %s' % (x.type, y.type))
 
 
+# -- Comparisons: computed densely (every entry may compare true), as uint8 ---------------------
+class _ComparisonSS(SparseOp):
+    """``comparison(x, y)`` of two sparse matrices of one format, as a sparse uint8 one."""
+
+    comparison = None
+
+    def make_node(self, x, y):
+        x, y = as_sparse_variable(x), as_sparse_variable(y)
+        if x.type.format != y.type.format:
+            raise NotImplementedError('%s of a %s and a %s matrix: convert one first'
+                                      % (self, x.type.format, y.type.format))
+        return Apply(self, [x, y], [SparseType(x.type.format, 'uint8')])
+
+    def impl(self, node, x, y):
+        format = node.inputs[0].type.format
+        return _from_dense(type(self).comparison(_dense(x, format), _dense(y, format)).astype(
+            'uint8'), format)
+
+
+class _ComparisonSD(SparseOp):
+    """``comparison(x, y)`` of a sparse and a dense matrix, as a dense uint8 one."""
+
+    comparison = None
+
+    def make_node(self, x, y):
+        x, y = as_sparse_variable(x), T.as_tensor_variable(y)
+        if y.ndim != 2:
+            raise TypeError('%s: %s must be a matrix, got type %s' % (self, y, y.type))
+        return Apply(self, [x, y], [TensorType('uint8', (False, False))])
+
+    def impl(self, node, x, y):
+        return type(self).comparison(_dense(x, node.inputs[0].type.format), y).astype('uint8')
+
+
+class EqualSS(_ComparisonSS):
+    comparison = staticmethod(jnp.equal)
+
+
+class EqualSD(_ComparisonSD):
+    comparison = staticmethod(jnp.equal)
+
+
+class NotEqualSS(_ComparisonSS):
+    comparison = staticmethod(jnp.not_equal)
+
+
+class NotEqualSD(_ComparisonSD):
+    comparison = staticmethod(jnp.not_equal)
+
+
+class LessThanSS(_ComparisonSS):
+    comparison = staticmethod(jnp.less)
+
+
+class LessThanSD(_ComparisonSD):
+    comparison = staticmethod(jnp.less)
+
+
+class GreaterThanSS(_ComparisonSS):
+    comparison = staticmethod(jnp.greater)
+
+
+class GreaterThanSD(_ComparisonSD):
+    comparison = staticmethod(jnp.greater)
+
+
+class LessEqualSS(_ComparisonSS):
+    comparison = staticmethod(jnp.less_equal)
+
+
+class LessEqualSD(_ComparisonSD):
+    comparison = staticmethod(jnp.less_equal)
+
+
+class GreaterEqualSS(_ComparisonSS):
+    comparison = staticmethod(jnp.greater_equal)
+
+
+class GreaterEqualSD(_ComparisonSD):
+    comparison = staticmethod(jnp.greater_equal)
+
+
+equal_s_s, equal_s_d = EqualSS(), EqualSD()
+not_equal_s_s, not_equal_s_d = NotEqualSS(), NotEqualSD()
+less_than_s_s, less_than_s_d = LessThanSS(), LessThanSD()
+greater_than_s_s, greater_than_s_d = GreaterThanSS(), GreaterThanSD()
+less_equal_s_s, less_equal_s_d = LessEqualSS(), LessEqualSD()
+greater_equal_s_s, greater_equal_s_d = GreaterEqualSS(), GreaterEqualSD()
+
+
+def _comparison_switch(ss, sd, ds):
+    """The comparison of ``x`` and ``y``, at least one sparse (a dense left operand is
+    swapped to the right, with the mirrored comparison ``ds``)."""
+    def compare(x, y):
+        x, y = _as_sparse_or_tensor(x), _as_sparse_or_tensor(y)
+        if _is_sparse_variable(x):
+            return ss(x, y) if _is_sparse_variable(y) else sd(x, y)
+        if _is_sparse_variable(y):
+            return ds(y, x)
+        raise TypeError('a sparse comparison needs a sparse argument, got %s and %s'
+                        % (x.type, y.type))
+    return compare
+
+
+eq = _comparison_switch(equal_s_s, equal_s_d, equal_s_d)
+neq = _comparison_switch(not_equal_s_s, not_equal_s_d, not_equal_s_d)
+lt = _comparison_switch(less_than_s_s, less_than_s_d, greater_than_s_d)
+gt = _comparison_switch(greater_than_s_s, greater_than_s_d, less_than_s_d)
+le = _comparison_switch(less_equal_s_s, less_equal_s_d, greater_equal_s_d)
+ge = _comparison_switch(greater_equal_s_s, greater_equal_s_d, less_equal_s_d)
+
+
 # -- Structured elementwise functions: the function of the stored entries only ---------------
 def structured_monoid(tensor_op):
     """A decorator making a function that applies ``tensor_op`` to the stored entries of a
@@ -1025,6 +1137,12 @@ __all__ = [
     'ensure_sorted_indices', 'clean', 'HStack', 'hstack', 'VStack', 'vstack', 'AddSS', 'add_s_s', 'AddSD', 'add_s_d',
     'StructuredAddSV', 'structured_add_s_v', 'add', 'sub', 'MulSS', 'mul_s_s', 'MulSD',
     'mul_s_d', 'MulSV', 'mul_s_v', 'mul',
+    'EqualSS', 'EqualSD', 'NotEqualSS', 'NotEqualSD', 'LessThanSS', 'LessThanSD',
+    'GreaterThanSS', 'GreaterThanSD', 'LessEqualSS', 'LessEqualSD', 'GreaterEqualSS',
+    'GreaterEqualSD', 'equal_s_s', 'equal_s_d', 'not_equal_s_s', 'not_equal_s_d',
+    'less_than_s_s', 'less_than_s_d', 'greater_than_s_s', 'greater_than_s_d',
+    'less_equal_s_s', 'less_equal_s_d', 'greater_equal_s_s', 'greater_equal_s_d', 'eq', 'neq',
+    'lt', 'gt', 'le', 'ge',
     'structured_sigmoid', 'structured_exp', 'structured_log', 'structured_pow',
     'structured_minimum', 'structured_maximum', 'structured_add', 'sin', 'tan', 'arcsin',
     'arctan', 'sinh', 'arcsinh', 'tanh', 'arctanh', 'rint', 'sgn', 'ceil', 'floor', 'log1p',

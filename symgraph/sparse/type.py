@@ -167,6 +167,18 @@ class _SparseOperators:
     def __rmul__(self, other):
         return _S.mul(other, self)
 
+    def __lt__(self, other):
+        return _S.lt(self, other)
+
+    def __le__(self, other):
+        return _S.le(self, other)
+
+    def __gt__(self, other):
+        return _S.gt(self, other)
+
+    def __ge__(self, other):
+        return _S.ge(self, other)
+
     def __dot__(self, other):
         return _S.structured_dot(self, other)
 

@@ -120,6 +120,12 @@ fn_inputs, fn_outputs, fn_args = [x], [out, S.remove0(x), S.ensure_sorted_indice
 out = S.hstack([x, y])
 fn_inputs, fn_outputs, fn_args = [x, y], [out, S.vstack([x, y], format='csr')], [A, B]
 ''',
+    'comparisons': '''
+out = S.lt(x, y)
+fn_inputs = [x, y, D]
+fn_outputs = [out, S.eq(x, y), S.neq(x, D), S.gt(D, x), x >= y, x <= D]
+fn_args = [A, B, Dv]
+''',
     'typed_list': '''
 tl = TL.TypedListType(T.dvector)()
 v = T.dvector('v')
