@@ -13,6 +13,7 @@ A = sp.random(6, 5, density=0.4, format='csr', random_state=1)
 B = sp.random(6, 5, density=0.4, format='csr', random_state=2)
 Wv = rng.rand(5, 3)
 Dv = rng.rand(6, 5)
+Mv = Dv * (Dv > 0.5)
 x = S.csr_matrix('x')
 y = S.csr_matrix('y')
 c = S.csc_matrix('c')
@@ -57,12 +58,14 @@ out = S.dense_from_sparse(x)
 fn_inputs, fn_outputs, fn_args = [x], [out, T.grad((out ** 2).sum(), x)], [A]
 ''',
     'csr_from_dense': '''
-out = S.csr_from_dense(D)
-fn_inputs, fn_outputs, fn_args = [D], [out], [Dv * (Dv > 0.5)]
+M = T.matrix('M')
+out = S.csr_from_dense(M)
+fn_inputs, fn_outputs, fn_args = [M], [out], [Mv]
 ''',
     'csc_from_dense': '''
-out = S.csc_from_dense(D)
-fn_inputs, fn_outputs, fn_args = [D], [out, T.grad(S.sp_sum(out * D), D)], [Dv * (Dv > 0.5)]
+M = T.matrix('M')
+out = S.csc_from_dense(M)
+fn_inputs, fn_outputs, fn_args = [M], [out, T.grad(S.sp_sum(out * M), M)], [Mv]
 ''',
     'sp_sum_axis0': '''
 out = S.sp_sum(x, axis=0)
@@ -113,8 +116,9 @@ fn_inputs, fn_outputs, fn_args = [x, D], [out, T.grad(S.sp_sum(S.mul(x, D)), x)]
     'clean': '''
 Z = sp.csr_matrix((np.array([0.0, 2.0, 3.0, 4.0]), np.array([2, 0, 1, 1]), np.array([0, 2, 4])),
                   shape=(2, 3))
-out = S.clean(x)
-fn_inputs, fn_outputs, fn_args = [x], [out, S.remove0(x), S.ensure_sorted_indices(x)], [Z]
+z = S.csr_matrix('z')
+out = S.clean(z)
+fn_inputs, fn_outputs, fn_args = [z], [out, S.remove0(z), S.ensure_sorted_indices(z)], [Z]
 ''',
     'hstack': '''
 out = S.hstack([x, y])
