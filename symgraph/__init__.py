@@ -25,6 +25,17 @@ from symgraph.tensor.sharedvar import SharedVariable, shared  # noqa: E402
 from symgraph.updates import OrderedUpdates  # noqa: E402
 from symgraph import notyet  # noqa: E402
 
+
+@tensor.sharedvar.shared_constructor
+def _scipy_sparse_shared(value, **kwargs):
+    """``shared`` of a scipy.sparse matrix is symgraph.sparse's, imported only then (it
+    needs scipy, which symgraph itself does not)."""
+    if not type(value).__module__.startswith('scipy.sparse'):
+        raise TypeError('not a scipy.sparse matrix')
+    from symgraph.sparse.sharedvar import sparse_constructor
+    return sparse_constructor(value, **kwargs)
+
+
 __version__ = '0.1.0'
 __all__ = ['config', 'change_flags', 'gradient', 'printing', 'tensor', 'compile', 'Function',
            'function', 'In', 'Param', 'SymbolicInput', 'SymbolicOutput', 'Mode', 'Out',

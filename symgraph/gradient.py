@@ -16,7 +16,7 @@ from symgraph.tensor.basic import (Alloc, Rebroadcast, arange, patternbroadcast,
                                    stack)
 from symgraph.tensor.reduction import Sum, sum as reduce_sum
 from symgraph.tensor.shape import Reshape
-from symgraph.tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES
+from symgraph.tensor.type import DISCRETE_DTYPES, FLOAT_DTYPES, TensorType
 from symgraph.tensor.var import as_tensor_variable, constant
 
 
@@ -157,13 +157,23 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs='raise', add_nam
             if return_disconnected == 'None':
                 results.append(None)
                 continue
-            g = ew.zeros_like(var, dtype=var.dtype)
+            g = _zeros_like(var)
         elif add_names and _grad_name(cost, var) and g.name is None:
             g.name = _grad_name(cost, var)
         results.append(g)
     if single:
         return results[0]
     return tuple(results) if isinstance(wrt, tuple) else results
+
+
+def _is_tensor(var):
+    return isinstance(getattr(var, 'type', None), TensorType) or not isinstance(var, Variable)
+
+
+def _zeros_like(var):
+    """Zeros of the type of ``var``: a tensor's, or another kind's own (``var.zeros_like()``
+    of a sparse matrix)."""
+    return ew.zeros_like(var) if _is_tensor(var) else var.zeros_like()
 
 
 def _float_ones_like(var):
@@ -243,7 +253,7 @@ def backpropagate(seeds, wrt, constants=()):
                 terms.setdefault(var, []).append((rank, term))
     for var in wrt:
         if var in terms and _total(var, terms, grads) is ZERO:
-            grads[var] = ew.zeros_like(var)
+            grads[var] = _zeros_like(var)
         if var in grads:  # what pruning left out still counts as used (see function())
             grads[var].tag.differentiated = tuple(seeds)
     return grads
@@ -292,18 +302,21 @@ def _node_grads(node, output_grads):
     """
     all_zero = all(g is None or g is ZERO for g in output_grads) and node.op.linear_grad
     if all_zero:  # (zeros for every output: the argmax alone connects max_and_argmax)
-        passed = [ew.zeros_like(out) for out in node.outputs]
+        passed = [_zeros_like(out) for out in node.outputs]
     else:  # a discrete output's gradient is None, as op.grad expects it
-        passed = [ew.zeros_like(out) if g is ZERO and out.dtype in FLOAT_DTYPES
+        passed = [_zeros_like(out) if g is ZERO and out.dtype in FLOAT_DTYPES
                   else None if g is ZERO else g for out, g in zip(node.outputs, output_grads)]
     return node.op.grad(node, passed), all_zero
 
 
 def _term(g, var, zero_memo, keep_zeros=False):
     """A gradient term for ``var``: ZERO when ``g`` is zero by construction (unless the op
-    keeps its zero gradients, as Theano prints them)."""
+    keeps its zero gradients, as Theano prints them). A gradient that is not a tensor (a
+    sparse matrix's) is the op's to shape."""
     if g is ZERO or (not keep_zeros and _is_zero(g, zero_memo)):
         return ZERO
+    if not _is_tensor(g):
+        return g
     g = as_tensor_variable(g)
     return _fit(g, var) if var.dtype in FLOAT_DTYPES else g
 

@@ -1,10 +1,11 @@
 """Errors for the Theano names symgraph does not have yet.
 
-``theano.tensor.fft``, ``T.nnet.ctc``, ``import theano.sparse``: a name that Theano 1.0.5
-has and symgraph lacks raises ``NotYetError`` (an AttributeError, so ``hasattr`` and
-``getattr(module, name, default)`` behave as usual) or, for a module, ``NotYetModuleError``
-(a ModuleNotFoundError), saying so by name and pointing to the README's list. A name
-Theano does not have either stays a plain AttributeError, with Python's suggestion.
+``T.nnet.ctc``, ``theano.printing.pydotprint``, ``import theano.tensor.io``: a name that
+Theano 1.0.5 has and symgraph lacks raises ``NotYetError`` (an AttributeError, so
+``hasattr`` and ``getattr(module, name, default)`` behave as usual) or, for a module,
+``NotYetModuleError`` (a ModuleNotFoundError), saying so by name and pointing to the
+README's list. A name Theano does not have either stays a plain AttributeError, with
+Python's suggestion.
 
 ``module_getattr(__name__)`` is the module ``__getattr__`` (PEP 562) that does this for
 one module; ``install()`` (run by ``import symgraph``) puts one on every symgraph module

@@ -52,6 +52,8 @@ class Function:
         self.single_output = single_output
         self._output_borrow = output_borrow
         self.outputs = outputs
+        # Per output, how a type whose values are not arrays (a sparse matrix) returns one.
+        self._from_program = [getattr(o.type, 'from_program', None) for o in outputs]
         self.update_targets = [t for t, _ in updates]
         self.update_exprs = [e for _, e in updates]
         all_outputs = self.outputs + self.update_exprs
@@ -124,32 +126,38 @@ class Function:
     def _make_converter(self, position, spec):
         var = spec.variable
         vtype = var.type
-        dtype, ndim = vtype.numpy_dtype, vtype.ndim
-        bcast_dims = [d for d, b in enumerate(vtype.broadcastable) if b]
         allow_downcast = spec.allow_downcast if spec.allow_downcast is not None else \
             self._spec['allow_input_downcast']
-
-        scalar_type = dtype.type if ndim == 0 else None
-        # A Python int (an index, a count) becomes a numeric scalar without numpy's
-        # general conversion when the type holds it exactly, as Theano's check would
-        # accept it; anything else takes that check. The same for a Python float into
-        # float64, which always holds it.
-        int_range = _exact_int_range(dtype) if ndim == 0 and not spec.strict else None
-        float_exact = ndim == 0 and not spec.strict and dtype == np.float64
+        # A type whose values are not arrays (a sparse matrix, a list) says what the
+        # program takes; an array that needs no conversion is passed as it is.
+        to_program = getattr(vtype, 'to_program', None)
+        int_range, float_exact = None, False
+        if to_program is None:
+            dtype, ndim = vtype.numpy_dtype, vtype.ndim
+            bcast_dims = [d for d, b in enumerate(vtype.broadcastable) if b]
+            scalar_type = dtype.type if ndim == 0 else None
+            # A Python int (an index, a count) becomes a numeric scalar without numpy's
+            # general conversion when the type holds it exactly, as Theano's check would
+            # accept it; anything else takes that check. The same for a Python float into
+            # float64, which always holds it.
+            int_range = _exact_int_range(dtype) if ndim == 0 and not spec.strict else None
+            float_exact = ndim == 0 and not spec.strict and dtype == np.float64
 
         def convert(value):
-            if type(value) is np.ndarray and value.dtype is dtype and value.ndim == ndim and \
-                    (not bcast_dims or all(value.shape[d] == 1 for d in bcast_dims)):
-                return value
-            if type(value) is scalar_type:
-                return value
-            if type(value) is int and int_range is not None and \
-                    int_range[0] <= value <= int_range[1]:
-                return scalar_type(value)
-            if float_exact and type(value) is float:
-                return scalar_type(value)
+            if to_program is None:
+                if type(value) is np.ndarray and value.dtype is dtype and \
+                        value.ndim == ndim and \
+                        (not bcast_dims or all(value.shape[d] == 1 for d in bcast_dims)):
+                    return value
+                if type(value) is scalar_type:
+                    return value
+                if type(value) is int and int_range is not None and \
+                        int_range[0] <= value <= int_range[1]:
+                    return scalar_type(value)
+                if float_exact and type(value) is float:
+                    return scalar_type(value)
             try:
-                return vtype.filter(value, strict=spec.strict, allow_downcast=allow_downcast)
+                value = vtype.filter(value, strict=spec.strict, allow_downcast=allow_downcast)
             except (TypeError, ValueError) as err:
                 raise type(err)(
                     'Bad input argument to function "%s" at index %d (0-based), input %s of '
@@ -157,6 +165,7 @@ class Function:
                     % (self.name, position, var.name or '<unnamed>', vtype, err,
                        vtype.describe_value(value), format_trace(var.creation_trace))) \
                     from None
+            return value if to_program is None else to_program(value)
         return convert
 
     def _bind(self, args, kwargs):
@@ -272,8 +281,9 @@ class Function:
                 clean = jax.numpy.all(guard == 0)
                 ok = clean if ok is None else ok & clean
             if ok is not None:
-                new_values = tuple(jax.numpy.where(ok, new, old)
-                                   for new, old in zip(new_values, old_values))
+                new_values = tuple(jax.tree_util.tree_map(
+                    lambda new, old: jax.numpy.where(ok, new, old), new, old)
+                    for new, old in zip(new_values, old_values))
             results = outs + ((verdict,) if verdict is not None else ()) + (
                 (guard,) if guard is not None else ())
             if in_shardings is not None:
@@ -409,7 +419,7 @@ class Function:
         for calling would also keep its traced jaxpr and lowered module, four times the
         executable's memory."""
         by_shape = self._programs.setdefault(key, {})
-        signature = tuple((a.shape, a.dtype) for a in flat_args)
+        signature = tuple((a.shape, a.dtype) for a in jax.tree_util.tree_leaves(flat_args))
         program = by_shape.get(signature)
         if program is not None:
             return program, False
@@ -459,13 +469,14 @@ class Function:
         first_converter = converters[0] if len(converters) == 1 and not trust_input else None
         # With inputs that are state or implicit, every call binds its arguments.
         n_inputs = -1 if self._state or self._any_implicit else self._n_inputs
-        program_key, compiled, guarded = self._program_key, self._compiled, self._guarded
+        program_key, guarded = self._program_key, self._guarded
         stage, stage_positions = self._layout.stage, self._layout.stage_positions
         donated_containers, kept_values = self.updated_containers, self._kept_values
         n_outputs = len(self.outputs)
         n_results = n_outputs + len(donated_containers)
         index_checks = self._index_checks
         single, borrow = self.single_output, self._output_borrow
+        single = single and self._from_program[0] is None
         single_copied = single and not borrow[0]
         # With no matrix inputs and no input-dependent slices, one key serves every call.
         fixed_key = (self._layout.c_order, ()) if not self._layout.matrix_positions and \
@@ -575,7 +586,8 @@ class Function:
         stage_positions = self._layout.stage_positions
         stage_min_bytes = self._layout.stage_min_bytes
         converters, n_inputs, index_checks = self._converters, self._n_inputs, self._index_checks
-        trust_input, single = self._trust_input, self.single_output
+        trust_input = self._trust_input
+        single = self.single_output and self._from_program[0] is None
         copied = not self._output_borrow[0]
         # A numpy scalar of the input's own type needs no conversion (see _make_converter).
         scalar_type = self.input_vars[0].type.numpy_dtype.type \
@@ -711,12 +723,13 @@ class Function:
         are taken just before. Used for a program's first run and for programs that call
         the host."""
         donated = flat_args[:len(self.updated_containers)]
-        saved = [jax.numpy.copy(value) for value in donated]
+        saved = [jax.tree_util.tree_map(jax.numpy.copy, value) for value in donated]
         try:
             return program(*flat_args)
         except BaseException:
             for container, value, copy in zip(self.updated_containers, donated, saved):
-                if container.value is value and value.is_deleted():
+                if container.value is value and any(
+                        leaf.is_deleted() for leaf in jax.tree_util.tree_leaves(value)):
                     container.value = copy
             raise
 
@@ -735,12 +748,13 @@ class Function:
         self.mode.run_graph(self._nodes, state)
         outs = [state[o] for o in self.outputs]
         for var, expr in zip(self._donated, self.update_exprs):
-            var.container.value = jax.numpy.asarray(state[expr])
+            var.container.value = jax.tree_util.tree_map(jax.numpy.asarray, state[expr])
         return self._format(outs)
 
     def _format(self, outs):
-        results = [np.asarray(o) if borrow else np.array(o)
-                   for o, borrow in zip(outs, self._output_borrow)]
+        results = [convert(o) if convert is not None else np.asarray(o) if borrow else
+                   np.array(o)
+                   for o, borrow, convert in zip(outs, self._output_borrow, self._from_program)]
         return results[0] if self.single_output else results
 
     # -- what loop() needs ---------------------------------------------------------------
@@ -838,8 +852,10 @@ class Function:
 
     def _abstract_args(self, key):
         def spec(value):
-            return jax.ShapeDtypeStruct(value.shape, value.dtype,
-                                        sharding=getattr(value, 'sharding', None))
+            return jax.tree_util.tree_map(
+                lambda leaf: jax.ShapeDtypeStruct(leaf.shape, leaf.dtype,
+                                                  sharding=getattr(leaf, 'sharding', None)),
+                value)
         shared = [spec(v.container.value) for v in self._donated]
         shared += [spec(v) for v in self._kept_values()]
         return shared + [spec(v.T if t else v) for v, t in zip(self._last_values, key[0])]
@@ -948,7 +964,8 @@ _MISSING = object()
 def _private_copy(var):
     """A shared variable like ``var`` with a copy of its value (for Function.copy)."""
     copy = var.clone()
-    copy.container = type(var.container)(jax.numpy.copy(var.container.value))
+    copy.container = type(var.container)(
+        jax.tree_util.tree_map(jax.numpy.copy, var.container.value))
     return copy
 
 

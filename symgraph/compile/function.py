@@ -22,6 +22,11 @@ from symgraph.tensor.type import short_repr
 from symgraph.tensor.var import as_tensor_variable
 
 
+def _as_variable(value):
+    """A variable as it is (a tensor, a sparse matrix, a typed list); a value as a tensor."""
+    return value if isinstance(value, Variable) else as_tensor_variable(value)
+
+
 def _caller_name():
     """Theano's default function name: the user's file and line."""
     where = user_frame()
@@ -48,7 +53,7 @@ def _check_update(target, expr):
                         % (target, getattr(target, 'type', type(target).__name__),
                            format_trace(getattr(target, 'creation_trace', None))))
     try:
-        expr = as_tensor_variable(expr)
+        expr = _as_variable(expr)
     except (TypeError, ValueError) as err:
         raise TypeError('The update of shared variable %s must be a symbolic expression or a '
                         'numeric value of its type %s; got %s: %s\nThe shared variable was '
@@ -185,7 +190,7 @@ def _compile(inputs, outputs, mode, updates, givens, no_default_updates, name, r
 
     single = not isinstance(outputs, (list, tuple)) and outputs is not None
     out_items = [] if outputs is None else ([outputs] if single else list(outputs))
-    out_vars = [as_tensor_variable(o.variable if isinstance(o, Out) else o) for o in out_items]
+    out_vars = [_as_variable(o.variable if isinstance(o, Out) else o) for o in out_items]
     borrow = [isinstance(o, Out) and o.borrow for o in out_items]
 
     pairs = []

@@ -32,7 +32,14 @@ def evaluate(outputs, given):
         if out.owner is None:
             values[out] = _checked_leaf(out, given)
     run_nodes(nodes, values)
-    return [np.asarray(values[o]) for o in outputs]
+    return [_host_value(o, values[o]) for o in outputs]
+
+
+def _host_value(var, value):
+    """A computed value as a function returns it: numpy, or what the variable's type
+    makes of it (a scipy matrix for a sparse one)."""
+    from_program = getattr(var.type, 'from_program', None)
+    return np.asarray(value) if from_program is None else from_program(value)
 
 
 def _checked_leaf(var, given):
@@ -45,8 +52,10 @@ def _checked_leaf(var, given):
             from None
     if var in given:
         try:
-            return var.type.filter(value, owner='input %s' % var)
+            value = var.type.filter(value, owner='input %s' % var)
         except TypeError as err:
             raise TypeError('%s\nThe input %s has type %s and was created at:\n%s'
                             % (err, var, var.type, format_trace(var.creation_trace))) from None
+        to_program = getattr(var.type, 'to_program', None)
+        return value if to_program is None else to_program(value)
     return value

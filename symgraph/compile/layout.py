@@ -20,6 +20,7 @@ import jax
 import numpy as np
 
 from symgraph.tensor.subtensor import Subtensor
+from symgraph.tensor.type import TensorType
 
 _ALIGNMENT = 64
 _STAGE_MIN_BYTES = 65536  # XLA copies smaller arguments about as fast itself
@@ -34,8 +35,9 @@ class ArgumentLayout:
     def __init__(self, input_vars, kept, nodes, outputs, device):
         self.n_inputs = len(input_vars)
         self.c_order = (False,) * self.n_inputs
-        self.matrix_positions = [k for k, v in enumerate(input_vars) if v.ndim == 2]
-        self.stage_positions = [k for k, v in enumerate(input_vars) if v.ndim > 0] \
+        arrays = [k for k, v in enumerate(input_vars) if isinstance(v.type, TensorType)]
+        self.matrix_positions = [k for k in arrays if input_vars[k].ndim == 2]
+        self.stage_positions = [k for k in arrays if input_vars[k].ndim > 0] \
             if device.platform == 'cpu' else []
         self._staging = {}
         readers = _consumers(nodes)
@@ -106,7 +108,7 @@ def _consumers(nodes):
 
 def _only_column_sliced(var, consumers, outputs):
     """True for a matrix that the graph reads only as ``var[:, a:b]``."""
-    if var.ndim != 2 or var in outputs:
+    if not isinstance(var.type, TensorType) or var.ndim != 2 or var in outputs:
         return False
     return bool(consumers) and all(
         isinstance(node.op, Subtensor) and node.inputs[0] is var and

@@ -104,14 +104,33 @@ class _Container:
         self.order = next(self._created)
 
 
+_constructors = []  # shared_constructor's, the latest first
+
+
+def shared_constructor(constructor):
+    """Register ``constructor(value, name=..., strict=..., allow_downcast=..., borrow=...,
+    **kwargs)`` with ``shared`` (Theano's decorator): it is tried before the array
+    constructor, latest first, and raises TypeError for a value that is not its kind."""
+    _constructors.insert(0, constructor)
+    return constructor
+
+
 def shared(value, name=None, strict=False, allow_downcast=None, borrow=False,
            broadcastable=None, **kwargs):
     """Wrap ``value`` as a shared variable (Theano's ``theano.shared``).
 
     The type comes from the value: its dtype, and a broadcastable pattern that is all
     False unless ``broadcastable`` says otherwise (even for length-1 dimensions, so a
-    bias column must be declared ``broadcastable=(False, True)`` to broadcast).
+    bias column must be declared ``broadcastable=(False, True)`` to broadcast). Values
+    of other kinds go to the constructor registered for them (``shared_constructor``).
     """
+    extra = dict(kwargs, **({} if broadcastable is None else {'broadcastable': broadcastable}))
+    for constructor in _constructors:
+        try:
+            return constructor(value, name=name, strict=strict, allow_downcast=allow_downcast,
+                               borrow=borrow, **extra)
+        except TypeError:
+            continue
     if kwargs:
         raise TypeError('shared() got unexpected arguments %s; supported: name, strict, '
                         'allow_downcast, borrow, broadcastable' % ', '.join(sorted(kwargs)))

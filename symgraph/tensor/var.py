@@ -37,11 +37,15 @@ class TensorVariable(Variable):
         return _T.transpose(self)
 
     # -- arithmetic -----------------------------------------------------------------------
-    def __add__(self, other): return _elemwise('add')(self, other)
+    # With another kind of variable (a sparse matrix), Python asks its reflected method.
+    def __add__(self, other): return _elemwise('add')(self, other) if _ours(other) \
+        else NotImplemented
     def __radd__(self, other): return _elemwise('add')(other, self)
-    def __sub__(self, other): return _elemwise('sub')(self, other)
+    def __sub__(self, other): return _elemwise('sub')(self, other) if _ours(other) \
+        else NotImplemented
     def __rsub__(self, other): return _elemwise('sub')(other, self)
-    def __mul__(self, other): return _elemwise('mul')(self, other)
+    def __mul__(self, other): return _elemwise('mul')(self, other) if _ours(other) \
+        else NotImplemented
     def __rmul__(self, other): return _elemwise('mul')(other, self)
     def __truediv__(self, other): return _elemwise('true_div')(self, other)
     def __rtruediv__(self, other): return _elemwise('true_div')(other, self)
@@ -230,6 +234,12 @@ def _comparison(name, x, y):
     out = _elemwise(name)(x, y)
     out._refuses_truth = True
     return out
+
+
+def _ours(other):
+    """Whether ``other`` can be an operand of a tensor operator (not a variable of another
+    kind, such as a sparse matrix)."""
+    return not isinstance(other, Variable) or isinstance(other.type, TensorType)
 
 
 def _elemwise(name):
