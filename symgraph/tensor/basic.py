@@ -1076,3 +1076,75 @@ def triu(m, k=0):
     """``m`` with the entries below diagonal ``k`` zeroed."""
     m = as_tensor_variable(m)
     return m * (1 - tri(shape(m)[0], shape(m)[1], k=k - 1, dtype=m.dtype))
+
+
+# ---------------------------------------------------------------------------------------
+# Theano's shorthands, built from the ops above as Theano builds them
+# ---------------------------------------------------------------------------------------
+
+as_tensor = as_tensor_variable
+
+
+def smallest(*args):
+    """The elementwise smallest of the arguments (Python's ``min``)."""
+    if len(args) == 2:
+        return ew.switch(args[0] < args[1], args[0], args[1])
+    return reduction.min(stack(*args), axis=0)
+
+
+def largest(*args):
+    """The elementwise largest of the arguments (Python's ``max``)."""
+    if len(args) == 2:
+        return ew.switch(args[0] > args[1], args[0], args[1])
+    return reduction.max(stack(*args), axis=0)
+
+
+def _stack_matrices(args, axis):
+    if len(args) < 2 or any(as_tensor_variable(a).ndim != 2 for a in args):
+        raise TypeError('%s_stack takes two or more matrices, got %s'
+                        % ('horizontal' if axis else 'vertical',
+                           ', '.join(str(as_tensor_variable(a).type) for a in args)))
+    return concatenate(args, axis=axis)
+
+
+def horizontal_stack(*args):
+    """Matrices side by side (``concatenate(args, axis=1)``)."""
+    return _stack_matrices(args, 1)
+
+
+def vertical_stack(*args):
+    """Matrices one above the other (``concatenate(args, axis=0)``)."""
+    return _stack_matrices(args, 0)
+
+
+def ptp(a, axis=None):
+    """Range of values, maximum minus minimum, along ``axis``."""
+    a = as_tensor_variable(a)
+    return reduction.max(a, axis) - reduction.min(a, axis)
+
+
+def power(x, y):
+    return as_tensor_variable(x) ** y
+
+
+def iround(a, mode=None):
+    """``round(a, mode)`` as int64."""
+    return ew.cast(ew.round(a, mode or 'half_to_even'), 'int64')
+
+
+def ceil_intdiv(a, b):
+    """``ceil(a / b)`` for integers, without going through floats."""
+    div = ew.int_div(a, b)
+    return ew.cast(ew.neq(a % b, 0), div.dtype) + div
+
+
+def split(x, splits_size, n_splits, axis=0):
+    """``x`` cut along ``axis`` into ``n_splits`` pieces of the lengths in the vector
+    ``splits_size``."""
+    splits_size = as_tensor_variable(splits_size)
+    axis = _static_int(as_tensor_variable(axis))
+    if axis is None:
+        raise TypeError('split: the axis must be a constant integer')
+    pieces = Split(n_splits, axis % as_tensor_variable(x).ndim)(
+        x, *[splits_size[i] for i in range(n_splits)])
+    return pieces if n_splits > 1 else [pieces]
