@@ -2,14 +2,15 @@
 documentation, with ``theano`` standing for symgraph.
 
     python -m benchmarks.clients lasagne LASAGNE_CHECKOUT [--runslow] [--json OUT]
-                                         [-- PYTEST_ARGS...]
+                                         [--only TEST...] [PYTEST_ARGS...]
     python -m benchmarks.clients docs THEANO_CHECKOUT [--oracle PYTHON] [--pages GLOB]
                                       [--cache DIR] [--json OUT] [-v]
 
 ``lasagne`` runs ``LASAGNE_CHECKOUT/lasagne/tests`` with pytest in this process (the
 checkout's own ``lasagne`` package first on the path, its ``setup.cfg`` options ignored)
 and prints passed/failed/skipped counts, then each failure with its exception line.
-It needs ``mock`` (and, for some releases, ``pytest-mock``) installed.
+It needs ``mock`` (and, for some releases, ``pytest-mock``) installed. One rule of old
+numpy that Lasagne's tests rely on is restored in the test files (see _OldNumpyIndexing).
 
 ``docs`` extracts the examples of ``doc/tutorial/*.txt`` and ``doc/library/**/*.txt`` of a
 Theano source checkout as Sphinx's doctest extension sees them: ``>>>`` blocks, and
@@ -24,6 +25,8 @@ Pages about C code and GPUs are left out.
 Nothing of Lasagne or Theano is copied here: both are read from the checkouts given.
 """
 import argparse
+import ast
+import builtins
 import doctest
 import fnmatch
 import glob
@@ -107,14 +110,50 @@ def _error_line(report):
     return text.strip().splitlines()[-1][:300] if text.strip() else ''
 
 
-def run_lasagne(checkout, runslow=False, pytest_args=()):
-    """Run the checkout's lasagne/tests with theano = symgraph; returns {nodeid: (outcome,
-    error line)}."""
+class _OldNumpyIndexing(ast.NodeTransformer):
+    """``a[i]`` becomes ``a[_old_numpy_index(i)]`` where ``i`` is not written out: numpy
+    before 1.23 read a list holding a slice as a tuple (``output[[slice(1, 3)] * 2]``), and
+    Lasagne's tests build their expected results that way."""
+
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        if not isinstance(node.slice, (ast.Slice, ast.Tuple, ast.Constant)):
+            node.slice = ast.Call(ast.Name('_old_numpy_index', ast.Load()), [node.slice], [])
+        return node
+
+
+def _old_numpy_index(index):
+    if isinstance(index, list) and any(isinstance(e, slice) for e in index):
+        return tuple(index)
+    return index
+
+
+def _rewrite_old_numpy_indexing():
+    """Apply _OldNumpyIndexing to the test files, through pytest's assertion rewriting
+    (which parses and compiles them)."""
+    from _pytest.assertion import rewrite
+    original = rewrite.rewrite_asserts
+    if getattr(original, 'old_numpy_indexing', False):
+        return
+
+    def rewrite_asserts(mod, *args, **kwargs):
+        ast.fix_missing_locations(_OldNumpyIndexing().visit(mod))
+        return original(mod, *args, **kwargs)
+    rewrite_asserts.old_numpy_indexing = True
+    rewrite.rewrite_asserts = rewrite_asserts
+    builtins._old_numpy_index = _old_numpy_index
+
+
+def run_lasagne(checkout, runslow=False, pytest_args=(), only=()):
+    """Run the checkout's lasagne/tests (or the files ``only``, relative to the checkout)
+    with theano = symgraph; returns {nodeid: (outcome, error line)}."""
     import pytest
     install_theano_alias()
+    _rewrite_old_numpy_indexing()
     checkout = os.path.abspath(checkout)
     sys.path.insert(0, checkout)
     with tempfile.TemporaryDirectory() as empty:
+        sys.pycache_prefix = empty  # the rewritten tests are compiled afresh, kept nowhere
         ini = os.path.join(empty, 'pytest.ini')
         with open(ini, 'w') as f:
             f.write('[pytest]\npython_files = test*py\n')
@@ -122,8 +161,9 @@ def run_lasagne(checkout, runslow=False, pytest_args=()):
         tests = os.path.join(checkout, 'lasagne', 'tests')
         # --confcutdir: lasagne/conftest.py only serves its doctest run (and its hook's
         # signature is too old for current pytest)
-        args = ['-c', ini, '--rootdir', checkout, '--confcutdir', tests, '-q', '--continue-on-collection-errors',
-                '-p', 'no:cacheprovider', '-W', 'ignore', tests]
+        args = ['-c', ini, '--rootdir', checkout, '--confcutdir', tests, '-q',
+                '--continue-on-collection-errors', '-p', 'no:cacheprovider', '-W', 'ignore']
+        args += [os.path.join(checkout, path) for path in only] or [tests]
         if runslow:
             args.append('--runslow')
         pytest.main(args + list(pytest_args), plugins=[outcomes])
@@ -377,7 +417,8 @@ def main(argv=None):
     lasagne.add_argument('checkout')
     lasagne.add_argument('--runslow', action='store_true')
     lasagne.add_argument('--json', help='write {test: [outcome, error]} here')
-    lasagne.add_argument('pytest_args', nargs='*')
+    lasagne.add_argument('--only', nargs='+', default=(),
+                         help='test files or node ids, relative to the checkout')
     docs = commands.add_parser('docs', help="run the examples of Theano's documentation")
     docs.add_argument('checkout')
     docs.add_argument('--oracle', default=os.path.join(os.path.dirname(REPO_ROOT), 'shared',
@@ -391,9 +432,12 @@ def main(argv=None):
     page = commands.add_parser('docs-page')  # one page, in the process docs starts
     page.add_argument('path')
     page.add_argument('--symgraph', action='store_true')
-    args = parser.parse_args(argv)
+    args, pytest_args = parser.parse_known_args(argv)
+    if pytest_args and args.command != 'lasagne':
+        parser.error('unrecognized arguments: %s' % ' '.join(pytest_args))
     if args.command == 'lasagne':
-        results = run_lasagne(args.checkout, args.runslow, args.pytest_args)
+        results = run_lasagne(args.checkout, args.runslow,
+                              [a for a in pytest_args if a != '--'], args.only)
         print(_lasagne_report(results))
         data = results
     elif args.command == 'docs':

@@ -797,8 +797,11 @@ def _is_array_index(entry):
 
 
 def getitem(x, index):
-    """``x[index]`` with Theano's rules: basic, advanced, and ``None`` for new axes."""
-    if not isinstance(index, tuple):
+    """``x[index]`` with Theano's rules: basic, advanced, and ``None`` for new axes. A list
+    holding a slice is read as a tuple (old numpy's rule, kept by Theano)."""
+    if isinstance(index, list) and any(isinstance(e, slice) for e in index):
+        index = tuple(index)
+    elif not isinstance(index, tuple):
         index = (index,)
     if any(e is Ellipsis for e in index):
         pos = index.index(Ellipsis)

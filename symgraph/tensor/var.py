@@ -37,6 +37,10 @@ class TensorVariable(Variable):
         return _T.transpose(self)
 
     # -- arithmetic -----------------------------------------------------------------------
+    # numpy_array + x: numpy hands the operation to x (x.__radd__) instead of looping over
+    # the array with x as an object, as for Theano's variables.
+    __array_priority__ = 1000
+
     def __add__(self, other): return _elemwise('add')(self, other)
     def __radd__(self, other): return _elemwise('add')(other, self)
     def __sub__(self, other): return _elemwise('sub')(self, other)
