@@ -5,7 +5,7 @@ Serves ``var.eval()`` and the 'py' mode: slow, but an error points at the exact 
 import numpy as np
 
 from symgraph.compile.lower import run_nodes
-from symgraph.graph.basic import Constant, format_trace, toposort
+from symgraph.graph.basic import Constant, ancestors, format_trace, toposort
 
 
 def leaf_value(var, given):
@@ -33,6 +33,19 @@ def evaluate(outputs, given):
             values[out] = _checked_leaf(out, given)
     run_nodes(nodes, values)
     return [np.asarray(values[o]) for o in outputs]
+
+
+def evaluate_updating(outputs, given):
+    """``var.eval()``: ``outputs`` computed as by a function of them, which also applies the
+    ``default_update`` of each shared variable they use (so a random stream advances, as
+    in Theano)."""
+    updates = [(var, var.default_update) for var in ancestors(outputs)
+               if getattr(var, 'default_update', None) is not None and
+               getattr(var, 'container', None) is not None]
+    results = evaluate(list(outputs) + [expr for _, expr in updates], given)
+    for (var, _), value in zip(updates, results[len(outputs):]):
+        var.set_value(value, borrow=True)
+    return results[:len(outputs)]
 
 
 def _checked_leaf(var, given):

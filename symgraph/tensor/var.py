@@ -225,9 +225,10 @@ class TensorVariable(Variable):
         return _T.max(self, axis) - _T.min(self, axis)
 
     def eval(self, inputs_to_values=None):
-        """Compute this variable for the given ``{input: value}`` (for quick checks)."""
-        from symgraph.compile.interpreter import evaluate  # upward call: compile/ is above
-        return evaluate([self], inputs_to_values or {})[0]
+        """Compute this variable for the given ``{input: value}`` (for quick checks); the
+        default updates of the shared variables it uses are applied, as by a function."""
+        from symgraph.compile.interpreter import evaluate_updating  # upward: compile/ is above
+        return evaluate_updating([self], inputs_to_values or {})[0]
 
 
 def _comparison(name, x, y):
