@@ -1086,14 +1086,14 @@ def smallest(*args):
     """The elementwise smallest of the arguments (Python's ``min``)."""
     if len(args) == 2:
         return ew.switch(args[0] < args[1], args[0], args[1])
-    return reduction.min(stack(*args), axis=0)
+    return reduction.min(stack(list(args)), axis=0)
 
 
 def largest(*args):
     """The elementwise largest of the arguments (Python's ``max``)."""
     if len(args) == 2:
         return ew.switch(args[0] > args[1], args[0], args[1])
-    return reduction.max(stack(*args), axis=0)
+    return reduction.max(stack(list(args)), axis=0)
 
 
 def _stack_matrices(args, axis):
