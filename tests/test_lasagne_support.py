@@ -133,3 +133,23 @@ def test_clone_of_a_shared_variable_is_an_alias_with_its_own_default_update():
     alias2.default_update = alias2 - 1
     with pytest.raises(ValueError, match='updated twice'):
         theano.function([], s + alias + alias2)
+
+
+def test_reshape_to_the_length_of_a_broadcastable_dimension_keeps_it_broadcastable():
+    """Lasagne's recurrent layers reshape to ``x.shape[i]``; with one unit the hidden
+    state stays a column, as scan requires."""
+    x = T.TensorType('float64', (False, True))('x')
+    y = T.tensor3('y')
+    # Theano 1.0.5: (False, True) (False, False) (False, False, True) (True, False)
+    assert T.reshape(x, (x.shape[0], x.shape[1])).broadcastable == (False, True)
+    assert T.reshape(y, (y.shape[0] * y.shape[1], y.shape[2])).broadcastable == (False, False)
+    assert T.reshape(x, (2, x.shape[0] // 2, x.shape[1])).broadcastable == (False, False, True)
+    assert T.reshape(x, [x.shape[-1], x.shape[0]]).broadcastable == (True, False)
+
+
+def test_eval_takes_a_computed_variable_given_a_value_as_it_is():
+    x = T.vector('x')
+    y = T.exp(x)
+    assert np.array_equal((y * 2).eval({y: np.ones(2)}), [2., 2.])
+    assert np.array_equal(y.eval({y: np.arange(2.)}), [0., 1.])
+    assert np.array_equal((y * 2).eval({x: np.zeros(2)}), [2., 2.])

@@ -21,15 +21,16 @@ def leaf_value(var, given):
 
 
 def evaluate(outputs, given):
-    """Compute ``outputs`` with inputs bound as in ``given`` ({variable: value})."""
+    """Compute ``outputs`` with inputs bound as in ``given`` ({variable: value}); a computed
+    variable given a value is taken as it is, as a Theano function takes such an input."""
     values = {}
-    nodes = toposort(outputs)
+    nodes = toposort(outputs, stop=given)
     for node in nodes:
         for inp in node.inputs:
-            if inp.owner is None and inp not in values:
+            if (inp.owner is None or inp in given) and inp not in values:
                 values[inp] = _checked_leaf(inp, given)
     for out in outputs:
-        if out.owner is None:
+        if out.owner is None or out in given:
             values[out] = _checked_leaf(out, given)
     run_nodes(nodes, values)
     return [np.asarray(values[o]) for o in outputs]
