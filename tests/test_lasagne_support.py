@@ -153,3 +153,16 @@ def test_eval_takes_a_computed_variable_given_a_value_as_it_is():
     assert np.array_equal((y * 2).eval({y: np.ones(2)}), [2., 2.])
     assert np.array_equal(y.eval({y: np.arange(2.)}), [0., 1.])
     assert np.array_equal((y * 2).eval({x: np.zeros(2)}), [2., 2.])
+
+
+def test_theano_08_downsample_max_pool_2d_is_pool_2d():
+    """Lasagne 0.1 pools with Theano 0.8's downsample.max_pool_2d."""
+    from symgraph.tensor.signal import downsample
+    x = T.tensor4('x')
+    with pytest.warns(DeprecationWarning, match='pool_2d'):
+        pooled = downsample.max_pool_2d(x, ds=(2, 1), st=(1, 1), ignore_border=True,
+                                        padding=(1, 0))
+    a = np.random.RandomState(0).randn(1, 2, 3, 2)
+    padded = np.pad(a, ((0, 0), (0, 0), (1, 1), (0, 0)), constant_values=-np.inf)
+    expected = np.maximum(padded[:, :, :-1], padded[:, :, 1:])  # windows of 2 rows, stride 1
+    assert np.allclose(pooled.eval({x: a}), expected)
