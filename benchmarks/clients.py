@@ -143,6 +143,23 @@ def _rewrite_old_numpy_indexing():
     builtins._old_numpy_index = _old_numpy_index
 
 
+def _record_lasagne_metadata(checkout, folder):
+    """Lasagne 0.1 reads its version from its installed metadata (pkg_resources); write
+    the metadata ``pip install -e`` would, the version taken from setup.py, and put it on
+    the path."""
+    with open(os.path.join(checkout, 'setup.py')) as f:
+        found = re.search(r"^version = '([^']+)'", f.read(), re.M)
+    if not found:
+        return
+    info = os.path.join(folder, 'Lasagne.egg-info')
+    os.makedirs(info)
+    with open(os.path.join(info, 'PKG-INFO'), 'w') as f:
+        f.write('Metadata-Version: 1.0\nName: Lasagne\nVersion: %s\n' % found.group(1))
+    sys.path.append(folder)
+    if 'pkg_resources' in sys.modules:
+        sys.modules['pkg_resources'].working_set.add_entry(folder)
+
+
 def run_lasagne(checkout, runslow=False, pytest_args=(), only=()):
     """Run the checkout's lasagne/tests (or the files ``only``, relative to the checkout)
     with theano = symgraph; returns {nodeid: (outcome, error line)}."""
@@ -153,6 +170,7 @@ def run_lasagne(checkout, runslow=False, pytest_args=(), only=()):
     sys.path.insert(0, checkout)
     with tempfile.TemporaryDirectory() as empty:
         sys.pycache_prefix = empty  # the rewritten tests are compiled afresh, kept nowhere
+        _record_lasagne_metadata(checkout, os.path.join(empty, 'metadata'))
         ini = os.path.join(empty, 'pytest.ini')
         with open(ini, 'w') as f:
             f.write('[pytest]\npython_files = test*py\n')
