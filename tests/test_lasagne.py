@@ -22,9 +22,10 @@ pytestmark = pytest.mark.skipif(
 
 SUBSET = {
     'dense': ['lasagne/tests/layers/test_dense.py'],
-    'conv': ['lasagne/tests/layers/test_conv.py::TestConv2DLayer'],
-    'pool': ['lasagne/tests/layers/test_pool.py::TestMaxPool2DLayer',
-             'lasagne/tests/layers/test_pool.py::TestPool2DLayer'],
+    'conv': ['lasagne/tests/layers/test_conv.py::TestConv1DLayer',
+             'lasagne/tests/layers/test_conv.py::TestConv2DLayerImplementations::test_defaults'],
+    'pool': ['lasagne/tests/layers/test_pool.py::TestMaxPool1DLayer',
+             'lasagne/tests/layers/test_pool.py::TestMaxPool2DLayer'],
     'recurrent': ['lasagne/tests/layers/test_recurrent.py::test_recurrent_return_shape',
                   'lasagne/tests/layers/test_recurrent.py::test_lstm_return_shape',
                   'lasagne/tests/layers/test_recurrent.py::test_gru_grad',
@@ -53,5 +54,6 @@ def test_lasagne_part(part, tmp_path):
     results = json.loads(out.read_text())
     failed = {test: error for test, (outcome, error) in results.items()
               if outcome == 'failed' and test not in REFUSED}
-    assert results and not failed, failed
+    assert results, 'no test ran:\n' + done.stdout[-3000:] + done.stderr[-3000:]
+    assert not failed, failed
     assert any(outcome == 'passed' for outcome, _ in results.values())
