@@ -9,7 +9,7 @@ documentation, with ``theano`` standing for symgraph.
 ``lasagne`` runs ``LASAGNE_CHECKOUT/lasagne/tests`` with pytest in this process (the
 checkout's own ``lasagne`` package first on the path, its ``setup.cfg`` options ignored)
 and prints passed/failed/skipped counts, then each failure with its exception line.
-It needs ``mock`` (and, for some releases, ``pytest-mock``) installed. One rule of old
+It needs ``mock`` installed. One rule of old
 numpy that Lasagne's tests rely on is restored in the test files (see _OldNumpyIndexing).
 
 ``docs`` extracts the examples of ``doc/tutorial/*.txt`` and ``doc/library/**/*.txt`` of a
@@ -243,15 +243,13 @@ def _directive_blocks(lines):
         while i < len(lines) and (not lines[i].strip() or
                                   len(lines[i]) - len(lines[i].lstrip()) > indent):
             stripped = lines[i].strip()
-            if not body and stripped.startswith(':'):
+            if not body and stripped.startswith(':'):  # :options: +FLAG, ...; :hide:
                 if stripped.startswith(':options:'):
                     for option in stripped[len(':options:'):].split(','):
                         option = option.strip()
                         if option:
                             flag = doctest.OPTIONFLAGS_BY_NAME[option[1:]]
                             flags = flags | flag if option[0] == '+' else flags & ~flag
-                elif stripped.startswith(':hide:'):
-                    pass
             elif body or stripped:
                 body.append(lines[i])
             i += 1
