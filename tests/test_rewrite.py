@@ -239,6 +239,18 @@ def test_mul_by_one():
     assert all(count_scalar([k], 'mul') == 1 for k in kept)
 
 
+def test_power_one():
+    """Theano's optimized gradient of x ** 2 prints as '(TensorConstant{2.0} * x)'."""
+    x = T.matrix('x')
+    new = check_single('power_one', [x ** 1, T.exp(x) ** np.int8(1)], {x: rand(3, 4)})
+    assert all(count_scalar([out], 'pow') == 0 for out in new)
+    kept, rewriter = rewrite_only('power_one', [T.imatrix('i') ** 1.0, x ** 2])
+    assert rewriter.applied['power_one'] == 0
+    d = T.dscalar('d')
+    f = theano.function([d], T.grad(d ** 2, d))
+    assert theano.pp(f.maker.fgraph.outputs[0]) == '(TensorConstant{2.0} * d)'
+
+
 def test_add_zero():
     x = T.matrix('x')
     outs = [x + 0, 0 + x, x - 0, x + np.zeros((1, 1)), T.exp(x + 0.0) - 0]

@@ -208,6 +208,7 @@ def _compile(inputs, outputs, mode, updates, givens, no_default_updates, name, r
     # givens reach default updates too (a random draw of size x.shape, x given)
     _, defaults = _apply_givens([], pairs[n_explicit:], replace, rebuild_strict)
     pairs = pairs[:n_explicit] + defaults
+    out_vars, pairs = _merge_aliases(out_vars, pairs)
 
     graph = out_vars + [e for _, e in pairs]
     _check_unused([s.variable for s in in_specs],
@@ -301,6 +302,29 @@ def _check_unused(input_vars, graph, policy):
                           "the parameter on_unused_input='raise' to symgraph.function. To "
                           "disable it completely, use on_unused_input='ignore'.",
                           stacklevel=5)
+
+
+def _merge_aliases(outputs, pairs):
+    """Shared variables that hold one value (``theano.clone(W, share_inputs=False)`` of a
+    shared ``W`` makes such an alias) become the first of them, so that the program reads
+    the value once and writes it at most once."""
+    first, replace = {}, {}
+    for var in ancestors(outputs + [e for _, e in pairs] + [t for t, _ in pairs]):
+        if isinstance(var, SharedVariable):
+            kept = first.setdefault(id(var.container), var)
+            if kept is not var:
+                replace[var] = kept
+    if not replace:
+        return outputs, pairs
+    merged = clone_replace(outputs + [e for _, e in pairs], replace)
+    targets = [replace.get(t, t) for t, _ in pairs]
+    for k, target in enumerate(targets):
+        if target in targets[:k]:
+            raise ValueError('The shared variable %s is updated twice, through %s and %s, '
+                             'which hold the same value; each shared variable can have one '
+                             'update per function' % (target, pairs[targets.index(target)][0],
+                                                      pairs[k][0]))
+    return merged[:len(outputs)], list(zip(targets, merged[len(outputs):]))
 
 
 def _with_default_updates(outputs, pairs, no_default_updates):

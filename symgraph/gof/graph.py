@@ -1,20 +1,43 @@
 """``theano.gof.graph``: walks over graphs (``inputs``, ``ancestors``, ``variables``,
 ``ops``, ``io_toposort``, ``clone``)."""
 from symgraph.graph.basic import Apply, Constant, Variable, ancestors as _ancestors, \
-    clone as _clone, graph_inputs, toposort
+    clone as _clone, clone_replace as _clone_replace, equal_computations, graph_inputs, \
+    toposort
 from symgraph.notyet import module_getattr
 
 Node = Apply
 
 
-def inputs(variable_list, blockers=None):
-    """The leaf variables (inputs, shared variables, constants) ``variable_list`` needs."""
-    return graph_inputs(list(variable_list), stop=blockers or ())
-
-
 def ancestors(variable_list, blockers=None):
-    """Every variable ``variable_list`` depends on, themselves included."""
-    return _ancestors(list(variable_list), stop=blockers or ())
+    """Every variable ``variable_list`` depends on, themselves included, in Theano's order
+    (a depth-first search that takes the start list from its end and each node's inputs
+    from the left), which client code relies on to order parameters."""
+    blockers = set(blockers or ())
+    stack, seen, order = list(variable_list), set(), []
+    while stack:
+        var = stack.pop()
+        if var in seen:
+            continue
+        seen.add(var)
+        order.append(var)
+        if var.owner is not None and var not in blockers:
+            stack.extend(reversed(var.owner.inputs))
+    return order
+
+
+def inputs(variable_list, blockers=None):
+    """The leaf variables (inputs, shared variables, constants) ``variable_list`` needs,
+    in the order of ``ancestors``."""
+    return [var for var in ancestors(variable_list, blockers) if var.owner is None]
+
+
+def is_same_graph(var1, var2, givens=None):
+    """Whether ``var1`` and ``var2`` compute the same thing, once each key of ``givens``
+    is replaced by its value in both graphs."""
+    if givens:
+        replace = dict(givens)
+        var1, var2 = _clone_replace([var1, var2], replace)
+    return equal_computations([var1], [var2])
 
 
 def io_toposort(inputs, outputs, orderings=None, clients=None):
@@ -47,6 +70,6 @@ def clone(i, o, copy_inputs=True):
 
 
 __all__ = ['Apply', 'Node', 'Variable', 'Constant', 'inputs', 'ancestors', 'io_toposort',
-           'variables', 'ops', 'orphans', 'clone']
+           'variables', 'ops', 'orphans', 'clone', 'is_same_graph']
 
 __getattr__ = module_getattr(__name__)

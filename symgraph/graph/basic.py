@@ -459,3 +459,39 @@ def clone(output, replace=None, strict=True, share_inputs=True):
             memo[old] = new
     result = [memo.get(o, o) for o in outputs]
     return result[0] if single else result
+
+
+def equal_computations(xs, ys, in_xs=(), in_ys=()):
+    """Theano's ``scan_utils.equal_computations``: whether each ``xs[i]`` computes what
+    ``ys[i]`` computes: equal ops, output for output, down to the same leaves, or leaves
+    paired by ``in_xs``/``in_ys``; constants compare by type and value."""
+    if len(xs) != len(ys) or len(in_xs) != len(in_ys):
+        return False
+    if any(x.type != y.type for x, y in zip(in_xs, in_ys)):
+        return False
+    if any(x not in in_xs and x.type != y.type for x, y in zip(xs, ys)):
+        return False
+    known = {pair: True for pair in zip(in_xs, in_ys)}
+    stack = list(zip(xs, ys))
+    while stack:
+        x, y = pair = stack.pop()
+        if pair in known:
+            continue
+        if x.owner is None or y.owner is None:
+            known[pair] = x is y or (isinstance(x, Constant) and isinstance(y, Constant) and
+                                     x.signature() == y.signature())
+            continue
+        nx, ny = x.owner, y.owner
+        if (nx.op != ny.op or len(nx.inputs) != len(ny.inputs) or
+                len(nx.outputs) != len(ny.outputs) or
+                nx.outputs.index(x) != ny.outputs.index(y)):
+            known[pair] = False
+            continue
+        inputs = list(zip(nx.inputs, ny.inputs))
+        pending = [p for p in inputs if p not in known]
+        if pending:
+            stack.append(pair)
+            stack.extend(pending)
+        else:
+            known[pair] = all(known[p] for p in inputs)
+    return all(known[pair] for pair in zip(xs, ys))

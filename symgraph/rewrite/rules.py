@@ -117,6 +117,12 @@ def mul_by_one(node, ctx):
 
 
 @register('fast_run', tracks=(ew.Elemwise,))
+def power_one(node, ctx):
+    """x ** 1 -> x (when the type is unchanged)."""
+    return _drop_neutral(node, ew.scalar_pow, 1, (1,))
+
+
+@register('fast_run', tracks=(ew.Elemwise,))
 def add_zero(node, ctx):
     """x + 0 and x - 0 -> x (when the type is unchanged)."""
     return _drop_neutral(node, ew.scalar_add, 0, (0, 1)) or \

@@ -201,8 +201,11 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
                     'its initial state (outputs_info[%d])' % i)
 
     # What the step reads from outside: non-sequences, shared variables, other variables.
+    # A non-sequence is read as a whole, whatever it is computed from (as in Theano, the
+    # step may use it by name rather than through its argument).
     leaves = [var for var in graph_inputs(outputs + list(updates.values())
-                                          + ([condition] if condition is not None else []))
+                                          + ([condition] if condition is not None else []),
+                                          stop=non_seqs)
               if not isinstance(var, Constant)]
     shared_read = [var for var in leaves if isinstance(var, SharedVariable)]
     for var in shared_read:  # as a function would: random states advance every step

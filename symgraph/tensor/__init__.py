@@ -1,4 +1,5 @@
 """The tensor vocabulary: ``import symgraph.tensor as T``."""
+from symgraph.graph.basic import Apply, Constant, Op, Type, Variable
 from symgraph.tensor.type import TensorType
 from symgraph.tensor.var import TensorVariable, TensorConstant, as_tensor_variable, constant
 from symgraph.tensor.shape import Shape, Reshape, shape, reshape
@@ -10,13 +11,17 @@ from symgraph.tensor.basic import (CONSTRUCTORS, tensor, flatten, alloc, zeros, 
                                    SpecifyShape, specify_shape, where, isnan, isinf, isclose,
                                    allclose, Nonzero, nonzero, flatnonzero, nonzero_values,
                                    shape_padleft, shape_padright, shape_padaxis, swapaxes, tile,
-                                   roll, mgrid, ogrid, Tri, tri, tril, triu, Choose, choose)
+                                   roll, mgrid, ogrid, Tri, tri, tril, triu, Choose, choose,
+                                   Split, split, as_tensor, smallest, largest,
+                                   horizontal_stack, vertical_stack, ptp, power, iround,
+                                   ceil_intdiv)
 from symgraph.tensor.elemwise import (ELEMWISE_FUNCTIONS, Elemwise, DimShuffle, BroadcastError,
                                       floor_div, round, clip, cast, fill, second, zeros_like,
                                       ones_like, dimshuffle, transpose)
 from symgraph.tensor.reduction import (sum, prod, mean, max, min, argmax, argmin, max_and_argmax,
                                        var, std, any, all, Sum, Prod, Any, All, MaxAndArgmax)
 from symgraph.tensor.subtensor import (set_subtensor, inc_subtensor, Subtensor, IncSubtensor, AllocEmpty,
+                                       take,
                                        AdvancedSubtensor, AdvancedSubtensor1,
                                        AdvancedIncSubtensor, AdvancedIncSubtensor1)
 from symgraph.tensor.sharedvar import shared, SharedVariable
@@ -32,6 +37,7 @@ from symgraph.tensor.raw_random import permute_row_elements
 globals().update(CONSTRUCTORS)
 globals().update(ELEMWISE_FUNCTIONS)  # add, exp, ...: declared each in one block there
 abs = abs_
+square = sqr
 true_divide = true_div
 
 

@@ -25,29 +25,26 @@ _PREFIXES = dict(b='int8', w='int16', i='int32', l='int64', f='float32', d='floa
                  c='complex64', z='complex128')
 
 
-def _constructor(kind, fixed_dtype=None):
+def _constructor(kind):
     pattern = _PATTERNS[kind]
 
     def make(name=None, dtype=None):
-        dtype = fixed_dtype or check_dtype(config.floatX if dtype is None else dtype,
-                                           'dtype for %s %s' % (kind, name or '(unnamed)'))
+        dtype = check_dtype(config.floatX if dtype is None else dtype,
+                            'dtype for %s %s' % (kind, name or '(unnamed)'))
         return TensorVariable(TensorType(dtype, pattern), name=name, trace=user_frame())
 
-    make.__name__ = kind if fixed_dtype is None else _prefix_of(fixed_dtype) + kind
-    make.__doc__ = 'A symbolic %s%s input.' % (
-        '%s ' % fixed_dtype if fixed_dtype else '', kind)
+    make.__name__ = kind
+    make.__doc__ = 'A symbolic %s input of dtype floatX, or of the dtype given.' % kind
     return make
 
 
-def _prefix_of(dtype):
-    return {v: k for k, v in _PREFIXES.items()}[dtype]
-
-
+# T.matrix(name, dtype) is a function; T.dmatrix, with its dtype fixed, is the type itself,
+# as in Theano: T.dmatrix('x').type is T.dmatrix.
 CONSTRUCTORS = {}
 for _kind in _PATTERNS:
     CONSTRUCTORS[_kind] = _constructor(_kind)
     for _prefix, _dtype in _PREFIXES.items():
-        CONSTRUCTORS[_prefix + _kind] = _constructor(_kind, _dtype)
+        CONSTRUCTORS[_prefix + _kind] = TensorType(_dtype, _PATTERNS[_kind])
 
 
 def tensor(dtype=None, broadcastable=None, name=None):
@@ -753,7 +750,7 @@ def choose(a, choices, out=None, mode='raise'):
 # Plural constructors, stacklists, where: Theano's conveniences
 # ---------------------------------------------------------------------------------------
 
-def _multi(make):
+def _multi(make, name):
     """Theano's plural constructors: ``dscalars('x', 'y')`` gives [x, y]; one name gives one
     variable, a string of several letters one variable per letter (``dscalars('xy')``), an
     int that many unnamed ones."""
@@ -765,14 +762,14 @@ def _multi(make):
         if len(names) == 1:
             return make(names)
         return [make(name) for name in names]
-    make_many.__name__ = make.__name__ + ('es' if make.__name__.endswith('x') else 's')
-    make_many.__doc__ = 'Several %s variables, one per name.' % make.__name__
+    make_many.__name__ = name + ('es' if name.endswith('x') else 's')
+    make_many.__doc__ = 'Several %s variables, one per name.' % name
     return make_many
 
 
 for _kind in ('scalar', 'vector', 'matrix', 'row', 'col', 'tensor3', 'tensor4', 'tensor5'):
     for _prefix in ('', 'f', 'd', 'i', 'l'):
-        _many = _multi(CONSTRUCTORS[_prefix + _kind])
+        _many = _multi(CONSTRUCTORS[_prefix + _kind], _prefix + _kind)
         CONSTRUCTORS[_many.__name__.replace('matrixes', 'matrices')] = _many
 
 
@@ -1076,3 +1073,75 @@ def triu(m, k=0):
     """``m`` with the entries below diagonal ``k`` zeroed."""
     m = as_tensor_variable(m)
     return m * (1 - tri(shape(m)[0], shape(m)[1], k=k - 1, dtype=m.dtype))
+
+
+# ---------------------------------------------------------------------------------------
+# Theano's shorthands, built from the ops above as Theano builds them
+# ---------------------------------------------------------------------------------------
+
+as_tensor = as_tensor_variable
+
+
+def smallest(*args):
+    """The elementwise smallest of the arguments (Python's ``min``)."""
+    if len(args) == 2:
+        return ew.switch(args[0] < args[1], args[0], args[1])
+    return reduction.min(stack(list(args)), axis=0)
+
+
+def largest(*args):
+    """The elementwise largest of the arguments (Python's ``max``)."""
+    if len(args) == 2:
+        return ew.switch(args[0] > args[1], args[0], args[1])
+    return reduction.max(stack(list(args)), axis=0)
+
+
+def _stack_matrices(args, axis):
+    if len(args) < 2 or any(as_tensor_variable(a).ndim != 2 for a in args):
+        raise TypeError('%s_stack takes two or more matrices, got %s'
+                        % ('horizontal' if axis else 'vertical',
+                           ', '.join(str(as_tensor_variable(a).type) for a in args)))
+    return concatenate(args, axis=axis)
+
+
+def horizontal_stack(*args):
+    """Matrices side by side (``concatenate(args, axis=1)``)."""
+    return _stack_matrices(args, 1)
+
+
+def vertical_stack(*args):
+    """Matrices one above the other (``concatenate(args, axis=0)``)."""
+    return _stack_matrices(args, 0)
+
+
+def ptp(a, axis=None):
+    """Range of values, maximum minus minimum, along ``axis``."""
+    a = as_tensor_variable(a)
+    return reduction.max(a, axis) - reduction.min(a, axis)
+
+
+def power(x, y):
+    return as_tensor_variable(x) ** y
+
+
+def iround(a, mode=None):
+    """``round(a, mode)`` as int64."""
+    return ew.cast(ew.round(a, mode or 'half_to_even'), 'int64')
+
+
+def ceil_intdiv(a, b):
+    """``ceil(a / b)`` for integers, without going through floats."""
+    div = ew.int_div(a, b)
+    return ew.cast(ew.neq(a % b, 0), div.dtype) + div
+
+
+def split(x, splits_size, n_splits, axis=0):
+    """``x`` cut along ``axis`` into ``n_splits`` pieces of the lengths in the vector
+    ``splits_size``."""
+    splits_size = as_tensor_variable(splits_size)
+    axis = _static_int(as_tensor_variable(axis))
+    if axis is None:
+        raise TypeError('split: the axis must be a constant integer')
+    pieces = Split(n_splits, axis % as_tensor_variable(x).ndim)(
+        x, *[splits_size[i] for i in range(n_splits)])
+    return pieces if n_splits > 1 else [pieces]

@@ -1012,7 +1012,8 @@ def _g_second(inputs, out, gout):
     return [None, gout]
 
 
-scalar_second = _scalar('second', 2, _jax_second, _second_dtype, grad=_g_second)
+scalar_second = _scalar('second', 2, _jax_second, _second_dtype, grad=_g_second,
+                        pformat='fill(%s, %s)')
 second = Elemwise(scalar_second)
 fill = _tensor_op(scalar_second, 'second')
 

@@ -87,13 +87,22 @@ class Reshape(Op):
 
 
 def _constant_scalar(var):
-    """The value of a constant scalar, seen through casts (Theano's
-    get_scalar_constant_value, for what reshape needs); else None."""
+    """The value of a constant scalar, seen through casts, or 1 for ``x.shape[i]`` of a
+    broadcastable dimension i (Theano's get_scalar_constant_value, for what reshape needs);
+    else None."""
     while var.owner is not None and len(var.owner.inputs) == 1 and \
             type(getattr(var.owner.op, 'scalar_op', None)).__name__ == 'Cast':
         var = var.owner.inputs[0]
     if isinstance(var, TensorConstant) and var.data.size == 1:
         return var.data.item()
+    node = var.owner
+    if node is not None and len(getattr(node.op, 'idx_list', ())) == 1 and \
+            not isinstance(node.op.idx_list[0], slice) and len(node.inputs) == 2 and \
+            node.inputs[0].owner is not None and isinstance(node.inputs[0].owner.op, Shape) \
+            and isinstance(node.inputs[1], TensorConstant):
+        x, dim = node.inputs[0].owner.inputs[0], int(node.inputs[1].data)
+        if -x.ndim <= dim < x.ndim and x.broadcastable[dim]:
+            return 1
     return None
 
 

@@ -15,7 +15,8 @@ import numpy as np
 
 from symgraph.graph.basic import Apply, Op
 from symgraph.tensor import elemwise as ew
-from symgraph.tensor.basic import _static_int, addbroadcast, counted_length, patternbroadcast
+from symgraph.tensor.basic import _static_int, addbroadcast, concatenate, counted_length, \
+    patternbroadcast
 from symgraph.tensor.shape import Shape, reshape
 from symgraph.tensor.type import (DISCRETE_DTYPES, INT_DTYPES, IndexScalarType, TensorType,
                                   user_line)
@@ -796,8 +797,11 @@ def _is_array_index(entry):
 
 
 def getitem(x, index):
-    """``x[index]`` with Theano's rules: basic, advanced, and ``None`` for new axes."""
-    if not isinstance(index, tuple):
+    """``x[index]`` with Theano's rules: basic, advanced, and ``None`` for new axes. A list
+    holding a slice is read as a tuple (old numpy's rule, kept by Theano)."""
+    if isinstance(index, list) and any(isinstance(e, slice) for e in index):
+        index = tuple(index)
+    elif not isinstance(index, tuple):
         index = (index,)
     if any(e is Ellipsis for e in index):
         pos = index.index(Ellipsis)
@@ -908,14 +912,26 @@ def _advanced_getitem(x, index):
     return AdvancedSubtensor(idx_list)(x, *arrays)
 
 
-def take(x, indices, axis=0):
-    """Entries of ``x`` at ``indices`` along ``axis`` (AdvancedSubtensor1 on a swapped view;
-    of the flattened ``x`` when ``axis`` is None)."""
+def take(x, indices, axis=None, mode='raise'):
+    """Entries of ``x`` at ``indices`` along ``axis`` (of the flattened ``x`` when ``axis``
+    is None), as numpy's ``take``: AdvancedSubtensor1 on a swapped view, indices of more
+    than one dimension flattened and the result reshaped. ``mode`` 'clip' or 'wrap' maps
+    out-of-range indices into range first."""
     x = as_tensor_variable(x)
+    indices = as_tensor_variable(indices)
+    if indices.ndim != 1:
+        lead = [] if axis is None else [x.shape[:axis % x.ndim]]
+        tail = [] if axis is None else [x.shape[axis % x.ndim + 1:]]
+        shape = concatenate(lead + [indices.shape] + tail)
+        ndim = indices.ndim if axis is None else x.ndim + indices.ndim - 1
+        return reshape(take(x, indices.flatten(), axis, mode), shape, ndim=ndim)
     if axis is None:
-        from_flat = reshape(x, constant(np.asarray([-1], dtype='int64')), ndim=1)
-        return AdvancedSubtensor1()(from_flat, indices)
+        x, axis = reshape(x, constant(np.asarray([-1], dtype='int64')), ndim=1), 0
     axis = axis % x.ndim
+    if mode == 'clip':
+        indices = ew.clip(indices, 0, x.shape[axis] - 1)
+    elif mode == 'wrap':
+        indices = indices % x.shape[axis]
     if axis == 0:
         return AdvancedSubtensor1()(x, indices)
     swap = list(range(x.ndim))

@@ -37,6 +37,10 @@ class TensorVariable(Variable):
         return _T.transpose(self)
 
     # -- arithmetic -----------------------------------------------------------------------
+    # numpy_array + x: numpy hands the operation to x (x.__radd__) instead of looping over
+    # the array with x as an object, as for Theano's variables.
+    __array_priority__ = 1000
+
     # With another kind of variable (a sparse matrix), Python asks its reflected method.
     def __add__(self, other): return _elemwise('add')(self, other) if _ours(other) \
         else NotImplemented
@@ -225,9 +229,10 @@ class TensorVariable(Variable):
         return _T.max(self, axis) - _T.min(self, axis)
 
     def eval(self, inputs_to_values=None):
-        """Compute this variable for the given ``{input: value}`` (for quick checks)."""
-        from symgraph.compile.interpreter import evaluate  # upward call: compile/ is above
-        return evaluate([self], inputs_to_values or {})[0]
+        """Compute this variable for the given ``{input: value}`` (for quick checks); the
+        default updates of the shared variables it uses are applied, as by a function."""
+        from symgraph.compile.interpreter import evaluate_updating  # upward: compile/ is above
+        return evaluate_updating([self], inputs_to_values or {})[0]
 
 
 def _comparison(name, x, y):
