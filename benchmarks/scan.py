@@ -191,6 +191,7 @@ def day6_cold():
     env = {k: v for k, v in os.environ.items()
            if k not in ('JAX_COMPILATION_CACHE_DIR', 'PJRT_NPROC')}
     env['PYTHONPATH'] = os.pathsep.join(filter(None, [ROOT, env.get('PYTHONPATH')]))
+    env['SYMGRAPH_FLAGS'] = ','.join(filter(None, [env.get('SYMGRAPH_FLAGS'), 'cache=False']))
     runs = {'symgraph': [], 'jax.jit': []}
     for _ in range(COLD_RUNS):
         for name, impl in (('symgraph', 'symgraph'), ('jax.jit', 'jax')):
