@@ -115,10 +115,12 @@ PYTENSOR_PAIRS = (('dispatch, scalar, vs PyTensor', 'symgraph scalar', 'PyTensor
 
 def run(runs=5, rounds=7):
     """Per run: {'times': {name: (best, median) seconds}, 'ratios': {pair: (best, median)}}."""
+    saved = theano.config.floatX
     theano.config.floatX = 'float32'
     variants = dict(epoch_variants())
     theano.config.floatX = 'float64'
     variants.update(dispatch_variants())
+    theano.config.floatX = saved  # (make bench goes on with its own setting)
     results = []
     for _ in range(runs):
         times = round_robin(variants, rounds)
