@@ -499,16 +499,18 @@ def sp_sum(x, axis=None, sparse_grad=False):
 
 
 # -- Clean-up: explicit zeros, order of the indices -----------------------------------------
-class Remove0(SparseOp):
-    """``x`` without its explicitly stored zeros."""
+class _Rebuilt(SparseOp):
+    """``x`` stored anew from its entries (sorted, as ``_build`` stores them), keeping those
+    that ``kept(x, valid)`` marks; the same values, so the gradient passes through."""
 
     __props__ = ('inplace',)
+    not_inplace = 'no_inplace'  # how Theano prints the op when it is not in place
 
     def __init__(self, inplace=False):
         self.inplace = inplace
 
     def __str__(self):
-        return '%s{%s}' % (type(self).__name__, 'inplace' if self.inplace else '')
+        return '%s{%s}' % (type(self).__name__, 'inplace' if self.inplace else self.not_inplace)
 
     def make_node(self, x):
         x = as_sparse_variable(x)
@@ -517,38 +519,29 @@ class Remove0(SparseOp):
     def impl(self, node, x):
         format = node.inputs[0].type.format
         rows, cols, valid = _coords(x, format)
-        return _build(format, _dense_shape(x, format), rows, cols, x.data,
-                      valid & (x.data != 0))
+        return _build(format, _dense_shape(x, format), rows, cols, x.data, self.kept(x, valid))
 
     def grad(self, node, output_grads):
         return [output_grads[0]]
+
+
+class Remove0(_Rebuilt):
+    """``x`` without its explicitly stored zeros."""
+
+    not_inplace = ''
+
+    def kept(self, x, valid):
+        return valid & (x.data != 0)
 
 
 remove0 = Remove0()
 
 
-class EnsureSortedIndices(SparseOp):
+class EnsureSortedIndices(_Rebuilt):
     """``x`` with the indices of each row (CSR) or column (CSC) sorted."""
 
-    __props__ = ('inplace',)
-
-    def __init__(self, inplace):
-        self.inplace = inplace
-
-    def __str__(self):
-        return '%s{%s}' % (type(self).__name__, 'inplace' if self.inplace else 'no_inplace')
-
-    def make_node(self, x):
-        x = as_sparse_variable(x)
-        return Apply(self, [x], [x.type])
-
-    def impl(self, node, x):
-        format = node.inputs[0].type.format
-        rows, cols, valid = _coords(x, format)
-        return _build(format, _dense_shape(x, format), rows, cols, x.data, valid)
-
-    def grad(self, node, output_grads):
-        return [output_grads[0]]
+    def kept(self, x, valid):
+        return valid
 
 
 ensure_sorted_indices = EnsureSortedIndices(inplace=False)

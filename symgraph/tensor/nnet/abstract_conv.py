@@ -230,10 +230,15 @@ def _unshared_forward(op, img, kern, pads):
     return out.reshape(n, -1, oh, ow)
 
 
-def _transpose(fun, shape, dtype, cotangent):
+def _transpose(fun, shape, dtype, cotangent, mismatch):
     """The linear transpose of ``fun`` (a linear map from arrays of ``shape``) at
-    ``cotangent``."""
-    (result,) = jax.linear_transpose(fun, jax.ShapeDtypeStruct(shape, dtype))(cotangent)
+    ``cotangent``, which must have the shape of ``fun``'s result: else a ValueError with
+    the message ``mismatch(that shape)``."""
+    argument = jax.ShapeDtypeStruct(shape, dtype)
+    expected = tuple(jax.eval_shape(fun, argument).shape)
+    if expected != tuple(cotangent.shape):
+        raise ValueError(mismatch(expected))
+    (result,) = jax.linear_transpose(fun, argument)(cotangent.astype(dtype))
     return result
 
 
@@ -464,14 +469,11 @@ class AbstractConv_gradWeights(BaseAbstractConv):
             kshape = (topgrad.shape[1], per_group) + spatial
         self._check_hint('filters', kshape, self.kshp, 'filter_shape (kshp)')
         img = img.astype(dtype)
-        expected = jax.eval_shape(lambda k: _forward(self, img, k),
-                                  jax.ShapeDtypeStruct(kshape, dtype)).shape
-        if tuple(expected) != tuple(topgrad.shape):
-            raise ValueError('invalid filter shape for gradWeights: filters of shape %s would '
-                             'produce an output of shape %s, but the given topgrad has shape %s'
-                             % (kshape, tuple(expected), tuple(topgrad.shape)))
-        return _transpose(lambda k: _forward(self, img, k), kshape, dtype,
-                          topgrad.astype(dtype))
+        return _transpose(
+            lambda k: _forward(self, img, k), kshape, dtype, topgrad,
+            lambda expected: 'invalid filter shape for gradWeights: filters of shape %s would '
+            'produce an output of shape %s, but the given topgrad has shape %s'
+            % (kshape, expected, tuple(topgrad.shape)))
 
     def grad(self, node, output_grads):
         bottom, top = node.inputs[:2]
@@ -527,14 +529,11 @@ class AbstractConv_gradInputs(BaseAbstractConv):
         imshape = (topgrad.shape[0], channels) + spatial
         self._check_hint('image', imshape, self.imshp, 'input_shape (imshp)')
         kern = kern.astype(dtype)
-        expected = jax.eval_shape(lambda i: _forward(self, i, kern),
-                                  jax.ShapeDtypeStruct(imshape, dtype)).shape
-        if tuple(expected) != tuple(topgrad.shape):
-            raise ValueError('invalid input_shape for gradInputs: the given input_shape would '
-                             'produce an output of shape %s, but the given topgrad has shape %s'
-                             % (tuple(expected), tuple(topgrad.shape)))
-        return _transpose(lambda i: _forward(self, i, kern), imshape, dtype,
-                          topgrad.astype(dtype))
+        return _transpose(
+            lambda i: _forward(self, i, kern), imshape, dtype, topgrad,
+            lambda expected: 'invalid input_shape for gradInputs: the given input_shape would '
+            'produce an output of shape %s, but the given topgrad has shape %s'
+            % (expected, tuple(topgrad.shape)))
 
     def grad(self, node, output_grads):
         weights, top = node.inputs[:2]
