@@ -37,7 +37,7 @@ _DEVICE = re.compile(r'^(cpu|(cuda|gpu)(\d*))$')
 
 # Flags that hold a truth value; the environment spells them True/False (or 1/0).
 _BOOLEANS = ('cache', 'check_indices', 'profile', 'profile_memory', 'profile_optimizer',
-             'print_test_value', 'shard_parameters')
+             'print_test_value', 'shard_parameters', 'scan_buckets')
 
 # Theano 1.0.5's other flags, with its defaults: they tuned its C and GPU back ends, its
 # caches and its own warnings, and have no effect here, except NanGuardMode.* (the
@@ -152,7 +152,7 @@ class Config:
                         cpu_threads='auto', compiledir=_default_compiledir(),
                         cache=True, check_indices=True, profile=False,
                         profile_memory=False, profile_optimizer=False,
-                        data_parallel='off', shard_parameters=False)
+                        data_parallel='off', shard_parameters=False, scan_buckets=True)
         for name, value in defaults.items():
             object.__setattr__(self, name, value)
         table = dict(THEANO_ONLY_FLAGS)

@@ -24,13 +24,15 @@ exercise by exercise, in the lab's own code:
 * 6.3  the RNN tagger with scan (:class:`RNN`), checked against the numpy one, then trained;
 * 6.4  the LSTM tagger (:class:`LSTM`), trained the same way.
 
-Every distinct sentence length makes the compiled functions build a new XLA program (the
-loop's length is part of the program): the lab's training loop compiles one program per
-length, which costs more time than the training itself.  The closing section shows the
-standard cure in the lab's own terms, *bucketing*: sentences are padded at the end to a few
-lengths and the padded words are masked out of the cost.  A left-to-right network's output
-at word t depends on words 1..t only, so padding at the end changes nothing: the bucketed
-run ends at the same parameters as the exact one, with a handful of programs.
+XLA compiles a program per shape, and the loop's length is part of the shapes: left alone,
+the lab's training loop would compile one program per sentence length, which costs more
+time than the training itself.  symgraph pads each sentence to a bucket length (8, 10, 12,
+14, 16, 20, ...) and stops the loop's states at the true length, so the lab's unchanged
+loop compiles one program per bucket (README, "Sequence lengths share programs").  The
+closing section shows the same cure in the lab's own terms, *bucketing* by hand: sentences
+padded at the end to multiples of a width and the padded words masked out of the cost.
+A left-to-right network's output at word t depends on words 1..t only, so padding at the
+end changes nothing: the bucketed run ends at the same parameters as the exact one.
 
 Everything a test needs is a plain function or class: :class:`NumpyRNN`, the
 ``exercise_6_2_*`` functions, :class:`RNN`, :class:`LSTM`, :func:`reset_model`,
@@ -80,7 +82,7 @@ LRATE = 0.5
 N_ITER = 5
 MAX_SENT_LEN = 15    # the lab keeps sentences of 2..14 words
 MAX_NR_SENT = 1000   # and at most 1000 of them per split
-# --quick: one epoch over sentences of two lengths only, as each length compiles a program.
+# --quick: one epoch over sentences of two lengths only (one bucket: one program).
 QUICK = dict(n_iter=1, n_train=1000, n_dev=100, min_len=6, max_len=7)
 BUCKET = 8           # bucketing: lengths rounded up to a multiple of this
 
@@ -504,9 +506,9 @@ def train(model, corpus, n_iter=N_ITER, lrate=LRATE, name="RNN", bucket=None, pr
     """The lab's SGD loop: one update per sentence, in corpus order, for ``n_iter`` epochs;
     after each epoch the train and dev accuracies.
 
-    ``bucket=None`` calls the update on each sentence as it is, as the lab does (one program
-    per distinct length); ``bucket=w`` pads each sentence to a multiple of ``w`` words and
-    masks the padding (one program per bucket).  Accuracies are computed on sentences padded
+    ``bucket=None`` calls the update on each sentence as it is, as the lab does (symgraph
+    pads it, one program per bucket of lengths); ``bucket=w`` pads each sentence to a
+    multiple of ``w`` words itself and masks the padding in the cost.  Accuracies are computed on sentences padded
     to the longest one (one prediction program).  ``functions`` reuses ``(update,
     prediction)`` compiled earlier for this model.
     """
@@ -688,9 +690,9 @@ def main(argv=None, corpus=None):
 
     if args.bucket:
         section(f"Bucketing: sentences padded to multiples of {args.bucket} words")
-        print("The lab's loop compiled an update program for each sentence length. Padding each\n"
-              "sentence at the end to a multiple of the bucket width, with the padding masked out\n"
-              "of the cost, needs one per bucket and trains exactly the same parameters:")
+        print("symgraph padded the lab's sentences to bucket lengths itself. The same done by\n"
+              "hand: each sentence padded at the end to a multiple of the bucket width, the\n"
+              "padding masked out of the cost, trains exactly the same parameters:")
         exact = results[0].params
         set_params(rnn, init_params)  # the same RNN from the same start; its prediction is reused
         bucketed = train(rnn, corpus, n_iter, LRATE, f"RNN, buckets of {args.bucket}", bucket=args.bucket,

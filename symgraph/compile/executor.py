@@ -23,6 +23,7 @@ from symgraph.compile.io import MissingInputError
 from symgraph.compile.layout import ArgumentLayout, restore
 from symgraph.compile.loop import run_loop
 from symgraph.compile.lower import Lowering, raise_index_error, run_nodes
+from symgraph.compile.padding import Buckets, NotPaddable, Padded, trim_outputs
 from symgraph.config import config
 from symgraph.graph.basic import Constant, clone_replace, format_trace, paused_gc, toposort
 from symgraph.graph.fg import FunctionGraph
@@ -89,10 +90,12 @@ class Function:
         self._locks = [threading.Lock()] + [c.lock for c in sorted(
             set(self.updated_containers + self._kept_containers), key=lambda c: c.order)]
         self._check_indices = config.check_indices
-        self._index_checks = {}  # slice lengths -> (node, axis, size) of each index check
+        self._index_checks = {}  # program key -> description of each check (lower.checked)
         self._nan_guard = mode.nan_guard
-        self._guard_checks = {}  # slice lengths -> (node, variable) of each NanGuardMode flag
+        self._guard_checks = {}  # program key -> (node, variable) of each NanGuardMode flag
+        self._trimmed = {}  # key of a padded program -> (output, axis) of each padded axis
         self._programs = {}
+        self._buckets = Buckets.of(self)  # None: one program per sequence length
         self.stats = CompileStats()
         self.loop_programs = {}  # loop()'s compiled epochs, by slice lengths and shapes
         self._last_key = self._last_values = None
@@ -221,12 +224,16 @@ class Function:
 
     # -- compiled programs ----------------------------------------------------------------
     def _program_key(self, args):
-        """(which matrix arguments come Fortran-ordered, lengths of input-dependent slices)."""
+        """(which matrix arguments come Fortran-ordered, lengths of input-dependent slices);
+        a program for padded arguments (compile/padding.py) adds the positions padded."""
         return self._layout.order(args), self.slice_lengths(args)
 
     def _graph_fn(self, key):
-        """The Python function traced by jit for one (layout, slice lengths) key."""
-        layout, lengths = key
+        """The Python function traced by jit for one (layout, slice lengths[, padded
+        positions]) key. A padded program takes the true length after the inputs."""
+        layout, lengths = key[:2]
+        padded_positions = key[2] if len(key) > 2 else None
+        trimmed = self._trimmed
         nodes, constants = self._nodes, self._constants
         donated, kept, inputs = self._donated, self._kept, self.input_vars
         kept_transposed = self._layout.kept_transposed
@@ -239,22 +246,35 @@ class Function:
             self._dynamic_slices, _traced(nodes, inputs), length_map, self._mesh)
 
         def run(donated_values, kept_values, input_values):
-            """(outputs, new shared values, index verdict or None, NanGuardMode flags or
-            None), as traced values."""
+            """(outputs, new shared values, check verdict or None, NanGuardMode flags or
+            None, true lengths of the outputs' padded axes or None), as traced values."""
             values = _SplitAsComputed(minibatches) if minibatches else {}
             values.update((c, c.data) for c in constants)
             values.update(zip(donated, donated_values))
             values.update(zip(kept, restore(kept_values, kept_transposed)))
+            padded = None
+            if padded_positions is not None:
+                *input_values, true_length = input_values
+                padded = Padded({inputs[k]: {0: true_length} for k in padded_positions})
             values.update(zip(inputs, restore(input_values, layout)))
-            lowering = Lowering(length_map, check_indices, nan_guard)
+            lowering = Lowering(length_map, check_indices, nan_guard, padded)
             if nan_guard is not None:
                 for var in inputs + donated + kept:
                     lowering.guard(None, var, values[var])
             run_nodes(nodes, values, lowering, keep=list(outputs) + list(update_exprs))
-            verdict, index_checks[lengths] = lowering.checked()
-            guard, guard_checks[lengths] = lowering.guarded()
+            verdict, index_checks[key] = lowering.checked()
+            guard, guard_checks[key] = lowering.guarded()
+            true_lengths = None
+            if padded is not None:
+                if any(e in padded.axes for e in update_exprs):
+                    raise NotPaddable('a shared variable would change shape')
+                trimmed[key] = [(k, axis) for k, o in enumerate(outputs)
+                                for axis in sorted(padded.of(o))]
+                true_lengths = jax.numpy.stack(
+                    [jax.numpy.asarray(padded.of(outputs[k])[axis], 'int64')
+                     for k, axis in trimmed[key]] or [jax.numpy.zeros((), 'int64')])
             return (tuple(values[o] for o in outputs), tuple(values[e] for e in update_exprs),
-                    verdict, guard)
+                    verdict, guard, true_lengths)
         return run
 
     def _jitted(self, key, args):
@@ -272,7 +292,7 @@ class Function:
 
         def flat(*args):
             old_values = args[:n_donated]
-            outs, new_values, verdict, guard = run(
+            outs, new_values, verdict, guard, true_lengths = run(
                 old_values, args[n_donated:n_donated + n_kept], args[n_donated + n_kept:])
             # An index out of range (or a NaN under NanGuardMode) leaves the (donated)
             # shared values as they were.
@@ -285,7 +305,8 @@ class Function:
                     lambda new, old: jax.numpy.where(ok, new, old), new, old)
                     for new, old in zip(new_values, old_values))
             results = outs + ((verdict,) if verdict is not None else ()) + (
-                (guard,) if guard is not None else ())
+                (guard,) if guard is not None else ()) + (
+                (true_lengths,) if true_lengths is not None else ())
             if in_shardings is not None:
                 results = jax.lax.with_sharding_constraint(results, whole)
                 new_values = tuple(jax.lax.with_sharding_constraint(new, sharding) for
@@ -475,6 +496,7 @@ class Function:
         n_outputs = len(self.outputs)
         n_results = n_outputs + len(donated_containers)
         index_checks = self._index_checks
+        buckets, trimmed = self._buckets, self._trimmed
         single, borrow = self.single_output, self._output_borrow
         single = single and self._from_program[0] is None
         single_copied = single and not borrow[0]
@@ -510,7 +532,13 @@ class Function:
                     values = list(args)
                 else:
                     values = [convert(v) for convert, v in zip(converters, args)]
+                padding = buckets(values) if buckets is not None else None
+                padded_call = padding is not None
+                if padded_call:
+                    values, positions, true_length = padding
                 key = fixed_key or program_key(values)
+                if padded_call:
+                    key += (positions,)
                 shapes = [getattr(v, 'shape', ()) for v in values]
                 last_key, program, last_shapes = last[0]
                 if key != last_key or shapes != last_shapes:
@@ -529,6 +557,8 @@ class Function:
                     flat_args += passed
                 else:
                     flat_args = passed
+                if padded_call:
+                    flat_args = flat_args + [true_length]
                 if program is not None and not always_guarded:
                     try:
                         results = program(*flat_args)
@@ -562,10 +592,13 @@ class Function:
                         container.value = value
                 extra = len(results) - n_results  # the index verdict, NanGuardMode's flags
                 if extra:
-                    if extra > n_guard_outputs and not np.asarray(results[n_results])[0]:
-                        raise_index_error(index_checks[key[1]], results[n_results])
+                    if extra > n_guard_outputs + padded_call and \
+                            not np.asarray(results[n_results])[0]:
+                        raise_index_error(index_checks[key], results[n_results])
                     if n_guard_outputs:
                         self._report_nan(key, results[-1], args)
+                if padded_call:
+                    results = trim_outputs(results[:n_outputs], results[-1], trimmed[key])
                 if single_copied:
                     return np.array(results[0])
                 if single:
@@ -578,7 +611,7 @@ class Function:
                     lock.release()
                 mode.call_time += clock() - start - compiling
         if fixed_key is not None and not shared_args and not always_guarded and \
-                not n_guard_outputs and self.profile is None:
+                not n_guard_outputs and self.profile is None and buckets is None:
             return self._stateless_call(call, last, first_converter)
         return call if self.profile is None else self._profiled(call)
 
@@ -625,7 +658,7 @@ class Function:
             if results is None:  # staged under the function's lock
                 return call(*args, **kwargs)
             if len(results) > n_outputs and not np.asarray(results[n_outputs])[0]:
-                raise_index_error(index_checks[()], results[n_outputs])
+                raise_index_error(index_checks[last[0][0]], results[n_outputs])
             mode.call_time += clock() - start
             if single:
                 return np.array(results[0]) if copied else np.asarray(results[0])
@@ -644,7 +677,7 @@ class Function:
         (slices.tail_lengths), so that program is compiled now rather than in the middle
         of the first epoch. Nothing is compiled for lengths that no index gives. (The
         donated arguments have been consumed by now: their shapes stand for them.)"""
-        if self._resolve_lengths is None or len(self._programs) != 1:
+        if self._resolve_lengths is None or len(self._programs) != 1 or len(key) > 2:
             return
         lengths = self._resolve_lengths.tail_lengths(values)
         if lengths is None or lengths == key[1]:
@@ -689,7 +722,7 @@ class Function:
             return
         given = dict(zip(self.input_vars, [convert(v) for convert, v in
                                            zip(self._converters, args)]))
-        nanguardmode.report(self._guard_checks[key[1]], flags,
+        nanguardmode.report(self._guard_checks[key], flags,
                             lambda node: evaluate(node.inputs, given),
                             lambda node: self._nodes.index(node))
 
@@ -768,6 +801,16 @@ class Function:
         return self._spec['allow_input_downcast']
 
     @property
+    def dynamic_slices(self):
+        """What each call works out on the host first (see slices.dynamic_slices)."""
+        return self._dynamic_slices
+
+    @property
+    def nodes(self):
+        """The nodes of the compiled graph, in the order they run."""
+        return self._nodes
+
+    @property
     def has_dynamic_slices(self):
         return self._resolve_lengths is not None
 
@@ -788,8 +831,8 @@ class Function:
         return self._kept_values()
 
     def index_checks(self, lengths):
-        """(node, axis, size) of each index check of the program for ``lengths``."""
-        return self._index_checks[lengths]
+        """The checks of ``step(lengths)`` (see lower.Lowering.checked)."""
+        return self._index_checks[(self._layout.c_order, lengths)]
 
     @property
     def on_mesh(self):
@@ -863,7 +906,22 @@ class Function:
                 value)
         shared = [spec(v.container.value) for v in self._donated]
         shared += [spec(v) for v in self._kept_values()]
-        return shared + [spec(v.T if t else v) for v, t in zip(self._last_values, key[0])]
+        inputs = [spec(v.T if t else v) for v, t in zip(self._last_values, key[0])]
+        return shared + inputs + ([jax.ShapeDtypeStruct((), 'int64')] if len(key) > 2 else [])
+
+    def accepts_padding(self, values, positions):
+        """Whether the program for ``values`` padded at ``positions`` traces (every op
+        meeting a padded axis has a rule in compile/padding.py)."""
+        key = (self._layout.c_order, self.slice_lengths(values), positions)
+        specs = [[jax.ShapeDtypeStruct(np.shape(v), v.dtype) for v in group] for group in (
+            [c.value for c in self.updated_containers], self._kept_values(), values)]
+        specs[2].append(jax.ShapeDtypeStruct((), 'int64'))
+        try:
+            with jax.default_device(self._device):
+                jax.eval_shape(self._graph_fn(key), *specs)
+        except Exception:
+            return False
+        return True
 
     # -- Theano's inspection and state: f.maker, f[x], f.value, f.container, copy ---------
     @property

@@ -73,7 +73,7 @@ def _scan_program(fn, lengths, specs, n_steps):
 
         def epoch(donated_values, kept_values, sequences):
             def step(carry, inputs):
-                outputs, new_values, verdict, _ = run(carry, kept_values, inputs)
+                outputs, new_values, verdict, _, _ = run(carry, kept_values, inputs)
                 if layouts is not None:
                     new_values = tuple(jax.lax.with_sharding_constraint(new, layout)
                                        for new, layout in zip(new_values, layouts))

@@ -10,7 +10,9 @@ op cannot know from its inputs alone:
   so each indexing op records the smallest and largest entry it uses; the program
   returns them with its results and the host raises Theano's ``IndexError`` for them,
   after the program has left every shared variable as it was;
-* under NanGuardMode, a flag per value computed (NaN, Inf, big), returned the same way.
+* under NanGuardMode, a flag per value computed (NaN, Inf, big), returned the same way;
+* for a program traced with padded inputs (compile/padding.py), which axes are padded and
+  the shape checks their true lengths need.
 """
 import jax
 import jax.numpy as jnp
@@ -24,13 +26,17 @@ class Lowering:
     """The context of one lowering: host-resolved slice lengths (and static inputs, keyed
     ``(node, ('input', k))``) and recorded index checks."""
 
-    def __init__(self, slice_lengths=None, check_indices=True, nan_guard=None):
+    def __init__(self, slice_lengths=None, check_indices=True, nan_guard=None, padded=None):
         self.slice_lengths = slice_lengths or {}
         self.check_indices = check_indices
         self.index_checks = []  # (node, axis, size, smallest entry, largest entry)
         self._checked = []  # (traced index, size) already checked
+        self.shape_checks = []  # (node, message, traced bool)
         self.nan_guard = nan_guard  # (nan, inf, big) to check, or None
         self.guards = []  # (node or None for a graph input, variable, traced int32 flags)
+        self.padded = padded
+        if padded is not None:
+            padded.lowering = self
 
     def lower(self, inner, values):
         """The values of an inner graph's outputs for ``values`` of its inputs, lowered in
@@ -93,28 +99,44 @@ class Lowering:
             lo, hi = jnp.min(index), jnp.max(index)
         self.index_checks.append((node, axis, size, lo, hi))
 
+    def check_shape(self, node, message, ok):
+        """Require the traced boolean ``ok``; raise ValueError(message) after the call if
+        it is False."""
+        if self.check_indices:
+            self.shape_checks.append((node, message, ok))
+
     def checked(self):
-        """The verdict of the index checks as one traced int64 vector, ``[all in range,
-        smallest, largest of each checked index...]`` (one output, one read on the host),
-        and the host-side description of each check; None when nothing was checked."""
-        if not self.index_checks:
+        """The verdict of the checks as one traced int64 vector, ``[all passed, smallest,
+        largest entry and size of each checked index..., each shape check...]`` (one
+        output, one read on the host), and the host-side description of each check: (node,
+        axis) of an index, (node, message) of a shape check; None when nothing was
+        checked."""
+        if not self.index_checks and not self.shape_checks:
             return None, []
-        ok = jnp.stack([(lo >= -size) & (hi < size)
-                        for _, _, size, lo, hi in self.index_checks]).all()
-        verdict = jnp.stack([ok.astype('int64')] + [
-            jnp.asarray(v, 'int64') for *_, lo, hi in self.index_checks for v in (lo, hi)])
-        return verdict, [check[:3] for check in self.index_checks]
+        passed = [(lo >= -size) & (hi < size) for _, _, size, lo, hi in self.index_checks]
+        passed += [ok for _, _, ok in self.shape_checks]
+        verdict = jnp.stack([jnp.stack(passed).all().astype('int64')] + [
+            jnp.asarray(v, 'int64') for _, _, size, lo, hi in self.index_checks
+            for v in (lo, hi, size)] + [
+            jnp.asarray(ok, 'int64') for _, _, ok in self.shape_checks])
+        return verdict, [check[:2] for check in self.index_checks + self.shape_checks]
 
 
 def raise_index_error(checks, verdict):
-    """Theano's ``IndexError`` for the first failed check of ``verdict``, naming its node."""
-    extremes = np.asarray(verdict)[1:].reshape(-1, 2)
-    for (node, axis, size), (lo, hi) in zip(checks, extremes):
+    """Theano's ``IndexError`` for the first failed index check of ``verdict`` (or the
+    ValueError of a failed shape check), naming its node."""
+    values = iter(np.asarray(verdict)[1:].tolist())
+    for node, what in checks:
+        if isinstance(what, str):
+            if not next(values):
+                raise ValueError('%s\n%s' % (what, describe_node(node)))
+            continue
+        lo, hi, size = next(values), next(values), next(values)
         bad = hi if hi >= size else lo if lo < -size else None
         if bad is not None:
             raise IndexError('index %d is out of bounds for axis %d with size %d\n%s'
-                             % (bad, axis, size, describe_node(node)))
-    raise AssertionError('an index check failed but no index is out of range')
+                             % (bad, what, size, describe_node(node)))
+    raise AssertionError('a check failed but no index is out of range')
 
 
 def run_nodes(nodes, values, lowering=None, keep=None):
@@ -137,8 +159,11 @@ def run_nodes(nodes, values, lowering=None, keep=None):
         for k in op.static_inputs(node):
             args[k] = lowering.slice_lengths.get((node, ('input', k)), args[k])
         try:
-            result = op.jax_impl(node, *args, lowering=lowering) if op.wants_lowering \
-                else op.jax_impl(node, *args)
+            if lowering.padded is not None:
+                result = lowering.padded.run(node, args,
+                                             lambda args: _compute(node, args, lowering))
+            else:
+                result = _compute(node, args, lowering)
         except Exception as err:
             raise node_error(node, args, err) from err
         outputs = result if len(node.outputs) > 1 else (result,)
@@ -147,6 +172,12 @@ def run_nodes(nodes, values, lowering=None, keep=None):
             if lowering.nan_guard is not None:
                 lowering.guard(node, var, value)
     return values
+
+
+def _compute(node, args, lowering):
+    op = node.op
+    return op.jax_impl(node, *args, lowering=lowering) if op.wants_lowering \
+        else op.jax_impl(node, *args)
 
 
 def _lazy_value(var, values):

@@ -164,7 +164,10 @@ class Scan(Op):
             for window, lag, out in zip(windows, lags, outs))
         return outs, new_windows
 
-    def jax_impl(self, node, n_steps, *values, lowering):
+    def jax_impl(self, node, n_steps, *values, lowering, steps_taken=None):
+        """``steps_taken`` (traced), when given, is how many of the ``n_steps`` steps
+        count: the later ones leave the states and index checks as they are (the padded
+        steps of a program shared by several lengths, see compile/padding.py)."""
         info = self.info
         if info.as_while:  # as many steps as the condition lets run, counted before
             steps_run = lowering.slice_length(node, 'steps')
@@ -185,12 +188,19 @@ class Scan(Op):
         windows = tuple(state[:lag] for state, lag in zip(states, lags))
         step_checks = []
 
-        def step(carry, seq_slices):
+        def step(carry, xs):
             windows, extremes = carry
+            seq_slices, t = xs
             step_lowering = lowering.nested()
             outs, new_windows = self._step(windows, seq_slices, non_seqs, step_lowering)
             step_checks[:] = step_lowering.index_checks
             found = [(lo, hi) for _, _, _, lo, hi in step_checks]
+            live = None if steps_taken is None else t < steps_taken
+            if live is not None:
+                new_windows = tuple(jnp.where(live, new, old)
+                                    for new, old in zip(new_windows, windows))
+                found = [(jnp.where(live, lo, 2 ** 62), jnp.where(live, hi, -2 ** 62))
+                         for lo, hi in found]
             extremes = tuple((jnp.minimum(a, jnp.asarray(lo, a.dtype)),
                               jnp.maximum(b, jnp.asarray(hi, b.dtype)))
                              for (a, b), (lo, hi) in zip(extremes, found)) \
@@ -204,16 +214,17 @@ class Scan(Op):
         # carried from step to step: XLA values cannot leave the loop any other way) and
         # the shapes of its outputs.
         slices = tuple(jax.ShapeDtypeStruct(seq.shape[1:], seq.dtype) for seq in seqs)
-        _, shapes = jax.eval_shape(lambda w, s: step((w, None), s), windows, slices)
+        _, shapes = jax.eval_shape(lambda w, s: step((w, None), (s, 0)), windows, slices)
         if n_steps == 0:  # nothing to loop over (XLA mishandles empty loops)
             ys = tuple(jnp.zeros((0,) + out.shape, out.dtype) for out in shapes)
             step_checks, extremes = [], ()
         else:
             extremes = tuple((jnp.asarray(2 ** 62, 'int64'), jnp.asarray(-2 ** 62, 'int64'))
                              for _ in step_checks)
-            (windows, extremes), ys = lax.scan(step, (windows, extremes),
-                                               tuple(seq[:n_steps] for seq in seqs),
-                                               length=n_steps)
+            counter = None if steps_taken is None else jnp.arange(n_steps)
+            (windows, extremes), ys = lax.scan(
+                step, (windows, extremes),
+                (tuple(seq[:n_steps] for seq in seqs), counter), length=n_steps)
         for (check_node, axis, size, _, _), (lo, hi) in zip(step_checks, extremes):
             lowering.index_checks.append((check_node, axis, size, lo, hi))
         ys = iter(ys)
