@@ -356,11 +356,11 @@ def configure_compile_cache(changed=False):
 
 
 def _cpu_pool_size():
-    """The threads of JAX's CPU client: PJRT_NPROC as set at import, else one per usable
-    core (what XLA's client takes by default)."""
-    nproc = os.environ.get('PJRT_NPROC', '')
-    if nproc.isdigit():
-        return int(nproc)
+    """The threads of JAX's CPU client, as its constructor counts them: PJRT_NPROC (as
+    set at import) or NPROC, else one per usable core."""
+    for name in ('PJRT_NPROC', 'NPROC'):
+        if os.environ.get(name, '').isdigit():
+            return int(os.environ[name])
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # no affinity on this platform
