@@ -55,7 +55,7 @@ def run(pairs=3):
     for _ in range(pairs):
         with tempfile.TemporaryDirectory() as cache_dir:
             firsts.append(one_process(cache_dir))
-            entries = len(os.listdir(cache_dir))
+            entries = sum(len(names) for _, _, names in os.walk(cache_dir))
             seconds.append(one_process(cache_dir))
     ratios = [b['compile'] / a['compile'] for a, b in zip(firsts, seconds)]
     return {'first': firsts, 'second': seconds, 'compile ratio': ratios,

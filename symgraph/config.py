@@ -194,13 +194,16 @@ class Config:
     def cpu_thread_count(self):
         """Threads for XLA's CPU pool: 'auto' is 1 on machines with at most two cores.
 
-        There, the Python thread that dispatches each call competes with XLA's workers, and
-        splitting the small operations of a minibatch step across threads costs more than
-        it gains (the LXMLS step runs 1.5x faster single-threaded on two cores). The pool
-        is per process, and XLA sizes the loops it splits by it when it compiles (jax
-        0.10.2 has no per-program setting), so a compute-bound step (large matrix
-        products) loses the second core: ``cpu_threads=default`` gives it back. None
-        leaves JAX's default.
+        There, a minibatch step (the LXMLS update: 28 kernels, none over a few hundred
+        microseconds) runs 1.3-1.4x faster single-threaded: XLA's runtime hands kernels
+        that do not depend on each other to the pool's threads, and on two cores those
+        handoffs cost more than they gain. Compile options cannot change that per program:
+        they reach XLA's debug options, which can turn off the loop splitting
+        (``xla_disable_hlo_passes=cpu-parallel-task-assigner``) and Eigen's threads
+        (``xla_cpu_multi_thread_eigen``), but the runtime's concurrency is fixed when the
+        program is loaded, and with both off the step stays as slow. So the choice is per
+        process, and a compute-bound step (large matrix products) loses the second core:
+        ``cpu_threads=default`` gives it back. None leaves JAX's default.
         """
         if self.cpu_threads == 'auto':
             return 1 if (os.cpu_count() or 1) <= 2 else None
@@ -324,6 +327,9 @@ def configure_compile_cache(changed=False):
     that JAX was given by its own settings (``JAX_COMPILATION_CACHE_DIR``) becomes
     ``compiledir`` unless the flags set it. Programs that call back into Python (custom ops'
     ``perform``, ``Print``, NanGuardMode) are never cached: JAX cannot serialize them.
+    Programs go in a folder per size of XLA's CPU pool, which XLA compiles by (it splits
+    loops across the threads) and JAX's cache key leaves out: a process with another
+    ``cpu_threads`` would otherwise load programs compiled for the other size.
     """
     import jax
     from jax.experimental.compilation_cache import compilation_cache
@@ -335,17 +341,30 @@ def configure_compile_cache(changed=False):
     own_dir = jax.config.values.get('jax_compilation_cache_dir')
     if not changed and own_dir and config.compiledir == _default_compiledir():
         object.__setattr__(config, 'compiledir', own_dir)
+    folder = os.path.join(config.compiledir, 'cpu-threads-%d' % _cpu_pool_size())
     try:  # a directory that cannot be made (a read-only home) means no cache, not errors
-        os.makedirs(config.compiledir, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
     except OSError as err:
         logging.getLogger('symgraph').info(
             'compiled programs are not kept: compiledir %s cannot be made (%s)',
             config.compiledir, err)
         jax.config.update('jax_enable_compilation_cache', False)
         return
-    jax.config.update('jax_compilation_cache_dir', config.compiledir)
+    jax.config.update('jax_compilation_cache_dir', folder)
     jax.config.update('jax_persistent_cache_min_compile_time_secs', 0.0)
     jax.config.update('jax_persistent_cache_min_entry_size_bytes', -1)
+
+
+def _cpu_pool_size():
+    """The threads of JAX's CPU client, as its constructor counts them: PJRT_NPROC (as
+    set at import) or NPROC, else one per usable core."""
+    for name in ('PJRT_NPROC', 'NPROC'):
+        if os.environ.get(name, '').isdigit():
+            return int(os.environ[name])
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity on this platform
+        return os.cpu_count() or 1
 
 
 def configure_jax_backend():

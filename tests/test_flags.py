@@ -2,6 +2,7 @@
 compute_test_value, NanGuardMode, MonitorMode, DebugMode, Print, pp, f.maker, f.copy, In,
 theano.clone, theano.gof, theano.tensor.opt, and the errors for names not there yet."""
 import io
+import json
 import logging
 import os
 import subprocess
@@ -68,6 +69,37 @@ def test_theano_only_flags_read_as_theanos_defaults_and_can_be_set():
         config.flaotX = 'float32'
     with pytest.raises(ValueError):
         config.compute_test_value = 'sometimes'
+
+
+# Prints the thread count symgraph gave JAX's CPU client and whether XLA split a large
+# elementwise program's loop across threads (its compiled HLO records the split).
+THREADS_CHILD = r'''
+import json, os
+import symgraph as theano
+import jax, jax.numpy as jnp
+text = jax.jit(jnp.tanh).lower(jnp.ones((2000, 2000), jnp.float32)).compile().as_text()
+print(json.dumps({'nproc': os.environ.get('PJRT_NPROC'),
+                  'split': 'outer_dimension_partitions' in text}))
+'''
+
+
+def test_cpu_threads_sizes_xlas_pool_and_its_loop_splitting(tmp_path):
+    """The flag reaches JAX's CPU client before it is created, XLA compiles by it, and a
+    program kept on disk by a process with one size is not loaded by one with another."""
+    def child(flags):
+        env = {k: v for k, v in os.environ.items()
+               if k not in ('PJRT_NPROC', 'NPROC', 'THEANO_FLAGS')}
+        env.update(PYTHONPATH=ROOT, SYMGRAPH_FLAGS='compiledir=%s,%s' % (tmp_path, flags))
+        done = subprocess.run([sys.executable, '-c', THREADS_CHILD], capture_output=True,
+                              text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    assert child('cpu_threads=1') == {'nproc': '1', 'split': False}
+    assert child('cpu_threads=2') == {'nproc': '2', 'split': True}
+    assert child('cpu_threads=1') == {'nproc': '1', 'split': False}
+    default = child('cache=False')
+    assert default['nproc'] == ('1' if (os.cpu_count() or 1) <= 2 else None)
+    assert sorted(os.listdir(tmp_path)) == ['cpu-threads-1', 'cpu-threads-2']
 
 
 def test_devices():

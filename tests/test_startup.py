@@ -55,7 +55,9 @@ def run_child(*args, **env):
 
 
 def entries(path):
-    return sorted(os.listdir(path)) if os.path.isdir(path) else []
+    """The files under ``path`` (programs are kept in a folder per CPU pool size)."""
+    return sorted(os.path.relpath(os.path.join(folder, name), path)
+                  for folder, _, names in os.walk(path) for name in names)
 
 
 def test_a_second_process_loads_the_programs_the_first_one_compiled(tmp_path):
