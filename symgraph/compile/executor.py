@@ -761,7 +761,9 @@ class Function:
         are taken just before. Used for a program's first run and for programs that call
         the host."""
         donated = flat_args[:len(self.updated_containers)]
-        saved = [jax.tree_util.tree_map(jax.numpy.copy, value) for value in donated]
+        # A device-to-device copy: jnp.copy would compile a small program per shape.
+        saved = [jax.tree_util.tree_map(lambda leaf: jax.device_put(leaf, may_alias=False),
+                                        value) for value in donated]
         try:
             return program(*flat_args)
         except BaseException:
