@@ -255,7 +255,7 @@ class Function:
             padded = None
             if padded_positions is not None:
                 *input_values, true_length = input_values
-                padded = Padded({inputs[k]: {0: true_length} for k in padded_positions})
+                padded = Padded(true_length, [inputs[k] for k in padded_positions])
             values.update(zip(inputs, restore(input_values, layout)))
             lowering = Lowering(length_map, check_indices, nan_guard, padded)
             if nan_guard is not None:
@@ -271,7 +271,7 @@ class Function:
                 trimmed[key] = [(k, axis) for k, o in enumerate(outputs)
                                 for axis in sorted(padded.of(o))]
                 true_lengths = jax.numpy.stack(
-                    [jax.numpy.asarray(padded.of(outputs[k])[axis], 'int64')
+                    [jax.numpy.asarray(padded.value(padded.of(outputs[k])[axis]), 'int64')
                      for k, axis in trimmed[key]] or [jax.numpy.zeros((), 'int64')])
             return (tuple(values[o] for o in outputs), tuple(values[e] for e in update_exprs),
                     verdict, guard, true_lengths)
@@ -762,8 +762,9 @@ class Function:
         the host."""
         donated = flat_args[:len(self.updated_containers)]
         # A device-to-device copy: jnp.copy would compile a small program per shape.
-        saved = [jax.tree_util.tree_map(lambda leaf: jax.device_put(leaf, may_alias=False),
-                                        value) for value in donated]
+        saved = [jax.tree_util.tree_map(
+            lambda leaf: jax.device_put(leaf, leaf.sharding, may_alias=False), value)
+            for value in donated]
         try:
             return program(*flat_args)
         except BaseException:

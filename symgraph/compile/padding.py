@@ -9,8 +9,9 @@ length as an argument: lengths 17 to 20 share one program.
 
 Padding must never change a result. The program is traced with a ``Padded`` context that
 knows, for each value, which of its axes are padded and how many of their rows are real
-(a traced scalar; real rows always come first), and which numbers were computed from such
-lengths (``x.shape[0]``, used for a mean or a buffer size). Each op that meets a padded
+(real rows always come first; most such lengths are known as ``scale * n + offset`` of the
+true length ``n``), and which numbers were computed from such lengths (``x.shape[0]``,
+used for a mean or a buffer size). Each op that meets a padded
 axis has a rule below that keeps the padding out of the real rows: a loop stops changing
 its states after the true number of steps, a sum leaves out padded rows, a product over a
 padded axis zeroes them first, an index is checked against the true length, an increment
@@ -22,12 +23,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from symgraph.graph.basic import ancestors
 from symgraph.config import config
+from symgraph.graph.basic import Constant, ancestors
 from symgraph.scan_module.op import Scan
 from symgraph.tensor import nnet
 from symgraph.tensor.basic import ARange, Alloc, Dot, Join, MakeVector, Rebroadcast
-from symgraph.tensor.elemwise import DimShuffle, Elemwise
+from symgraph.tensor.elemwise import (Cast, DimShuffle, Elemwise, scalar_add, scalar_mul,
+                                      scalar_sub)
 from symgraph.tensor.reduction import All, Any, CAReduce, MaxAndArgmax, Prod, Sum
 from symgraph.tensor.shape import Reshape, Shape
 from symgraph.tensor.subtensor import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
@@ -51,18 +53,54 @@ class NotPaddable(Exception):
     per length instead."""
 
 
+class Length:
+    """A true length known as ``scale * n + offset``, ``n`` being the true length of the
+    padded inputs (at least 1). Lengths of the same form are equal whatever ``n`` is, so
+    most checks and most arithmetic on lengths cost the program nothing."""
+
+    __slots__ = ('scale', 'offset')
+
+    def __init__(self, scale, offset):
+        self.scale, self.offset = scale, offset
+
+    def __eq__(self, other):
+        return isinstance(other, Length) and (self.scale, self.offset) == \
+            (other.scale, other.offset)
+
+    def __hash__(self):
+        return hash((self.scale, self.offset))
+
+    def __add__(self, k):
+        return Length(self.scale, self.offset + k)
+
+    def __sub__(self, k):
+        return Length(self.scale, self.offset - k)
+
+    def times(self, k):
+        return Length(self.scale * k, self.offset * k)
+
+    def at_least(self, k):
+        """Whether the length is at least ``k`` whatever ``n`` is."""
+        return self.scale >= 0 and self.scale + self.offset >= k
+
+
 class Padded:
     """What the tracing of a padded program knows about padding (see the module).
 
     A number computed from true lengths (``x.shape[0] + 1``) has two values: its true one,
     which the program computes and uses as data (a mean divides by it), and the padded one
     that the same expression gives for the padded shapes, known when tracing, which sizes
-    buffers, loops and slices.
+    buffers, loops and slices. Where it can, it also keeps the number's form (a ``Length``,
+    an int, or a tuple of those for a shape), so that lengths computed from it compare and
+    combine when tracing.
     """
 
-    def __init__(self, true_lengths):
-        self.axes = dict(true_lengths)  # variable -> {axis: true length (traced int64)}
+    def __init__(self, true_length, padded_inputs):
+        self.n = true_length  # traced int64
+        self.axes = {var: {0: Length(1, 0)} for var in padded_inputs}  # var -> {axis: length}
         self.padded_value = {}  # number computed from true lengths -> its padded value
+        self.forms = {}  # number computed from true lengths -> its form
+        self._values = {}  # Length -> its traced value
         self.lowering = None  # the Lowering this belongs to
 
     def run(self, node, args, compute):
@@ -83,6 +121,9 @@ class Padded:
                 out.dtype.startswith(('int', 'uint')) and \
                 any(var in self.padded_value for var in inputs):
             self.padded_value[out] = compute(padded_args)
+            form = _form_of(self, node)
+            if form is not None:
+                self.forms[out] = form
         return result
 
     # -- what rules use ------------------------------------------------------------------
@@ -93,36 +134,95 @@ class Padded:
         if axes:
             self.axes[var] = dict(axes)
 
+    def value(self, length):
+        """The traced value of a length (a ``Length``, an int or a traced number)."""
+        if not isinstance(length, Length):
+            return length
+        if length not in self._values:
+            self._values[length] = self.n * length.scale + length.offset
+        return self._values[length]
+
+    def length(self, var, value):
+        """The true value of the number ``var`` as a length: its form when known."""
+        form = self.form(var)
+        return form if form is not None and not isinstance(form, tuple) else \
+            jnp.asarray(value, 'int64')
+
+    def form(self, var):
+        if var in self.forms:
+            return self.forms[var]
+        if isinstance(var, Constant) and var.ndim == 0 and var.dtype.startswith('int'):
+            return int(var.data)
+        return None
+
     def mask(self, var, value, fill):
         """``value`` (of ``var``) with its padded rows replaced by ``fill``."""
         axes = self.of(var)
         if not axes:
             return value
         value = jnp.asarray(value)
-        return jnp.where(_rows_mask(value.shape, axes), value, jnp.asarray(fill, value.dtype))
+        return jnp.where(self.rows_mask(value.shape, axes), value,
+                         jnp.asarray(fill, value.dtype))
+
+    def rows_mask(self, shape, axes):
+        """A boolean array broadcastable to ``shape``: True on the real rows of every
+        padded axis."""
+        keep = True
+        for axis, true in axes.items():
+            rows = jnp.arange(shape[axis]) < self.value(true)
+            keep = keep & rows.reshape([-1 if d == axis else 1 for d in range(len(shape))])
+        return keep
+
+    def check(self, node, message, ok):
+        """Require ``ok`` (True when tracing: nothing to check)."""
+        if ok is not True:
+            self.lowering.check_shape(node, message, ok)
 
     def agree(self, node, lengths):
         """The true lengths of one axis of several operands, after requiring them equal."""
         first = lengths[0]
         for other in lengths[1:]:
-            if other is not first:
-                self.lowering.check_shape(node, 'the operands have different lengths',
-                                          first == other)
+            if not same_length(first, other):
+                self.check(node, 'the operands have different lengths',
+                           self.value(first) == self.value(other))
         return first
 
     def check_index(self, node, axis, lo, hi, true):
         """Require entries from ``lo`` to ``hi`` to index ``true`` rows."""
-        self.lowering.index_checks.append((node, axis, true, lo, hi))
+        self.lowering.index_checks.append((node, axis, self.value(true), lo, hi))
 
 
-def _rows_mask(shape, axes):
-    """A boolean array broadcastable to ``shape``: True on the real rows of every padded
-    axis."""
-    keep = True
-    for axis, true in axes.items():
-        rows = jnp.arange(shape[axis]) < true
-        keep = keep & rows.reshape([-1 if d == axis else 1 for d in range(len(shape))])
-    return keep
+def same_length(a, b):
+    """Whether two lengths are equal whatever the true length (False: not known)."""
+    known = (int, Length)
+    return a is b or isinstance(a, known) and isinstance(b, known) and a == b
+
+
+def _form_of(pad, node):
+    """The form of a number computed by ``node`` from numbers of known forms, or None."""
+    op, forms = node.op, [pad.form(var) for var in node.inputs]
+    if isinstance(op, ScalarFromTensor):
+        return forms[0]
+    if isinstance(op, MakeVector):
+        return tuple(forms) if all(isinstance(f, (int, Length)) for f in forms) else None
+    if isinstance(op, Subtensor) and isinstance(forms[0], tuple) and \
+            isinstance(forms[1], int) and not isinstance(op.idx_list[0], slice):
+        return forms[0][forms[1]]
+    if isinstance(op, Elemwise) and node.outputs[0].ndim == 0 and \
+            all(isinstance(f, (int, Length)) for f in forms):
+        scalar = op.scalar_op
+        if isinstance(scalar, Cast):
+            return forms[0]
+        a, b = (forms + [None])[:2]
+        ints = [f for f in forms if isinstance(f, int)]
+        if scalar is scalar_add and ints:
+            return a + b if isinstance(a, Length) else b + a
+        if scalar is scalar_sub and isinstance(b, int):
+            return a - b
+        if scalar is scalar_mul and ints:
+            return a * b if not isinstance(a, Length) and not isinstance(b, Length) else \
+                (a.times(b) if isinstance(a, Length) else b.times(a))
+    return None
 
 
 # -- numbers computed from lengths -------------------------------------------------------
@@ -130,11 +230,13 @@ def _rows_mask(shape, axes):
 # padded values of numbers computed from lengths, compute) and returns the node's values.
 
 def _shape(pad, node, args, padded_args, compute):
-    (x,), (value,) = node.inputs, args
+    (x,), (value,), out = node.inputs, args, node.outputs[0]
     axes = pad.of(x)
-    pad.padded_value[node.outputs[0]] = compute(args)
-    return jnp.stack([jnp.asarray(axes[d] if d in axes else n, 'int64')
-                      for d, n in enumerate(np.shape(value))])
+    pad.padded_value[out] = compute(args)
+    form = [axes.get(d, n) for d, n in enumerate(np.shape(value))]
+    if all(isinstance(f, (int, Length)) for f in form):
+        pad.forms[out] = tuple(form)
+    return jnp.stack([jnp.asarray(pad.value(f), 'int64') for f in form])
 
 
 def _numbers(pad, node, args, padded_args, compute):
@@ -236,8 +338,8 @@ def _arange(pad, node, args, padded_args, compute):
         raise NotPaddable(node)
     value = compute(padded_args)
     if stop in pad.padded_value:
-        true = jnp.maximum(jnp.asarray(args[1], 'int64') - int(padded_args[0]), 0)
-        pad.set(node.outputs[0], {0: true})
+        pad.set(node.outputs[0], {0: _at_least_zero(pad, _minus(pad, pad.length(stop, args[1]),
+                                                                 int(padded_args[0])))})
     return value
 
 
@@ -246,7 +348,7 @@ def _alloc(pad, node, args, padded_args, compute):
     if first and node.inputs[0] in pad.axes:
         raise NotPaddable(node)
     dims = node.inputs[first:]
-    pad.set(node.outputs[0], {d: jnp.asarray(args[first + d], 'int64')
+    pad.set(node.outputs[0], {d: pad.length(var, args[first + d])
                               for d, var in enumerate(dims) if var in pad.padded_value})
     return compute(args[:first] + padded_args[first:])
 
@@ -276,10 +378,22 @@ def _reshape(pad, node, args, padded_args, compute):
         inner_out = int(np.prod(value.shape[1:]))
         if not inner_out:
             raise NotPaddable(node)
-        entries, rows = axes[0] * inner_in, jnp.asarray(args[1], 'int64')[0]
-        rows_out = entries // inner_out
-        pad.lowering.check_shape(node, 'reshape: the true size does not fit the new shape',
-                                 (entries % inner_out == 0) & ((rows == -1) | (rows == rows_out)))
+        true = axes[0]
+        if isinstance(true, Length) and true.scale * inner_in % inner_out == 0 and \
+                true.offset * inner_in % inner_out == 0:
+            rows_out = true.times(inner_in)
+            rows_out = Length(rows_out.scale // inner_out, rows_out.offset // inner_out)
+        else:
+            entries = pad.value(true) * inner_in
+            pad.check(node, 'reshape: the true size does not fit the new shape',
+                      entries % inner_out == 0)
+            rows_out = entries // inner_out
+        shape_form = pad.form(shape)
+        if not (isinstance(shape_form, tuple) and (same_length(shape_form[0], rows_out) or
+                                                   same_length(shape_form[0], -1))):
+            rows = jnp.asarray(args[1], 'int64')[0]
+            pad.check(node, 'reshape: the true size does not fit the new shape',
+                      (rows == -1) | (rows == pad.value(rows_out)))
         pad.set(node.outputs[0], {0: rows_out})
     return value
 
@@ -306,7 +420,7 @@ def _index_bounds(pad, node, x, args, padded_args, first_bound):
             if padded:
                 true, index = axes_in[dim], jnp.asarray(args[k], 'int64')
                 pad.check_index(node, dim, index, index, true)
-                bounds[k - first_bound] = jnp.where(index < 0, index + true, index)
+                bounds[k - first_bound] = jnp.where(index < 0, index + pad.value(true), index)
             else:
                 bounds[k - first_bound] = args[k]
             continue
@@ -331,21 +445,42 @@ def _index_bounds(pad, node, x, args, padded_args, first_bound):
                 and int(stop) >= 0:
             # A constant stop (the initial rows of a loop's buffer): as many rows padded or
             # not, if the true length reaches it.
-            pad.lowering.check_shape(node, 'a slice stops at %d, beyond the true length of '
-                                     'a padded axis (config.scan_buckets=False computes '
-                                     'it unpadded)' % int(stop), int(stop) <= size)
+            if not (isinstance(size, Length) and size.at_least(int(stop))):
+                pad.check(node, 'a slice stops at %d, beyond the true length of a padded '
+                          'axis (config.scan_buckets=False computes it unpadded)' % int(stop),
+                          int(stop) <= pad.value(size))
         else:
-            end = size
-            if stop is not None:
-                stop = jnp.asarray(args[parts[1]], 'int64')
-                end = jnp.clip(jnp.where(stop < 0, stop + size, stop), 0, size)
-            axes_out[out_dim] = jnp.maximum(end - (0 if start is None else int(start)), 0)
+            end = size if stop is None else _slice_end(pad, pad.length(node.inputs[parts[1]],
+                                                                       args[parts[1]]), size)
+            axes_out[out_dim] = _at_least_zero(pad, _minus(pad, end, 0 if start is None
+                                                           else int(start)))
         out_dim += 1
     for dim in range(len(node.op.idx_list), x.ndim):
         if dim in axes_in:
             axes_out[out_dim] = axes_in[dim]
         out_dim += 1
     return axes_out, reversals, bounds
+
+
+def _slice_end(pad, stop, size):
+    """Where a slice stopping at ``stop`` ends on an axis of ``size`` rows."""
+    if isinstance(stop, Length) and isinstance(size, Length) and stop.scale == size.scale \
+            and stop.at_least(0):
+        return stop if stop.offset <= size.offset else size
+    if isinstance(stop, int) and stop >= 0 and isinstance(size, Length) and size.at_least(stop):
+        return stop
+    stop, size = pad.value(stop), pad.value(size)
+    return jnp.clip(jnp.where(stop < 0, stop + size, stop), 0, size)
+
+
+def _minus(pad, length, k):
+    return length - k if isinstance(length, (Length, int)) else pad.value(length) - k
+
+
+def _at_least_zero(pad, length):
+    if isinstance(length, Length) and length.at_least(0) or isinstance(length, int):
+        return max(length, 0) if isinstance(length, int) else length
+    return jnp.maximum(pad.value(length), 0)
 
 
 def _is_number(value, *allowed):
@@ -358,13 +493,14 @@ def _is_number(value, *allowed):
     return allowed == (None,) or int(value) in allowed
 
 
-def _reverse_real_rows(value, reversals, bounds):
+def _reverse_real_rows(pad, value, reversals, bounds):
     """``value`` with the real rows of each reversed axis in reverse order, and the bounds
     with those slices' steps made forward."""
     value = jnp.asarray(value)
     for dim, true, step_position in reversals:
         rows = value.shape[dim]
-        value = jnp.take(value, jnp.clip(true - 1 - jnp.arange(rows), 0, rows - 1), axis=dim)
+        value = jnp.take(value, jnp.clip(pad.value(true) - 1 - jnp.arange(rows), 0, rows - 1),
+                         axis=dim)
         bounds[step_position] = np.int64(1)
     return value
 
@@ -377,13 +513,13 @@ def _reversed_in_region(reversals, shift):
 def _subtensor(pad, node, args, padded_args, compute):
     x = node.inputs[0]
     if x.owner is not None and isinstance(x.owner.op, Shape) and \
-            not isinstance(node.op.idx_list[0], slice) and _is_number(padded_args[1], None) and int(padded_args[1]) not in pad.of(
-                x.owner.inputs[0]):  # the length of an axis that is not padded
-        return compute(padded_args)
+            not isinstance(node.op.idx_list[0], slice) and _is_number(padded_args[1], None) \
+            and int(padded_args[1]) not in pad.of(x.owner.inputs[0]):
+        return compute(padded_args)  # the length of an axis that is not padded
     axes, reversals, bounds = _index_bounds(pad, node, x, args, padded_args, 1)
     value = args[0]
     if reversals:
-        value = _reverse_real_rows(value, [(d, t, p) for d, _, t, p in reversals], bounds)
+        value = _reverse_real_rows(pad, value, [(d, t, p) for d, _, t, p in reversals], bounds)
     pad.set(node.outputs[0], axes)
     return compute([value] + bounds)
 
@@ -398,13 +534,13 @@ def _inc_subtensor(pad, node, args, padded_args, compute):
         reversed_axes = _reversed_in_region(reversals, region_ndim - y.ndim)
         if any(axis not in pad.of(y) for axis, _, _ in reversed_axes):
             raise NotPaddable(node)
-        value = _reverse_real_rows(value, reversed_axes, bounds)
+        value = _reverse_real_rows(pad, value, reversed_axes, bounds)
     if y in pad.axes:
         if node.op.set_instead_of_inc:  # padded rows of y leave x as it was
             value = jnp.asarray(value)
             old = Subtensor(node.op.idx_list).jax_impl(node, args[0], *bounds,
                                                        lowering=pad.lowering)
-            value = jnp.where(_rows_mask(value.shape, pad.of(y)), value, old)
+            value = jnp.where(pad.rows_mask(value.shape, pad.of(y)), value, old)
         else:
             value = pad.mask(y, value, 0)
     pad.set(node.outputs[0], pad.of(x))
@@ -423,9 +559,8 @@ def _require_values_fit(pad, node, y, value, region_axes, region_ndim):
     for axis, true in region_axes.items():
         k = axis - shift
         if 0 <= k and k not in y_axes and not y.broadcastable[k]:
-            pad.lowering.check_shape(node, 'the value set has %d rows where %s' % (
-                np.shape(value)[k], 'the region set has another number'),
-                true == np.shape(value)[k])
+            pad.check(node, 'the value set has %d rows where the region set has another '
+                      'number' % np.shape(value)[k], pad.value(true) == np.shape(value)[k])
 
 
 def _index_arrays(pad, node, x, arrays, array_vars, dims):
@@ -441,14 +576,15 @@ def _index_arrays(pad, node, x, arrays, array_vars, dims):
         if dim in x_axes:
             true = x_axes[dim]
             if own and _is_arange(value):  # arange(n) into n rows: in range if n fits
-                pad.check_index(node, dim, 0, own[0] - 1, true)
+                if not same_length(own[0], true):
+                    pad.check_index(node, dim, 0, pad.value(own[0]) - 1, true)
             else:
                 value = jnp.asarray(value)
-                live = value if not own else jnp.where(_rows_mask(value.shape, own), value, 0)
+                live = value if not own else jnp.where(pad.rows_mask(value.shape, own), value, 0)
                 pad.check_index(node, dim, jnp.min(live), jnp.max(live), true)
-                value = jnp.where(live < 0, live + true, live)
+                value = jnp.where(live < 0, live + pad.value(true), live)
         elif own and not _is_arange(value):
-            value = jnp.where(_rows_mask(value.shape, own), value, 0)
+            value = jnp.where(pad.rows_mask(value.shape, own), value, 0)
         out.append(value)
     return out
 
@@ -516,6 +652,13 @@ def _advanced_inc_subtensor(pad, node, args, padded_args, compute):
 
 # -- loops -------------------------------------------------------------------------------
 
+def _covers(rows, steps):
+    """Whether ``rows`` is at least ``steps`` whatever the true length."""
+    if isinstance(rows, Length) and isinstance(steps, Length) and rows.scale == steps.scale:
+        return rows.offset >= steps.offset
+    return isinstance(rows, Length) and isinstance(steps, int) and rows.at_least(steps)
+
+
 def _scan(pad, node, args, padded_args, compute):
     """A loop of the padded number of steps that stops changing its states after the true
     number; its per-step outputs have that many real rows."""
@@ -524,15 +667,16 @@ def _scan(pad, node, args, padded_args, compute):
             set(pad.of(var)) - {0} for var in op.outer_seqs(node) + op.outer_states(node)):
         raise NotPaddable(node)
     counted = node.inputs[0] in pad.padded_value
-    steps = jnp.asarray(args[0], 'int64') if counted else int(args[0])
+    steps = pad.length(node.inputs[0], args[0]) if counted else int(args[0])
     for seq in op.outer_seqs(node):
-        if 0 in pad.of(seq):
-            pad.lowering.check_shape(node, 'scan: a sequence has fewer entries than the '
-                                     'steps asked for', pad.of(seq)[0] >= steps)
+        rows = pad.of(seq).get(0)
+        if rows is not None and not _covers(rows, steps):
+            pad.check(node, 'scan: a sequence has fewer entries than the steps asked for',
+                      pad.value(rows) >= pad.value(steps))
     if not counted:
         return compute(args)
     outs = op.jax_impl(node, *padded_args[:1], *args[1:], lowering=pad.lowering,
-                       steps_taken=steps)
+                       steps_taken=pad.value(steps))
     lags = [-min(taps) for taps in info.tap_array]
     for k, var in enumerate(node.outputs):
         if k not in info.last_only:
@@ -584,6 +728,7 @@ class Buckets:
         self.drivers = drivers  # positions of the inputs that the number of steps reads
         self.candidates = candidates  # positions of the inputs with a first axis
         self.accepted = {}  # positions padded together -> whether their program traces
+        self.plans = {}  # shapes of the candidates -> (positions, bucket, length) or None
 
     @classmethod
     def of(cls, fn):
@@ -604,24 +749,37 @@ class Buckets:
     def __call__(self, values):
         """(values with the inputs padded, their positions, the true length as an int64),
         or None when the call runs unpadded."""
-        lengths = {np.shape(values[k])[0] for k in self.drivers}
-        if len(lengths) != 1:
+        try:
+            shapes = tuple([values[k].shape for k in self.candidates])
+        except AttributeError:  # not arrays (trust_input)
             return None
-        (length,) = lengths
-        positions = tuple(k for k in self.candidates if np.shape(values[k])[:1] == (length,))
-        if length < 1:
+        plan = self.plans.get(shapes, False)
+        if plan is False:
+            plan = self.plans[shapes] = self._plan(shapes, values)
+        if plan is None:
             return None
-        size = bucket(length)
+        positions, size, length = plan
         padded = list(values)
         if size != length:
             for k in positions:
                 value = np.zeros((size,) + values[k].shape[1:], values[k].dtype)
                 value[:length] = values[k]
                 padded[k] = value
-        accepted = self.accepted.get(positions)
-        if accepted is None:
-            accepted = self.accepted[positions] = self.fn.accepts_padding(padded, positions)
-        return (padded, positions, np.int64(length)) if accepted else None
+        return padded, positions, length
+
+    def _plan(self, shapes, values):
+        by_position = dict(zip(self.candidates, shapes))
+        lengths = {by_position[k][0] for k in self.drivers}
+        if len(lengths) != 1 or min(lengths) < 1:
+            return None
+        (length,) = lengths
+        positions = tuple(k for k in self.candidates if by_position[k][0] == length)
+        size = bucket(length)
+        if positions not in self.accepted:
+            padded = [np.zeros((size,) + v.shape[1:], v.dtype) if k in positions else v
+                      for k, v in enumerate(values)]
+            self.accepted[positions] = self.fn.accepts_padding(padded, positions)
+        return (positions, size, np.int64(length)) if self.accepted[positions] else None
 
 
 def trim_outputs(outputs, true_lengths, trimmed):
