@@ -131,3 +131,28 @@ def test_trust_input_with_alternating_shapes():
     f.trust_input = True
     for n in (2, 3, 2):
         np.testing.assert_array_equal(f(np.ones(n), np.full(n, 2.0)), np.full(n, 2.0))
+
+
+def test_a_function_with_state_checks_every_call():
+    W = theano.shared(np.ones((3, 1)), name='W', broadcastable=(False, True))
+    x = T.TensorType('float64', (False, True))('x')
+    f = theano.function([x], (W * x).sum(), updates=[(W, W + 1)])
+    column = np.full((3, 1), 2.0)
+    assert f(column) == 6.0 and f(column) == 12.0
+    with pytest.raises(TypeError, match='input x'):
+        f(np.ones((3, 2)))
+    with pytest.raises(TypeError, match='input x'):
+        f(np.ones((3, 1), 'complex128'))
+    assert f(column.astype('float32')) == 18.0  # a safe cast, as Theano makes it
+    assert f(column) == 24.0
+    np.testing.assert_array_equal(W.get_value(), np.full((3, 1), 5.0))
+
+
+def test_c_and_fortran_ordered_matrices_in_turn():
+    W = theano.shared(np.arange(6.0).reshape(2, 3), name='W')
+    x = T.dmatrix('x')
+    f = theano.function([x], T.dot(W, x), updates=[(W, W * 1)])
+    data = np.arange(12.0).reshape(3, 4)
+    for value in (data, np.asfortranarray(data), data, data.T.T, np.asfortranarray(data),
+                  data[:, 1:3], np.asfortranarray(data)[:, 1:3]):
+        np.testing.assert_allclose(f(value), np.arange(6.0).reshape(2, 3) @ value)
