@@ -13,11 +13,15 @@ process (``timing.round_robin``), and the ratios are taken within the run:
 * givens: the update with ``givens`` (a Python int index into shared data) against the
   hand-written step on device-resident data sliced by the same index (B-device).
 
-Each run also records the load average (1 minute) at its start and end.
+Dispatch is also timed in CPU time of the calling thread (``time.thread_time``; the
+program runs on that thread, since dispatch is synchronous), 2000 calls a block, blocks
+interleaved, best (median) of CPU_BLOCKS. Each run records the load average (1 minute) at
+its start and end.
 """
 import os
 import statistics
 import sys
+import time
 
 import numpy as np
 
@@ -27,6 +31,7 @@ from benchmarks import jax_baselines as jb
 from benchmarks.timing import round_robin
 
 DISPATCH_CALLS = 2000
+CPU_BLOCKS = 25
 
 
 def dispatch_variants():
@@ -126,17 +131,24 @@ def run(runs=5, rounds=7):
     saved = theano.config.floatX
     theano.config.floatX = 'float32'
     variants = dict(epoch_variants())
-    variants.update(dispatch_variants())
+    dispatch = dispatch_variants()
+    variants.update(dispatch)
     theano.config.floatX = saved  # (make bench goes on with its own setting)
     results = []
     for _ in range(runs):
         load = os.getloadavg()[0]
         times = round_robin(variants, rounds)
         times['B-default'] = b_default_in_own_process()
-        ratios = {label: (times[ours][0] / times[peer][0], times[ours][1] / times[peer][1])
-                  for label, ours, peer in PAIRS + PYTENSOR_PAIRS if peer in times}
-        results.append({'times': times, 'ratios': ratios, 'load': (load, os.getloadavg()[0])})
+        cpu = round_robin(dispatch, CPU_BLOCKS, clock=time.thread_time)
+        results.append({'times': times, 'ratios': _ratios(times), 'cpu_times': cpu,
+                        'cpu_ratios': _ratios(cpu), 'load': (load, os.getloadavg()[0])})
     return results
+
+
+def _ratios(times):
+    """{pair: (best, median) ratio} for the pairs timed in ``times``."""
+    return {label: (times[ours][0] / times[peer][0], times[ours][1] / times[peer][1])
+            for label, ours, peer in PAIRS + PYTENSOR_PAIRS if ours in times and peer in times}
 
 
 def main():
@@ -153,11 +165,22 @@ def main():
             '%.1f (%.1f)' % tuple(t * scale for t in r['times'][ours]) for r in results),
             '  '.join('%.1f (%.1f)' % tuple(t * scale for t in r['times'][peer])
                       for r in results)))
-    for label, _, peer in PAIRS + PYTENSOR_PAIRS:
-        if label not in results[0]['ratios']:
-            continue
-        best = [r['ratios'][label][0] for r in results]
-        print('  %-22s median of the runs\' best ratios %.3f' % (label, statistics.median(best)))
+    print('Dispatch in CPU time, best (median) of %d blocks:' % CPU_BLOCKS)
+    for label, ours, peer in PAIRS[:2]:
+        print('  %-22s %s' % (label, '  '.join('%.2f (%.2f)' % r['cpu_ratios'][label]
+                                               for r in results)))
+        print('  %-22s µs/call, best (median): %s vs %s' % ('', '  '.join(
+            '%.1f (%.1f)' % tuple(t * 1e6 / DISPATCH_CALLS for t in r['cpu_times'][ours])
+            for r in results), '  '.join(
+            '%.1f (%.1f)' % tuple(t * 1e6 / DISPATCH_CALLS for t in r['cpu_times'][peer])
+            for r in results)))
+    for kind in ('ratios', 'cpu_ratios'):
+        for label, _, peer in PAIRS + PYTENSOR_PAIRS:
+            if label not in results[0][kind]:
+                continue
+            best = [r[kind][label][0] for r in results]
+            print('  %-22s median of the runs\' best ratios%s %.3f' % (
+                label, ', CPU time' if kind == 'cpu_ratios' else '', statistics.median(best)))
 
 
 if __name__ == '__main__':
