@@ -685,7 +685,8 @@ class Function:
         mode, clock, n_outputs = self.mode, time.perf_counter, len(self.outputs)
         index_checks = self._index_checks
         single = self.single_output and self._from_program[0] is None
-        copied = not self._output_borrow[0]
+        single_copied = single and not self._output_borrow[0]
+        array, asarray = np.array, np.asarray
         dtype = self.input_vars[0].type.numpy_dtype
         ndarray, scalar_type = np.ndarray, dtype.type if self.input_vars[0].ndim == 0 else None
         convert_number = self._converters[0] if scalar_type is not None else None
@@ -717,11 +718,13 @@ class Function:
                     by_shape[value.shape] = program
                 return results
             results = program(value)
-            if len(results) > n_outputs and not np.asarray(results[n_outputs])[0]:
+            if len(results) > n_outputs and not asarray(results[n_outputs])[0]:
                 raise_index_error(index_checks[()], results[n_outputs])
             mode.call_time += clock() - start
+            if single_copied:
+                return array(results[0])
             if single:
-                return np.array(results[0]) if copied else np.asarray(results[0])
+                return asarray(results[0])
             return self._format(results[:n_outputs])
         return one_input_call
 
