@@ -628,12 +628,11 @@ class Function:
 
     def _stateless_call(self, call, last):
         """The call of a function that reads no shared variable and has one program per
-        argument shapes: run, return, without a lock. Its programs are found by the
-        arguments' shapes (a program's own shape check fails with a costly TypeError), and
-        an argument of exactly the input's type and dtype needs no conversion (see
-        _make_converter), so only its shape is looked at. ``call`` (the general path) does
-        the first call with each shape, other arguments, an argument large enough to be
-        staged (see layout.py) and every error."""
+        argument shapes: convert, run, return, without a lock. Its programs are found by
+        the converted arguments' shapes (a program's own shape check fails with a costly
+        TypeError); a function of one tensor input skips the conversion too (see
+        _one_input_call). ``call`` (the general path) does the first call with each shape
+        and a call with an argument large enough to be staged (see layout.py)."""
         if self._n_inputs == 1 and not self._trust_input and \
                 getattr(self.input_vars[0].type, 'to_program', None) is None:
             return self._one_input_call(call, last)
@@ -678,7 +677,7 @@ class Function:
         return stateless_call
 
     def _one_input_call(self, call, last):
-        """_stateless_call for one array input: a call with an array of the input's exact
+        """_stateless_call for one tensor input: a call with an array of the input's exact
         type, dtype and a shape met before (or a Python number for a scalar input) goes
         straight to the program that served that shape, so the input's checks, already
         passed by that shape, are not made again."""
