@@ -9,6 +9,7 @@ values. Under ``config.data_parallel`` each program is partitioned over the mesh
 devices (placement.py): its inputs split along their batch axis, its outputs whole.
 """
 import contextlib
+import operator
 import threading
 import time
 
@@ -31,6 +32,17 @@ from symgraph.placement import default_device, to_device
 from symgraph.tensor.basic import Shape
 from symgraph.tensor.sharedvar import SharedVariable
 from symgraph.tensor.subtensor import Subtensor
+
+
+class _CallPath(property):
+    """``Function.__call__``: ``f(...)`` finds it on the class, and, as a property whose
+    getter is C code, it hands over the closure that _make_call built, which the
+    interpreter then calls with the arguments: no Python frame of its own in a call (about
+    1 µs). Called as a function (``Function.__call__(f, x)``, or by inspect for the
+    signature), it takes the same path."""
+
+    def __call__(self, fn, *args, **kwargs):
+        return fn._call(*args, **kwargs)
 
 
 class Function:
@@ -465,8 +477,7 @@ class Function:
         return program, True
 
     # -- calling ----------------------------------------------------------------------
-    def __call__(self, *args, **kwargs):
-        return self._call(*args, **kwargs)
+    __call__ = _CallPath(operator.attrgetter('_call'))
 
     @property
     def trust_input(self):
@@ -512,6 +523,17 @@ class Function:
         # previous one (a sentence of another length) finds its program here rather than
         # through the previous program's shape check, whose error costs 0.1-0.5 ms.
         by_shapes = {}
+        # Arguments that are arrays of exactly their inputs' dtypes are known, once a call
+        # has converted them (unchanged) and run their program, by their shapes and
+        # strides, which decide the converters' verdicts, the layout key and the program:
+        # a later call with the same ones skips all three. Not for functions whose key
+        # depends on argument values (input-dependent slices) or that pad them.
+        dtypes = [v.type.numpy_dtype for v in self.input_vars] if n_inputs >= 0 and \
+            not trust_input and self._resolve_lengths is None and buckets is None and all(
+                getattr(v.type, 'to_program', None) is None for v in self.input_vars) \
+            else None
+        signatures = {}  # (shape, strides of each argument) -> (key, program, shapes)
+        ndarray = np.ndarray
         mode, clock = self.mode, time.perf_counter
         # A function that reads no shared variable and stages no argument changes nothing
         # but its program cache when called: its calls take no lock, and only a compile
@@ -526,25 +548,42 @@ class Function:
             try:
                 if kwargs or len(args) != n_inputs:
                     args = bind(args, kwargs)
-                if first_converter is not None:
-                    values = [first_converter(args[0])]
-                elif trust_input:
+                signature = known = None
+                padded_call = False
+                if dtypes is not None:
+                    signature = []
+                    for value, dtype in zip(args, dtypes):
+                        if type(value) is not ndarray or value.dtype is not dtype:
+                            signature = None
+                            break
+                        signature.append(value.shape)
+                        signature.append(value.strides)
+                    if signature is not None:
+                        signature = tuple(signature)
+                        known = signatures.get(signature)
+                if known is not None:
+                    key, program, shapes = known
                     values = list(args)
                 else:
-                    values = [convert(v) for convert, v in zip(converters, args)]
-                padding = buckets(values) if buckets is not None else None
-                padded_call = padding is not None
-                if padded_call:
-                    values, positions, true_length = padding
-                key = fixed_key or program_key(values)
-                if padded_call:
-                    key += (positions,)
-                shapes = [getattr(v, 'shape', ()) for v in values]
-                last_key, program, last_shapes = last[0]
-                if key != last_key or shapes != last_shapes:
-                    program = by_shapes.get((key, tuple(shapes)))
-                    if program is not None:
-                        last[0] = key, program, shapes
+                    if first_converter is not None:
+                        values = [first_converter(args[0])]
+                    elif trust_input:
+                        values = list(args)
+                    else:
+                        values = [convert(v) for convert, v in zip(converters, args)]
+                    padding = buckets(values) if buckets is not None else None
+                    padded_call = padding is not None
+                    if padded_call:
+                        values, positions, true_length = padding
+                    key = fixed_key or program_key(values)
+                    if padded_call:
+                        key += (positions,)
+                    shapes = [getattr(v, 'shape', ()) for v in values]
+                    last_key, program, last_shapes = last[0]
+                    if key != last_key or shapes != last_shapes:
+                        program = by_shapes.get((key, tuple(shapes)))
+                        if program is not None:
+                            last[0] = key, program, shapes
                 passed = values
                 if True in key[0]:  # Fortran-ordered matrices go as their transposes
                     passed = [v.T if t else v for v, t in zip(values, key[0])]
@@ -586,6 +625,12 @@ class Function:
                     # A call that compiles does not count that time (Theano compiled in
                     # function()): it goes to the compile time.
                     compiling = self.stats.compile_seconds - before
+                if signature is not None and known is None:
+                    entry = last[0]
+                    if entry[0] == key and entry[2] == shapes:
+                        if len(signatures) >= _MAX_SIGNATURES:
+                            signatures.clear()
+                        signatures[signature] = entry
                 if n_results > n_outputs:
                     for container, value in zip(donated_containers,
                                                 results[n_outputs:n_results]):
@@ -612,14 +657,19 @@ class Function:
                 mode.call_time += clock() - start - compiling
         if fixed_key is not None and not shared_args and not always_guarded and \
                 not n_guard_outputs and self.profile is None and buckets is None:
-            return self._stateless_call(call, last, first_converter)
+            return self._stateless_call(call, last)
         return call if self.profile is None else self._profiled(call)
 
-    def _stateless_call(self, call, last, first_converter):
-        """The call of a function that reads no shared variable and has one program for
-        all calls: convert, run, return, without a lock; ``call`` (the general path) does
-        the first call, a call with other argument shapes, a call with an argument large
-        enough to be staged (see layout.py) and every error."""
+    def _stateless_call(self, call, last):
+        """The call of a function that reads no shared variable and has one program per
+        argument shapes: convert, run, return, without a lock. Its programs are found by
+        the converted arguments' shapes (a program's own shape check fails with a costly
+        TypeError); a function of one tensor input skips the conversion too (see
+        _one_input_call). ``call`` (the general path) does the first call with each shape
+        and a call with an argument large enough to be staged (see layout.py)."""
+        if self._n_inputs == 1 and not self._trust_input and \
+                getattr(self.input_vars[0].type, 'to_program', None) is None:
+            return self._one_input_call(call, last)
         mode, clock, n_outputs = self.mode, time.perf_counter, len(self.outputs)
         stage_positions = self._layout.stage_positions
         stage_min_bytes = self._layout.stage_min_bytes
@@ -627,36 +677,31 @@ class Function:
         trust_input = self._trust_input
         single = self.single_output and self._from_program[0] is None
         copied = not self._output_borrow[0]
-        # A numpy scalar of the input's own type needs no conversion (see _make_converter).
-        scalar_type = self.input_vars[0].type.numpy_dtype.type \
-            if n_inputs == 1 and self.input_vars[0].ndim == 0 else None
-        if scalar_type is None:
-            first_converter = None
-        one_array = n_inputs == 1 and stage_positions == [0] and not trust_input
-        convert_array = converters[0] if one_array else None
+        # Arrays' shapes say which program takes them; other values' (a sparse matrix's
+        # capacity) need not.
+        plain = all(getattr(v.type, 'to_program', None) is None for v in self.input_vars)
+        by_shapes = {}  # argument shapes -> program, as ``call`` last ran them
 
         def stateless_call(*args, **kwargs):
             start = clock()
-            program = last[0][1]
-            if program is None or kwargs or len(args) != n_inputs:
+            if kwargs or len(args) != n_inputs:
                 return call(*args, **kwargs)
-            try:
-                if first_converter is not None:
-                    value = args[0]
-                    results = program(value if type(value) is scalar_type
-                                      else first_converter(value))
-                elif one_array:
-                    value = convert_array(args[0])
-                    results = None if value.nbytes >= stage_min_bytes else program(value)
-                else:
-                    values = args if trust_input else \
-                        [convert(v) for convert, v in zip(converters, args)]
-                    results = None if any(values[k].nbytes >= stage_min_bytes
-                                          for k in stage_positions) else program(*values)
-            except TypeError:  # a bad argument, or shapes the program was not compiled for
-                return call(*args, **kwargs)
-            if results is None:  # staged under the function's lock
-                return call(*args, **kwargs)
+            values = args if trust_input else \
+                [convert(v) for convert, v in zip(converters, args)]
+            shapes = tuple([getattr(v, 'shape', ()) for v in values])
+            program = None if any(values[k].nbytes >= stage_min_bytes
+                                  for k in stage_positions) else by_shapes.get(shapes)
+            if program is not None:
+                try:
+                    results = program(*values)
+                except TypeError:  # a value its shape does not describe (trust_input)
+                    program = None
+            if program is None:
+                results = call(*args, **kwargs)
+                _, program, last_shapes = last[0]
+                if plain and tuple(last_shapes) == shapes:
+                    by_shapes[shapes] = program
+                return results
             if len(results) > n_outputs and not np.asarray(results[n_outputs])[0]:
                 raise_index_error(index_checks[last[0][0]], results[n_outputs])
             mode.call_time += clock() - start
@@ -664,6 +709,57 @@ class Function:
                 return np.array(results[0]) if copied else np.asarray(results[0])
             return self._format(results[:n_outputs])
         return stateless_call
+
+    def _one_input_call(self, call, last):
+        """_stateless_call for one tensor input: a call with an array of the input's exact
+        type, dtype and a shape met before (or a Python number for a scalar input) goes
+        straight to the program that served that shape, so the input's checks, already
+        passed by that shape, are not made again."""
+        mode, clock, n_outputs = self.mode, time.perf_counter, len(self.outputs)
+        index_checks = self._index_checks
+        single = self.single_output and self._from_program[0] is None
+        single_copied = single and not self._output_borrow[0]
+        array, asarray = np.array, np.asarray
+        dtype = self.input_vars[0].type.numpy_dtype
+        ndarray, scalar_type = np.ndarray, dtype.type if self.input_vars[0].ndim == 0 else None
+        convert_number = self._converters[0] if scalar_type is not None else None
+        # Arguments of these sizes are staged, through ``call``.
+        staged_bytes = self._layout.stage_min_bytes if self._layout.stage_positions else None
+        by_shape = {}  # argument shape -> program, for arguments passed unconverted
+
+        def one_input_call(value=_MISSING, /, *more, **kwargs):
+            start = clock()
+            kind = type(value)
+            if more or kwargs:
+                program = None
+            elif kind is ndarray:
+                program = by_shape.get(value.shape) if value.dtype is dtype else None
+            elif kind is scalar_type:
+                program = by_shape.get(())
+            elif (kind is int or kind is float) and convert_number is not None:
+                value = convert_number(value)  # Theano's check, or its error
+                kind = type(value)
+                program = by_shape.get(())
+            else:
+                program = None
+            if program is None:
+                results = call(*(more if value is _MISSING else (value,) + more), **kwargs)
+                _, program, shapes = last[0]
+                if (kind is ndarray and value.dtype is dtype or kind is scalar_type) and \
+                        shapes == [value.shape] and (
+                            staged_bytes is None or value.nbytes < staged_bytes):
+                    by_shape[value.shape] = program
+                return results
+            results = program(value)
+            if len(results) > n_outputs and not asarray(results[n_outputs])[0]:
+                raise_index_error(index_checks[last[0][0]], results[n_outputs])
+            mode.call_time += clock() - start
+            if single_copied:
+                return array(results[0])
+            if single:
+                return asarray(results[0])
+            return self._format(results[:n_outputs])
+        return one_input_call
 
     def _compile_for_call(self, key, flat_args):
         """``_compiled``, saying so in the log when it takes long (see compilelog)."""
@@ -1025,6 +1121,7 @@ class Function:
 
 
 _MISSING = object()
+_MAX_SIGNATURES = 256  # argument signatures remembered per function (see _make_call)
 
 
 def _private_copy(var):
