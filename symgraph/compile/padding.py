@@ -28,8 +28,8 @@ from symgraph.graph.basic import Constant, ancestors
 from symgraph.scan_module.op import Scan
 from symgraph.tensor import nnet
 from symgraph.tensor.basic import ARange, Alloc, Dot, Join, MakeVector, Rebroadcast
-from symgraph.tensor.elemwise import (Cast, DimShuffle, Elemwise, scalar_add, scalar_mul,
-                                      scalar_sub)
+from symgraph.tensor.elemwise import (Cast, DimShuffle, Elemwise, scalar_add, scalar_maximum,
+                                      scalar_minimum, scalar_mul, scalar_sub)
 from symgraph.tensor.reduction import All, Any, CAReduce, MaxAndArgmax, Prod, Sum
 from symgraph.tensor.shape import Reshape, Shape
 from symgraph.tensor.subtensor import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
@@ -101,6 +101,7 @@ class Padded:
         self.padded_value = {}  # number computed from true lengths -> its padded value
         self.forms = {}  # number computed from true lengths -> its form
         self._values = {}  # Length -> its traced value
+        self._zeroed = {}  # index array -> its value with padded rows 0
         self.lowering = None  # the Lowering this belongs to
 
     def run(self, node, args, compute):
@@ -121,7 +122,7 @@ class Padded:
                 out.dtype.startswith(('int', 'uint')) and \
                 any(var in self.padded_value for var in inputs):
             self.padded_value[out] = compute(padded_args)
-            form = _form_of(self, node)
+            form = _form_of(self, node, args)
             if form is not None:
                 self.forms[out] = form
         return result
@@ -173,6 +174,13 @@ class Padded:
             keep = keep & rows.reshape([-1 if d == axis else 1 for d in range(len(shape))])
         return keep
 
+    def zero_padding(self, var, value):
+        """The index array ``var`` with 0 in its padded rows, the same traced value for
+        every reader (so that a gradient's reuse of an index is checked once)."""
+        if var not in self._zeroed:
+            self._zeroed[var] = self.mask(var, value, 0)
+        return self._zeroed[var]
+
     def check(self, node, message, ok):
         """Require ``ok`` (True when tracing: nothing to check)."""
         if ok is not True:
@@ -192,15 +200,26 @@ class Padded:
         self.lowering.index_checks.append((node, axis, self.value(true), lo, hi))
 
 
+def _known(value):
+    """An int, or a tuple of ints, for a number known when tracing; else None."""
+    if isinstance(value, (int, np.integer)) or \
+            isinstance(value, np.ndarray) and value.dtype.kind in 'iu' and value.ndim <= 1:
+        return int(value) if np.ndim(value) == 0 else tuple(int(v) for v in value)
+    return None
+
+
 def same_length(a, b):
     """Whether two lengths are equal whatever the true length (False: not known)."""
     known = (int, Length)
     return a is b or isinstance(a, known) and isinstance(b, known) and a == b
 
 
-def _form_of(pad, node):
-    """The form of a number computed by ``node`` from numbers of known forms, or None."""
-    op, forms = node.op, [pad.form(var) for var in node.inputs]
+def _form_of(pad, node, args):
+    """The form of a number computed by ``node`` from numbers of known forms (or known
+    when tracing, as ``args`` are), or None."""
+    op = node.op
+    forms = [pad.form(var) if pad.form(var) is not None else _known(value)
+             for var, value in zip(node.inputs, args)]
     if isinstance(op, ScalarFromTensor):
         return forms[0]
     if isinstance(op, MakeVector):
@@ -219,6 +238,10 @@ def _form_of(pad, node):
             return a + b if isinstance(a, Length) else b + a
         if scalar is scalar_sub and isinstance(b, int):
             return a - b
+        if scalar in (scalar_minimum, scalar_maximum) and isinstance(a, Length) and \
+                isinstance(b, Length) and a.scale == b.scale:
+            pick = min if scalar is scalar_minimum else max
+            return Length(a.scale, pick(a.offset, b.offset))
         if scalar is scalar_mul and ints:
             return a * b if not isinstance(a, Length) and not isinstance(b, Length) else \
                 (a.times(b) if isinstance(a, Length) else b.times(a))
@@ -467,8 +490,8 @@ def _slice_end(pad, stop, size):
     if isinstance(stop, Length) and isinstance(size, Length) and stop.scale == size.scale \
             and stop.at_least(0):
         return stop if stop.offset <= size.offset else size
-    if isinstance(stop, int) and stop >= 0 and isinstance(size, Length) and size.at_least(stop):
-        return stop
+    if isinstance(stop, int) and isinstance(size, Length) and size.at_least(abs(stop)):
+        return stop if stop >= 0 else size + stop  # (x[:-1]: one row less)
     stop, size = pad.value(stop), pad.value(size)
     return jnp.clip(jnp.where(stop < 0, stop + size, stop), 0, size)
 
@@ -579,12 +602,11 @@ def _index_arrays(pad, node, x, arrays, array_vars, dims):
                 if not same_length(own[0], true):
                     pad.check_index(node, dim, 0, pad.value(own[0]) - 1, true)
             else:
-                value = jnp.asarray(value)
-                live = value if not own else jnp.where(pad.rows_mask(value.shape, own), value, 0)
+                live = jnp.asarray(value) if not own else pad.zero_padding(var, value)
                 pad.check_index(node, dim, jnp.min(live), jnp.max(live), true)
                 value = jnp.where(live < 0, live + pad.value(true), live)
         elif own and not _is_arange(value):
-            value = jnp.where(pad.rows_mask(value.shape, own), value, 0)
+            value = pad.zero_padding(var, value)
         out.append(value)
     return out
 
@@ -668,6 +690,9 @@ def _scan(pad, node, args, padded_args, compute):
         raise NotPaddable(node)
     counted = node.inputs[0] in pad.padded_value
     steps = pad.length(node.inputs[0], args[0]) if counted else int(args[0])
+    if info.reverse and any(not same_length(pad.of(seq).get(0), steps)
+                            for seq in op.outer_seqs(node)):
+        raise NotPaddable(node)  # it reads the last rows: they must be the real ones
     for seq in op.outer_seqs(node):
         rows = pad.of(seq).get(0)
         if rows is not None and not _covers(rows, steps):

@@ -2,14 +2,15 @@
 what it computes from the non-sequences alone (``W.T``, ``dot(W, c)``) is computed once,
 before the loop, and passed in as a new non-sequence (Theano's scan "pushout"); a loop
 that records values for its gradient replaces the same loop without them; a recurrent
-output of which only the last rows are read keeps only those (Theano's "save_mem").
+output of which only the last rows are read keeps only those (Theano's "save_mem"); a
+loop over reversed sequences (a gradient's backward loop) reads them in place.
 """
 import collections
 
 from symgraph.graph.basic import Constant, clone_replace, toposort
 from symgraph.rewrite.engine import WHOLE_GRAPH, register
 from symgraph.scan_module.op import Scan, without_stash
-from symgraph.tensor.subtensor import Subtensor
+from symgraph.tensor.subtensor import ScalarFromTensor, Subtensor
 
 
 @register('fast_run', 'fast_compile', 'stabilize', tracks=(Scan,))
@@ -113,6 +114,79 @@ def scan_keep_last_rows(outputs, ctx):
             new.name = old.name
             memo[old] = new
     return [memo.get(var, var) for var in outputs]
+
+
+@register('fast_run', tracks=WHOLE_GRAPH)
+def scan_read_backwards(outputs, ctx):
+    """A loop over reversed sequences reads them in place, last row first, rather than
+    reversed copies: ``lax.scan(reverse=True)``, as ``jax.grad`` runs a backward loop."""
+    memo = {}
+    for node in toposort(outputs):
+        inputs = [memo.get(var, var) for var in node.inputs]
+        source = _reversed(node.outputs[0]) if isinstance(node.op, Subtensor) else None
+        if source is not None and _reversed(inputs[0]) is not None and \
+                inputs[0] is not node.inputs[0]:  # a reversal of a reversal made here
+            memo[node.outputs[0]] = _reversed(inputs[0])
+            continue
+        sources = _read_backwards(node, inputs, ctx) if isinstance(node.op, Scan) else None
+        if sources is not None:
+            op = node.op
+            new_node = Scan(op.inner.inputs, op.inner.outputs, op.info._replace(
+                reverse=True)).make_node(*(inputs[:1] + sources + inputs[1 + op.info.n_seqs:]))
+            new_node.trace = node.trace
+            news = [new if k < op.n_states else new[::-1]
+                    for k, new in enumerate(new_node.outputs)]
+        elif any(new is not old for new, old in zip(inputs, node.inputs)):
+            news = node.clone_with_new_inputs(inputs).outputs
+        else:
+            continue
+        for old, new in zip(node.outputs, news):
+            new.name = old.name
+            memo[old] = new
+    return [memo.get(var, var) for var in outputs]
+
+
+def _reversed(var):
+    """``u`` when ``var`` is ``u[::-1]``, else None."""
+    node = var.owner
+    if node is None or not isinstance(node.op, Subtensor) or len(node.op.idx_list) != 1:
+        return None
+    entry = node.op.idx_list[0]
+    if not isinstance(entry, slice) or entry.start is not None or entry.stop is not None \
+            or entry.step is None or not isinstance(node.inputs[1], Constant) or \
+            int(node.inputs[1].data) != -1:
+        return None
+    return node.inputs[0]
+
+
+def _read_backwards(node, inputs, ctx):
+    """For a Scan ``node`` (with ``inputs``) whose every sequence is ``u[::-1]`` or
+    ``u[::-1][:n_steps]``, the ``u``s; else None. Its recurrent outputs must be read
+    only at their end, so that only its per-step outputs come out in another order."""
+    op, info = node.op, node.op.info
+    if info.as_while or info.reverse or not info.n_seqs or \
+            len(info.last_only) != op.n_states or \
+            not all(ctx.can_replace_through(out) for out in node.outputs):
+        return None
+    sources = []
+    for seq in inputs[1:1 + info.n_seqs]:
+        cut = seq.owner
+        entry = cut.op.idx_list[0] if cut is not None and isinstance(cut.op, Subtensor) \
+            and len(cut.op.idx_list) == 1 else None
+        if isinstance(entry, slice) and entry.start is None and entry.step is None and \
+                entry.stop is not None and _is_steps(cut.inputs[1], inputs[0]):
+            seq = cut.inputs[0]
+        source = _reversed(seq)
+        if source is None:
+            return None
+        sources.append(source)
+    return sources
+
+
+def _is_steps(var, n_steps):
+    """Whether ``var`` is the loop's number of steps (or that number as an index)."""
+    return var is n_steps or var.owner is not None and \
+        isinstance(var.owner.op, ScalarFromTensor) and var.owner.inputs[0] is n_steps
 
 
 def _last_rows_read(node, readers, ctx):

@@ -14,7 +14,10 @@ prints them::
 A recurrent output's buffer is carried through ``lax.scan`` as a window of its last
 ``L`` rows (``L`` its longest tap); sequences are scanned over as they are. A buffer of
 which the rest of the graph reads only the last rows (``info.last_only``, set by the
-rewrite ``scan_keep_last_rows``) is that final window, not one row per step.
+rewrite ``scan_keep_last_rows``) is that final window, not one row per step. A loop
+marked ``info.reverse`` (set by the rewrite ``scan_read_backwards`` on a loop over
+reversed sequences) reads the last ``n_steps`` rows of each sequence from the last back,
+as ``lax.scan(reverse=True)``, and writes its nit-sots in the order of those rows.
 
 The gradient is another Scan (``grad_of_<name>``), built as graph nodes: it runs backwards
 over the sequences, the recorded states and the output gradients, carrying for each
@@ -45,7 +48,8 @@ ScanInfo = collections.namedtuple('ScanInfo', [
     'truncate_gradient', 'name', 'as_while',
     'last_only',          # recurrent outputs whose buffer keeps only its last L rows
     'n_stash',            # of the nit-sots, the last ones are values kept for a gradient
-], defaults=((), 0))
+    'reverse',            # sequences read from their last row back, nit-sots in their order
+], defaults=((), 0, False))
 
 
 class Scan(Op):
@@ -188,14 +192,13 @@ class Scan(Op):
         windows = tuple(state[:lag] for state, lag in zip(states, lags))
         step_checks = []
 
-        def step(carry, xs):
-            windows, extremes = carry
-            seq_slices, t = xs
+        def step(carry, seq_slices):
+            windows, extremes, t = carry
             step_lowering = lowering.nested()
             outs, new_windows = self._step(windows, seq_slices, non_seqs, step_lowering)
             step_checks[:] = step_lowering.index_checks
             found = [(lo, hi) for _, _, _, lo, hi in step_checks]
-            live = None if steps_taken is None else t < steps_taken
+            live = None if t is None else t < steps_taken
             if live is not None:
                 new_windows = tuple(jnp.where(live, new, old)
                                     for new, old in zip(new_windows, windows))
@@ -208,23 +211,27 @@ class Scan(Op):
             ys = tuple(jnp.asarray(out, var.dtype) for k, (out, var) in
                        enumerate(zip(outs[:self.n_states + info.n_nit_sot], node.outputs))
                        if k not in info.last_only)
-            return (new_windows, extremes), ys
+            if t is not None:  # the row read: counted down when reading backwards
+                t = t - 1 if info.reverse else t + 1
+            return (new_windows, extremes, t), ys
 
         # A first trace finds the index checks of the step (so that their extremes can be
         # carried from step to step: XLA values cannot leave the loop any other way) and
         # the shapes of its outputs.
         slices = tuple(jax.ShapeDtypeStruct(seq.shape[1:], seq.dtype) for seq in seqs)
-        _, shapes = jax.eval_shape(lambda w, s: step((w, None), (s, 0)), windows, slices)
+        _, shapes = jax.eval_shape(lambda w, s: step((w, None, None), s), windows, slices)
         if n_steps == 0:  # nothing to loop over (XLA mishandles empty loops)
             ys = tuple(jnp.zeros((0,) + out.shape, out.dtype) for out in shapes)
             step_checks, extremes = [], ()
         else:
             extremes = tuple((jnp.asarray(2 ** 62, 'int64'), jnp.asarray(-2 ** 62, 'int64'))
                              for _ in step_checks)
-            counter = None if steps_taken is None else jnp.arange(n_steps)
-            (windows, extremes), ys = lax.scan(
-                step, (windows, extremes),
-                (tuple(seq[:n_steps] for seq in seqs), counter), length=n_steps)
+            first = None if steps_taken is None else \
+                jnp.asarray(n_steps - 1 if info.reverse else 0, 'int64')
+            rows = tuple(seq[seq.shape[0] - n_steps:] if info.reverse else seq[:n_steps]
+                         for seq in seqs)
+            (windows, extremes, _), ys = lax.scan(step, (windows, extremes, first), rows,
+                                                  length=n_steps, reverse=info.reverse)
         for (check_node, axis, size, _, _), (lo, hi) in zip(step_checks, extremes):
             lowering.index_checks.append((check_node, axis, size, lo, hi))
         ys = iter(ys)
@@ -233,16 +240,15 @@ class Scan(Op):
             if k in info.last_only:
                 results.append(window)
             else:  # (XLA aborts on a concatenation with an empty array)
-                y = next(ys)
+                y = next(ys)[::-1] if info.reverse else next(ys)  # rows in step order
                 results.append(jnp.concatenate([state[:lag], y]) if n_steps else state[:lag])
         results += list(ys)
         return tuple(results) if len(results) > 1 else results[0]
 
     # -- gradient -----------------------------------------------------------------------
     def grad(self, node, output_grads):
-        if self.info.last_only:  # rewrites run after differentiation, never before
-            raise NotImplementedError('%s: no gradient once buffers keep only their last '
-                                      'rows' % self)
+        if self.info.last_only or self.info.reverse:  # rewrites run after differentiation
+            raise NotImplementedError('%s: no gradient once rewritten for running' % self)
         with change_flags(compute_test_value='off'):  # its inner graphs have no test values
             return scan_grad(node, output_grads)
 
