@@ -1,6 +1,7 @@
 """Rewrites inside scan loops: the step graph is stabilized and simplified like any graph,
-and what the step computes from the non-sequences alone is hoisted before the loop; the
-results stay those of a numpy loop."""
+and what the step computes from the non-sequences alone is hoisted before the loop; a
+gradient's backward loop reads recorded values, in place and last row first; the results
+stay those of a numpy loop."""
 import numpy as np
 
 import symgraph as theano
@@ -9,6 +10,7 @@ from symgraph.graph.basic import Constant, toposort
 from symgraph.scan_module import Scan
 from symgraph.tensor.basic import Dot
 from symgraph.tensor.nnet import LogSoftmax
+from symgraph.tensor.subtensor import Subtensor
 
 
 def _scan_nodes(fn):
@@ -56,7 +58,7 @@ def test_step_graph_is_stabilized_and_invariants_hoisted():
         np.testing.assert_allclose(got_logp[t], z - np.log(np.exp(z).sum()), rtol=1e-12)
 
 
-def test_gradient_loops_read_recorded_values_and_keep_only_the_last_rows_they_read():
+def test_gradient_loops_read_recorded_values_read_backwards_and_keep_only_the_last_rows():
     # The forward loop records the step's tanh for the backward loop (which does not
     # compute it again), and the cost reads that same loop. The backward loop's running
     # sums (the gradients of W and U) and its owed state gradient are read only at their
@@ -77,6 +79,11 @@ def test_gradient_loops_read_recorded_values_and_keep_only_the_last_rows_they_re
     products = [node for node in backward.op.inner.nodes if isinstance(node.op, Dot)]
     assert len(products) == 4, products  # W's, U's, x's and h's gradients, no forward dot
     assert backward.op.info.last_only == tuple(range(backward.op.n_states))
+    # It reads its sequences in place, last row first: no reversed copy is made, neither
+    # of what it reads nor of the rows of x's gradient it writes.
+    assert backward.op.info.reverse and not forward.op.info.reverse
+    assert not [node for node in f.printable_outputs()[1] if isinstance(node.op, Subtensor)
+                and any(isinstance(e, slice) and e.step is not None for e in node.op.idx_list)]
 
     xv, hv = rng.randn(6, 3), rng.randn(4)
     Wv, Uv = W.get_value(), U.get_value()
