@@ -169,9 +169,9 @@ class Scan(Op):
         return outs, new_windows
 
     def jax_impl(self, node, n_steps, *values, lowering, steps_taken=None):
-        """``steps_taken`` (traced), when given, is how many of the ``n_steps`` steps
-        count: the later ones leave the states and index checks as they are (the padded
-        steps of a program shared by several lengths, see compile/padding.py)."""
+        """``steps_taken`` (traced), when given, is how many of the ``n_steps`` steps run
+        (a program shared by several lengths, see compile/padding.py): the outputs keep
+        ``n_steps`` rows, of which the first ``steps_taken`` are written."""
         info = self.info
         if info.as_while:  # as many steps as the condition lets run, counted before
             steps_run = lowering.slice_length(node, 'steps')
@@ -193,17 +193,11 @@ class Scan(Op):
         step_checks = []
 
         def step(carry, seq_slices):
-            windows, extremes, t = carry
+            windows, extremes = carry
             step_lowering = lowering.nested()
             outs, new_windows = self._step(windows, seq_slices, non_seqs, step_lowering)
             step_checks[:] = step_lowering.index_checks
             found = [(lo, hi) for _, _, _, lo, hi in step_checks]
-            live = None if t is None else t < steps_taken
-            if live is not None:
-                new_windows = tuple(jnp.where(live, new, old)
-                                    for new, old in zip(new_windows, windows))
-                found = [(jnp.where(live, lo, 2 ** 62), jnp.where(live, hi, -2 ** 62))
-                         for lo, hi in found]
             extremes = tuple((jnp.minimum(a, jnp.asarray(lo, a.dtype)),
                               jnp.maximum(b, jnp.asarray(hi, b.dtype)))
                              for (a, b), (lo, hi) in zip(extremes, found)) \
@@ -211,27 +205,27 @@ class Scan(Op):
             ys = tuple(jnp.asarray(out, var.dtype) for k, (out, var) in
                        enumerate(zip(outs[:self.n_states + info.n_nit_sot], node.outputs))
                        if k not in info.last_only)
-            if t is not None:  # the row read: counted down when reading backwards
-                t = t - 1 if info.reverse else t + 1
-            return (new_windows, extremes, t), ys
+            return (new_windows, extremes), ys
 
         # A first trace finds the index checks of the step (so that their extremes can be
         # carried from step to step: XLA values cannot leave the loop any other way) and
         # the shapes of its outputs.
         slices = tuple(jax.ShapeDtypeStruct(seq.shape[1:], seq.dtype) for seq in seqs)
-        _, shapes = jax.eval_shape(lambda w, s: step((w, None, None), s), windows, slices)
+        _, shapes = jax.eval_shape(lambda w, s: step((w, None), s), windows, slices)
         if n_steps == 0:  # nothing to loop over (XLA mishandles empty loops)
             ys = tuple(jnp.zeros((0,) + out.shape, out.dtype) for out in shapes)
             step_checks, extremes = [], ()
         else:
             extremes = tuple((jnp.asarray(2 ** 62, 'int64'), jnp.asarray(-2 ** 62, 'int64'))
                              for _ in step_checks)
-            first = None if steps_taken is None else \
-                jnp.asarray(n_steps - 1 if info.reverse else 0, 'int64')
-            rows = tuple(seq[seq.shape[0] - n_steps:] if info.reverse else seq[:n_steps]
-                         for seq in seqs)
-            (windows, extremes, _), ys = lax.scan(step, (windows, extremes, first), rows,
-                                                  length=n_steps, reverse=info.reverse)
+            if steps_taken is None:
+                rows = tuple(seq[seq.shape[0] - n_steps:] if info.reverse else seq[:n_steps]
+                             for seq in seqs)
+                (windows, extremes), ys = lax.scan(step, (windows, extremes), rows,
+                                                   length=n_steps, reverse=info.reverse)
+            else:
+                windows, extremes, ys = self._steps_taken(
+                    step, windows, extremes, seqs, shapes, n_steps, steps_taken)
         for (check_node, axis, size, _, _), (lo, hi) in zip(step_checks, extremes):
             lowering.index_checks.append((check_node, axis, size, lo, hi))
         ys = iter(ys)
@@ -244,6 +238,27 @@ class Scan(Op):
                 results.append(jnp.concatenate([state[:lag], y]) if n_steps else state[:lag])
         results += list(ys)
         return tuple(results) if len(results) > 1 else results[0]
+
+    def _steps_taken(self, step, windows, extremes, seqs, shapes, n_steps, steps_taken):
+        """The loop of ``jax_impl`` run ``steps_taken`` times (traced, at most ``n_steps``)
+        as a ``lax.while_loop``, reading the sequences' first rows (from the last of them
+        back when reversed): the later rows of the ``n_steps``-row outputs stay zeros,
+        and the steps not taken cost nothing."""
+        reverse = self.info.reverse
+
+        def body(carry):
+            windows, extremes, t, ys = carry
+            rows = tuple(lax.dynamic_index_in_dim(seq, t, keepdims=False) for seq in seqs)
+            (windows, extremes), outs = step((windows, extremes), rows)
+            ys = tuple(lax.dynamic_update_index_in_dim(y, out, t, 0) for y, out in zip(ys, outs))
+            return windows, extremes, t - 1 if reverse else t + 1, ys
+
+        ys = tuple(jnp.zeros((n_steps,) + out.shape, out.dtype) for out in shapes)
+        first = steps_taken - 1 if reverse else jnp.zeros((), steps_taken.dtype)
+        windows, extremes, _, ys = lax.while_loop(
+            lambda carry: carry[2] >= 0 if reverse else carry[2] < steps_taken, body,
+            (windows, extremes, first, ys))
+        return windows, extremes, ys
 
     # -- gradient -----------------------------------------------------------------------
     def grad(self, node, output_grads):
