@@ -682,16 +682,17 @@ def _covers(rows, steps):
 
 
 def _scan(pad, node, args, padded_args, compute):
-    """A loop of the padded number of steps that stops changing its states after the true
-    number; its per-step outputs have that many real rows."""
+    """A loop that runs its true number of steps; its per-step outputs have that many real
+    rows."""
     op, info = node.op, node.op.info
     if info.as_while or any(var in pad.axes for var in op.outer_non_seqs(node)) or any(
             set(pad.of(var)) - {0} for var in op.outer_seqs(node) + op.outer_states(node)):
         raise NotPaddable(node)
     counted = node.inputs[0] in pad.padded_value
     steps = pad.length(node.inputs[0], args[0]) if counted else int(args[0])
-    if info.reverse and any(not same_length(pad.of(seq).get(0), steps)
-                            for seq in op.outer_seqs(node)):
+    seqs_padded = any(0 in pad.of(seq) for seq in op.outer_seqs(node))
+    if info.reverse and (counted or seqs_padded) and any(
+            not same_length(pad.of(seq).get(0), steps) for seq in op.outer_seqs(node)):
         raise NotPaddable(node)  # it reads the last rows: they must be the real ones
     for seq in op.outer_seqs(node):
         rows = pad.of(seq).get(0)
