@@ -282,9 +282,10 @@ class Function:
                     raise NotPaddable('a shared variable would change shape')
                 trimmed[key] = [(k, axis) for k, o in enumerate(outputs)
                                 for axis in sorted(padded.of(o))]
-                true_lengths = jax.numpy.stack(
-                    [jax.numpy.asarray(padded.value(padded.of(outputs[k])[axis]), 'int64')
-                     for k, axis in trimmed[key]] or [jax.numpy.zeros((), 'int64')])
+                if trimmed[key]:  # (none: the outputs come back whole)
+                    true_lengths = jax.numpy.stack(
+                        [jax.numpy.asarray(padded.value(padded.of(outputs[k])[axis]), 'int64')
+                         for k, axis in trimmed[key]])
             return (tuple(values[o] for o in outputs), tuple(values[e] for e in update_exprs),
                     verdict, guard, true_lengths)
         return run
@@ -526,10 +527,11 @@ class Function:
         # Arguments that are arrays of exactly their inputs' dtypes are known, once a call
         # has converted them (unchanged) and run their program, by their shapes and
         # strides, which decide the converters' verdicts, the layout key and the program:
-        # a later call with the same ones skips all three. Not for functions whose key
-        # depends on argument values (input-dependent slices) or that pad them.
+        # a later call with the same ones skips all three (and pads them as planned for
+        # their shapes). Not for functions whose key depends on argument values
+        # (input-dependent slices).
         dtypes = [v.type.numpy_dtype for v in self.input_vars] if n_inputs >= 0 and \
-            not trust_input and self._resolve_lengths is None and buckets is None and all(
+            not trust_input and self._resolve_lengths is None and all(
                 getattr(v.type, 'to_program', None) is None for v in self.input_vars) \
             else None
         signatures = {}  # (shape, strides of each argument) -> (key, program, shapes)
@@ -564,6 +566,11 @@ class Function:
                 if known is not None:
                     key, program, shapes = known
                     values = list(args)
+                    if buckets is not None:
+                        padding = buckets(values)
+                        padded_call = padding is not None
+                        if padded_call:
+                            values, _, true_length = padding
                 else:
                     if first_converter is not None:
                         values = [first_converter(args[0])]
@@ -635,14 +642,16 @@ class Function:
                     for container, value in zip(donated_containers,
                                                 results[n_outputs:n_results]):
                         container.value = value
-                extra = len(results) - n_results  # the index verdict, NanGuardMode's flags
+                # The check verdict, NanGuardMode's flags, padded outputs' true lengths.
+                extra = len(results) - n_results
+                cut = padded_call and bool(trimmed[key])
                 if extra:
-                    if extra > n_guard_outputs + padded_call and \
+                    if extra > n_guard_outputs + cut and \
                             not np.asarray(results[n_results])[0]:
                         raise_index_error(index_checks[key], results[n_results])
                     if n_guard_outputs:
                         self._report_nan(key, results[-1], args)
-                if padded_call:
+                if cut:
                     results = trim_outputs(results[:n_outputs], results[-1], trimmed[key])
                 if single_copied:
                     return np.array(results[0])
