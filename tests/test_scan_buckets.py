@@ -271,3 +271,7 @@ def test_constant_slice_past_the_true_length_raises():
     np.testing.assert_allclose(f(vector(9)), 2 * vector(9)[:5] ** 2, rtol=1e-12)
     with pytest.raises(ValueError, match='beyond the true length'):
         f(vector(3))
+    with change_flags(check_indices=False):  # not an index check: kept
+        g = theano.function([x], squares[:5] * 2)
+    with pytest.raises(ValueError, match='beyond the true length'):
+        g(vector(3))

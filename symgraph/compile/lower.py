@@ -101,9 +101,9 @@ class Lowering:
 
     def check_shape(self, node, message, ok):
         """Require the traced boolean ``ok``; raise ValueError(message) after the call if
-        it is False."""
-        if self.check_indices:
-            self.shape_checks.append((node, message, ok))
+        it is False. Kept with ``check_indices`` off: an unpadded program would fail
+        there, or compute something else."""
+        self.shape_checks.append((node, message, ok))
 
     def checked(self):
         """The verdict of the checks as one traced int64 vector, ``[all passed, smallest,

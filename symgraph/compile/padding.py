@@ -110,8 +110,7 @@ class Padded:
         inputs = node.inputs
         if not any(var in self.axes or var in self.padded_value for var in inputs):
             return compute(args)
-        rule = RULES.get(type(node.op)) or next(
-            (RULES[cls] for cls in type(node.op).__mro__ if cls in RULES), None)
+        rule = next((RULES[cls] for cls in type(node.op).__mro__ if cls in RULES), None)
         if rule is None:
             raise NotPaddable(node)
         padded_args = [self.padded_value.get(var, value) for var, value in zip(inputs, args)]
@@ -196,8 +195,10 @@ class Padded:
         return first
 
     def check_index(self, node, axis, lo, hi, true):
-        """Require entries from ``lo`` to ``hi`` to index ``true`` rows."""
-        self.lowering.index_checks.append((node, axis, self.value(true), lo, hi))
+        """Require entries from ``lo`` to ``hi`` to index ``true`` rows (unless
+        ``check_indices`` is off)."""
+        if self.lowering.check_indices:
+            self.lowering.index_checks.append((node, axis, self.value(true), lo, hi))
 
 
 def _known(value):

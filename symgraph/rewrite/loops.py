@@ -123,9 +123,8 @@ def scan_read_backwards(outputs, ctx):
     memo = {}
     for node in toposort(outputs):
         inputs = [memo.get(var, var) for var in node.inputs]
-        source = _reversed(node.outputs[0]) if isinstance(node.op, Subtensor) else None
-        if source is not None and _reversed(inputs[0]) is not None and \
-                inputs[0] is not node.inputs[0]:  # a reversal of a reversal made here
+        if _reversed(node.outputs[0]) is not None and inputs[0] is not node.inputs[0] and \
+                _reversed(inputs[0]) is not None:  # a reversal of a reversal made here
             memo[node.outputs[0]] = _reversed(inputs[0])
             continue
         sources = _read_backwards(node, inputs, ctx) if isinstance(node.op, Scan) else None
