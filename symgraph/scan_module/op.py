@@ -151,22 +151,29 @@ class Scan(Op):
             outs, windows = self._step(windows, slices, non_seqs, lowering.nested())
             return i + 1, windows, jnp.asarray(outs[-1]) != 0
 
-        windows = tuple(state[:lag] for state, lag in zip(states, lags))
-        start = (jnp.asarray(0, 'int64'), windows, jnp.asarray(False))
+        start = (jnp.asarray(0, 'int64'), self._windows(states, lags), jnp.asarray(False))
         return lax.while_loop(keep_going, step, start)[0]
 
     def _step(self, windows, seq_slices, non_seqs, step_lowering):
         """One step: (the inner graph's outputs, the states' new windows)."""
         info = self.info
         lags = [-min(taps) for taps in info.tap_array]
-        tap_values = [window[lag + tap] for window, lag, taps in
+        tap_values = [window if lag == 1 else window[lag + tap] for window, lag, taps in
                       zip(windows, lags, info.tap_array) for tap in taps]
         outs = step_lowering.lower(self.inner, list(seq_slices) + tap_values + list(non_seqs))
         new_windows = tuple(
             jnp.concatenate([window[1:], jnp.asarray(out, window.dtype)[None]])
-            if lag > 1 else jnp.asarray(out, window.dtype)[None]
+            if lag > 1 else jnp.asarray(out, window.dtype)
             for window, lag, out in zip(windows, lags, outs))
         return outs, new_windows
+
+    @staticmethod
+    def _windows(states, lags):
+        """The last ``lag`` rows of each state's initial buffer, carried from step to step.
+        A window of one row is that row itself: XLA updates a loop's carried value in
+        place only where the step reads and writes it element by element, which a
+        reshape to and from a leading axis of one would prevent (a copy per step)."""
+        return tuple(state[0] if lag == 1 else state[:lag] for state, lag in zip(states, lags))
 
     def jax_impl(self, node, n_steps, *values, lowering, steps_taken=None):
         """``steps_taken`` (traced), when given, is how many of the ``n_steps`` steps run
@@ -189,7 +196,7 @@ class Scan(Op):
         states = values[info.n_seqs:info.n_seqs + self.n_states]
         non_seqs = values[info.n_seqs + self.n_states + info.n_nit_sot:]
         lags = [-min(taps) for taps in info.tap_array]
-        windows = tuple(state[:lag] for state, lag in zip(states, lags))
+        windows = self._windows(states, lags)
         step_checks = []
 
         def step(carry, seq_slices):
@@ -232,7 +239,7 @@ class Scan(Op):
         results = []
         for k, (state, lag, window) in enumerate(zip(states, lags, windows)):
             if k in info.last_only:
-                results.append(window)
+                results.append(window[None] if lag == 1 else window)
             else:  # (XLA aborts on a concatenation with an empty array)
                 y = next(ys)[::-1] if info.reverse else next(ys)  # rows in step order
                 results.append(jnp.concatenate([state[:lag], y]) if n_steps else state[:lag])
