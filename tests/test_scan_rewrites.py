@@ -59,10 +59,11 @@ def test_step_graph_is_stabilized_and_invariants_hoisted():
 
 
 def test_gradient_loops_read_recorded_values_read_backwards_and_keep_only_the_last_rows():
-    # The forward loop records the step's tanh for the backward loop (which does not
-    # compute it again), and the cost reads that same loop. The backward loop's running
-    # sums (the gradients of W and U) and its owed state gradient are read only at their
-    # last row: their buffers hold that row alone.
+    # The backward loop reads the step's tanh from the forward loop's output rows (it
+    # computes it neither again nor from a recorded pre-activation), and the cost reads
+    # that same loop. The backward loop's running sums (the gradients of W and U) and its
+    # owed state gradient are read only at their last row: their buffers hold that row
+    # alone.
     rng = np.random.RandomState(1)
     x, h0 = T.dmatrix('x'), T.dvector('h0')
     W = theano.shared(rng.randn(3, 4) * 0.5, name='W')
@@ -74,8 +75,8 @@ def test_gradient_loops_read_recorded_values_read_backwards_and_keep_only_the_la
     backward, forward = sorted(_scan_nodes(f), key=lambda node: str(node.op))
     assert str(backward.op) == 'for{cpu,grad_of_scan_fn}'
     assert forward.op.info.last_only == ()  # its rows are all read by the backward loop
-    (recorded,) = forward.op.inner.outputs[-forward.op.info.n_stash:]
-    assert str(recorded.owner.op) == 'Elemwise{add,no_inplace}'  # the pre-activation
+    assert forward.op.info.n_stash == 0  # nothing recorded but the states
+    assert not [node for node in backward.op.inner.nodes if 'tanh' in str(node.op)]
     products = [node for node in backward.op.inner.nodes if isinstance(node.op, Dot)]
     assert len(products) == 4, products  # W's, U's, x's and h's gradients, no forward dot
     assert backward.op.info.last_only == tuple(range(backward.op.n_states))
@@ -99,4 +100,41 @@ def test_gradient_loops_read_recorded_values_read_backwards_and_keep_only_the_la
         gx[t] = Wv @ g_pre
         g_h = Uv @ g_pre
     for got, want in zip(f(xv, hv), (gW, gU, g_h, gx)):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_gradient_loops_record_the_step_values_they_read_that_no_output_holds():
+    # h_t = tanh(x_t W) * sigmoid(h_{t-1} U): the backward step needs both factors, which
+    # no output of the loop holds; the forward loop records them, once each, and the
+    # backward loop computes neither again.
+    rng = np.random.RandomState(2)
+    x, h0 = T.dmatrix('x'), T.dvector('h0')
+    W = theano.shared(rng.randn(3, 4) * 0.5, name='W')
+    U = theano.shared(rng.randn(4, 4) * 0.5, name='U')
+    h, _ = theano.scan(lambda x_t, h_tm1, W, U: T.tanh(T.dot(x_t, W)) *
+                       T.nnet.sigmoid(T.dot(h_tm1, U)),
+                       sequences=x, outputs_info=h0, non_sequences=[W, U])
+    f = theano.function([x, h0], theano.grad(T.sum(h[-1] ** 2), [W, U]))
+    backward, forward = sorted(_scan_nodes(f), key=lambda node: str(node.op))
+    recorded = forward.op.inner.outputs[-forward.op.info.n_stash:]
+    assert sorted(str(var.owner.op) for var in recorded) == [
+        'Elemwise{tanh,no_inplace}', 'sigmoid']
+    assert not [node for node in backward.op.inner.nodes
+                if 'tanh' in str(node.op) or 'sigmoid' in str(node.op)]
+
+    xv, hv = rng.randn(5, 3), rng.randn(4)
+    Wv, Uv = W.get_value(), U.get_value()
+    states, factors = [hv], []
+    for x_t in xv:
+        a, b = np.tanh(x_t @ Wv), 1 / (1 + np.exp(-(states[-1] @ Uv)))
+        factors.append((a, b))
+        states.append(a * b)
+    gW, gU, g_h = np.zeros_like(Wv), np.zeros_like(Uv), 2 * states[-1]
+    for t in reversed(range(5)):  # backpropagation through time
+        a, b = factors[t]
+        gW += np.outer(xv[t], g_h * b * (1 - a ** 2))
+        g_u = g_h * a * b * (1 - b)
+        gU += np.outer(states[t], g_u)
+        g_h = Uv @ g_u
+    for got, want in zip(f(xv, hv), (gW, gU)):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)

@@ -255,9 +255,15 @@ class Scan(Op):
 
         def body(carry):
             windows, extremes, t, ys = carry
-            rows = tuple(lax.dynamic_index_in_dim(seq, t, keepdims=False) for seq in seqs)
+            # (t is never negative: no wrapping of negative positions, one kernel less
+            # per step)
+            rows = tuple(lax.dynamic_index_in_dim(seq, t, keepdims=False,
+                                                  allow_negative_indices=False)
+                         for seq in seqs)
             (windows, extremes), outs = step((windows, extremes), rows)
-            ys = tuple(lax.dynamic_update_index_in_dim(y, out, t, 0) for y, out in zip(ys, outs))
+            ys = tuple(lax.dynamic_update_index_in_dim(y, out, t, 0,
+                                                       allow_negative_indices=False)
+                       for y, out in zip(ys, outs))
             return windows, extremes, t - 1 if reverse else t + 1, ys
 
         ys = tuple(jnp.zeros((n_steps,) + out.shape, out.dtype) for out in shapes)
@@ -341,6 +347,26 @@ def _values_to_stash(op, gradients):
             read.update(_viewed(var) for var in node.inputs
                         if var in varying and var.owner in step_nodes)
     return [var for node in op.inner.nodes for var in node.outputs if var in read]
+
+
+def _step_values_reused(op, gradients):
+    """``gradients`` ({variable: gradient}) with every node that computes again what a
+    node of ``op``'s step computes (the same op on the same inputs: the gradient of a
+    sigmoid takes the sigmoid of its input) replaced by the step's, so that the backward
+    step reads the forward step's value instead of computing it again."""
+    step_inputs = set(op.inner.inputs)
+    step_nodes = {}
+    for node in op.inner.nodes:
+        step_nodes.setdefault((node.op, tuple(node.inputs)), node)
+    twins = {}
+    for node in toposort(list(gradients.values()), stop=step_inputs):
+        key = (node.op, tuple(twins.get(var, var) for var in node.inputs))
+        twin = step_nodes.get(key)
+        if twin is not None and twin is not node:
+            twins.update(zip(node.outputs, twin.outputs))
+    if not twins:
+        return gradients
+    return dict(zip(gradients, clone_replace(list(gradients.values()), twins)))
 
 
 _VIEWS = (ew.DimShuffle, Subtensor, Rebroadcast)
@@ -446,7 +472,18 @@ def scan_grad(node, output_grads):
         [var for _, var in float_non_seqs]
     grads = backpropagate(seeds, wrt) if seeds else {}
     if not info.as_while:
+        grads = _step_values_reused(op, grads)
         stash = _values_to_stash(op, grads.values())
+        # A value the step writes (its new state, its output row) is read back from the
+        # loop's output rather than recorded twice.
+        written = {out: k for k, out in enumerate(inner.outputs[:n_states + n_nit_sot])}
+        for var in [var for var in stash if var in written]:
+            k = written[var]
+            buffer = node.outputs[k]
+            back_seqs.append(_reversed_rows(buffer, lags[k], lags[k] + n_steps)
+                             if k < n_states else _reversed_rows(buffer))
+            back_seq_inner.append(var)
+        stash = [var for var in stash if var not in written]
         if stash:
             recorded = _with_stash(node, stash)
             back_seqs = clone_replace(back_seqs, dict(zip(node.outputs, recorded.outputs)))
