@@ -31,7 +31,7 @@ import time
 
 import numpy as np
 
-from benchmarks.timing import round_robin
+from benchmarks.timing import paired, round_robin
 
 ROUNDS = int(os.environ.get('SYMGRAPH_BENCH_ROUNDS', '7'))
 COLD_RUNS = int(os.environ.get('SYMGRAPH_BENCH_COLD_RUNS', '2'))
@@ -132,7 +132,8 @@ def jax_day6_update(embedding_via_transpose=False):
 
 
 def rnn_step(calls=200):
-    """µs per call of the Day 6 update on one 20-word sentence."""
+    """µs per call of the Day 6 update on one 20-word sentence (best, median), and the
+    median ratio to ``jax.jit`` of rounds of 20 calls run side by side (wall, CPU time)."""
     import symgraph as theano
     theano.config.floatX = 'float32'
     x, y = day6_sentences(n=1, lengths=(20,), seed=1)[0]
@@ -141,17 +142,19 @@ def rnn_step(calls=200):
     first = [float(f(x, y)) for f in (ours, rows, raw, raw_transposed)]
     assert np.allclose(first, first[0], rtol=1e-5), first  # the same computation
 
-    def many(update):
+    def many(update, n):
         def run():
-            for _ in range(calls):
+            for _ in range(n):
                 update(x, y)
         return run
-    times = round_robin({
-        'symgraph (the lab\'s code)': many(ours),
-        'jax.jit(lax.scan)': many(raw),
-        'symgraph, embedding read as W_e[x]': many(rows),
-        'jax.jit, embedding read as W_e.T[x]': many(raw_transposed)}, rounds=3 * ROUNDS)
-    return {name: (best / calls * 1e6, median / calls * 1e6)
+    updates = {'symgraph (the lab\'s code)': ours, 'jax.jit(lax.scan)': raw,
+               'symgraph, embedding read as W_e[x]': rows,
+               'jax.jit, embedding read as W_e.T[x]': raw_transposed}
+    times = round_robin({name: many(f, calls) for name, f in updates.items()},
+                        rounds=3 * ROUNDS)
+    ratios = paired({name: many(f, calls // 10) for name, f in updates.items()},
+                    rounds=30 * ROUNDS, reference='jax.jit(lax.scan)')
+    return {name: (best / calls * 1e6, median / calls * 1e6) + ratios[name]
             for name, (best, median) in times.items()}
 
 
@@ -305,11 +308,15 @@ def run(which=('rnn', 'day6', 'lstm'), out=print):
     if 'rnn' in which:
         rnn = results['rnn_step_us'] = rnn_step()
         base = rnn['jax.jit(lax.scan)'][0]
-        out('\nLXMLS Day 6 RNN, one update on a 20-word sentence, µs per call, best / median:')
-        for name, (best, median) in rnn.items():
-            out('  %-40s %7.1f / %7.1f   %.2fx' % (name, best, median, best / base))
-        results['rnn_ratio'] = rnn['symgraph (the lab\'s code)'][0] / base
-        out('  symgraph / jax.jit (target <= 1.2): %.2f' % results['rnn_ratio'])
+        out('\nLXMLS Day 6 RNN, one update on a 20-word sentence, µs per call, best / median; '
+            'ratio of bests; median ratio of paired rounds, wall and CPU time:')
+        for name, (best, median, wall, cpu) in rnn.items():
+            out('  %-40s %7.1f / %7.1f   %.2fx   %.2fx  %.2fx'
+                % (name, best, median, best / base, wall, cpu))
+        ours = rnn['symgraph (the lab\'s code)']
+        results['rnn_ratio'] = ours[0] / base
+        out('  symgraph / jax.jit (target <= 1.2): %.2f best, %.2f paired wall, %.2f paired '
+            'CPU' % (results['rnn_ratio'], ours[2], ours[3]))
     if 'day6' in which:
         cold = results['day6_cold'] = day6_cold()
         out('\nLXMLS Day 6 training loop (351 sentences, 15 lengths, 2 epochs), fresh '

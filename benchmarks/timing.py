@@ -18,3 +18,22 @@ def round_robin(variants, rounds, clock=time.perf_counter):
             run()
             times[name].append(clock() - start)
     return {name: (min(t), statistics.median(t)) for name, t in times.items()}
+
+
+def paired(variants, rounds, reference):
+    """{name: (median over rounds of its wall time / the reference's in that round, the
+    same in CPU time of the process)}: the variants run in turn each round (after one
+    run of each), so that a ratio compares runs a few milliseconds apart, which drifts in
+    a shared machine's speed disturb far less than they do the best or median of each."""
+    for run in variants.values():
+        run()
+    times = {name: [] for name in variants}
+    for _ in range(rounds):
+        for name, run in variants.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            run()
+            times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+    base = times[reference]
+    return {name: tuple(statistics.median(t[k] / b[k] for t, b in zip(samples, base))
+                        for k in (0, 1))
+            for name, samples in times.items()}

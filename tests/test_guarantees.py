@@ -84,6 +84,43 @@ def test_embedding_lookup_with_unknown_id():
     np.testing.assert_array_equal(E.get_value(), np.eye(3))
 
 
+def test_index_inputs_are_checked_against_each_programs_own_sizes():
+    # An index input is checked on the host before the call, against the size of the
+    # axis it indexes in the program that runs: a shared variable resized by set_value
+    # gets a program of its own, and each keeps its own size.
+    W = theano.shared(np.zeros((5, 2)), name='W')
+    steps = theano.shared(np.int64(0), name='steps')
+    f = theano.function([iv], W[iv].sum(), updates=[(steps, steps + 1)])
+    f([4, -5])
+    W.set_value(np.ones((3, 2)))
+    with pytest.raises(IndexError, match='index 4 is out of bounds for axis 0 with size 3'):
+        f([0, 4])
+    with pytest.raises(IndexError, match='index -4 is out of bounds for axis 0 with size 3'):
+        f([-4])
+    assert f([2, -3]) == 4.
+    W.set_value(np.zeros((5, 2)))
+    f([4])
+    with pytest.raises(IndexError, match='index 5 is out of bounds for axis 0 with size 5'):
+        f([5])
+    assert steps.get_value() == 3
+
+
+def test_index_inputs_of_a_padded_program_are_checked():
+    # A sentence of 3 words runs the program of 8 steps: its word ids are checked as
+    # given, and a bad one changes no parameter.
+    E = theano.shared(np.arange(8.).reshape(4, 2), name='E')
+    ids = T.lvector('ids')
+    h, _ = theano.scan(lambda e, h: h + e, sequences=E[ids], outputs_info=T.zeros(2))
+    cost = h[-1].sum()
+    f = theano.function([ids], cost, updates=[(E, E - T.grad(cost, E))])
+    f([0, 1, 3])
+    before = E.get_value()
+    with pytest.raises(IndexError, match='index 4 is out of bounds for axis 0 with size 4'):
+        f([0, 4, 1])
+    np.testing.assert_array_equal(E.get_value(), before)
+    assert f.stats.programs == 1
+
+
 def test_index_checks_can_be_turned_off():
     theano.config.check_indices = False
     unchecked = theano.function([v, iv], v[iv])

@@ -23,7 +23,7 @@ from symgraph.compile.interpreter import evaluate
 from symgraph.compile.io import MissingInputError
 from symgraph.compile.layout import ArgumentLayout, restore
 from symgraph.compile.loop import run_loop
-from symgraph.compile.lower import Lowering, raise_index_error, run_nodes
+from symgraph.compile.lower import Lowering, check_on_host, raise_index_error, run_nodes
 from symgraph.compile.padding import Buckets, NotPaddable, Padded, trim_outputs
 from symgraph.config import config
 from symgraph.graph.basic import Constant, clone_replace, format_trace, paused_gc, toposort
@@ -103,6 +103,15 @@ class Function:
             set(self.updated_containers + self._kept_containers), key=lambda c: c.order)]
         self._check_indices = config.check_indices
         self._index_checks = {}  # program key -> description of each check (lower.checked)
+        self._loop_index_checks = {}  # the same for loop()'s steps
+        # Integer inputs used as indices are checked on the host before a call (see
+        # lower.py), by functions with state to guard (a stateless one's fast paths keep
+        # them in the program); the trace of a program leaves its checks here.
+        self._checks_on_host = config.check_indices and bool(self._donated or self._kept) \
+            and self._mesh is None
+        self._host_positions = [k for k, v in enumerate(self.input_vars)
+                                if np.dtype(getattr(v.type, 'dtype', 'O')).kind in 'iu']
+        self._traced_host_checks = None
         self._nan_guard = mode.nan_guard
         self._guard_checks = {}  # program key -> (node, variable) of each NanGuardMode flag
         self._trimmed = {}  # key of a padded program -> (output, axis) of each padded axis
@@ -240,9 +249,10 @@ class Function:
         a program for padded arguments (compile/padding.py) adds the positions padded."""
         return self._layout.order(args), self.slice_lengths(args)
 
-    def _graph_fn(self, key):
+    def _graph_fn(self, key, for_loop=False):
         """The Python function traced by jit for one (layout, slice lengths[, padded
-        positions]) key. A padded program takes the true length after the inputs."""
+        positions]) key. A padded program takes the true length after the inputs. A
+        loop()'s step checks every index in the program."""
         layout, lengths = key[:2]
         padded_positions = key[2] if len(key) > 2 else None
         trimmed = self._trimmed
@@ -252,7 +262,9 @@ class Function:
         outputs, update_exprs = self.outputs, self.update_exprs
         length_map = {(node, dim): length
                       for (node, dim, _, _), length in zip(self._dynamic_slices, lengths)}
-        check_indices, index_checks = self._check_indices, self._index_checks
+        check_indices = self._check_indices
+        index_checks = self._loop_index_checks if for_loop else self._index_checks
+        host_positions = self._host_positions if self._checks_on_host and not for_loop else ()
         nan_guard, guard_checks = self._nan_guard, self._guard_checks
         minibatches = {} if not self.partitioned else _minibatch_shardings(
             self._dynamic_slices, _traced(nodes, inputs), length_map, self._mesh)
@@ -269,12 +281,16 @@ class Function:
                 *input_values, true_length = input_values
                 padded = Padded(true_length, [inputs[k] for k in padded_positions])
             values.update(zip(inputs, restore(input_values, layout)))
-            lowering = Lowering(length_map, check_indices, nan_guard, padded)
+            host_inputs = {id(values[inputs[k]]): (k, values[inputs[k]])
+                           for k in host_positions}
+            lowering = Lowering(length_map, check_indices, nan_guard, padded, host_inputs)
             if nan_guard is not None:
                 for var in inputs + donated + kept:
                     lowering.guard(None, var, values[var])
             run_nodes(nodes, values, lowering, keep=list(outputs) + list(update_exprs))
             verdict, index_checks[key] = lowering.checked()
+            if not for_loop:
+                self._traced_host_checks = lowering.host_checks
             guard, guard_checks[key] = lowering.guarded()
             true_lengths = None
             if padded is not None:
@@ -460,7 +476,11 @@ class Function:
         start = time.perf_counter()
         with paused_gc(), jax.default_device(self._device):  # a new program is traced
             if self._mesh is None:
+                self._traced_host_checks = None
                 program = self._jitted(key, flat_args).lower(*flat_args).compile()
+                if self._traced_host_checks:
+                    program = _checking_on_host(program, self._traced_host_checks,
+                                                len(self._donated) + len(self._kept))
             elif self.calls_host:
                 program = self._one_device_program(key, flat_args)
             else:
@@ -934,15 +954,16 @@ class Function:
         return self._resolve_lengths(args) if self._resolve_lengths else ()
 
     def step(self, lengths):
-        """The traced function of one call with C-ordered arguments (see _graph_fn)."""
-        return self._graph_fn((self._layout.c_order, lengths))
+        """The traced function of one loop() step with C-ordered arguments (see
+        _graph_fn)."""
+        return self._graph_fn((self._layout.c_order, lengths), for_loop=True)
 
     def read_only_values(self):
         return self._kept_values()
 
     def index_checks(self, lengths):
         """The checks of ``step(lengths)`` (see lower.Lowering.checked)."""
-        return self._index_checks[(self._layout.c_order, lengths)]
+        return self._loop_index_checks[(self._layout.c_order, lengths)]
 
     @property
     def on_mesh(self):
@@ -1345,6 +1366,15 @@ def _exact_int_range(dtype):
         largest = 2 ** (np.finfo(dtype).nmant + 1)
         return -largest, largest
     return None
+
+
+def _checking_on_host(program, checks, first_input):
+    """``program`` checking its integer inputs against ``checks`` (lower.check_on_host)
+    before it runs: a call with an index out of range raises and changes nothing."""
+    def checked(*flat_args):
+        check_on_host(checks, flat_args[first_input:])
+        return _entry_point(program)(*flat_args)
+    return checked
 
 
 def _entry_point(program):

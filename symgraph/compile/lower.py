@@ -9,7 +9,10 @@ op cannot know from its inputs alone:
 * the index checks: an index that is only known inside the program cannot raise there,
   so each indexing op records the smallest and largest entry it uses; the program
   returns them with its results and the host raises Theano's ``IndexError`` for them,
-  after the program has left every shared variable as it was;
+  after the program has left every shared variable as it was. An index that is one of
+  the function's inputs, into an axis of a size known when tracing, is checked on the
+  host before the call instead (``host_inputs``): the program then neither reduces it
+  nor guards its updates;
 * under NanGuardMode, a flag per value computed (NaN, Inf, big), returned the same way;
 * for a program traced with padded inputs (compile/padding.py), which axes are padded and
   the shape checks their true lengths need.
@@ -26,10 +29,15 @@ class Lowering:
     """The context of one lowering: host-resolved slice lengths (and static inputs, keyed
     ``(node, ('input', k))``) and recorded index checks."""
 
-    def __init__(self, slice_lengths=None, check_indices=True, nan_guard=None, padded=None):
+    def __init__(self, slice_lengths=None, check_indices=True, nan_guard=None, padded=None,
+                 host_inputs=None):
         self.slice_lengths = slice_lengths or {}
         self.check_indices = check_indices
         self.index_checks = []  # (node, axis, size, smallest entry, largest entry)
+        # id of the traced value of each input checked on the host -> (its position, the
+        # value, kept alive so that its id stays its own)
+        self.host_inputs = host_inputs or {}
+        self.host_checks = []  # (input position, node, axis, size), see check_on_host
         self._checked = []  # (traced index, size) already checked
         self.shape_checks = []  # (node, message, traced bool)
         self.nan_guard = nan_guard  # (nan, inf, big) to check, or None
@@ -88,6 +96,11 @@ class Lowering:
         the program when it is traced, now when it is known (``arange(n)``: no cost)."""
         if not self.check_indices or not np.size(index):
             return
+        if id(index) in self.host_inputs and isinstance(size, (int, np.integer)):
+            position, _ = self.host_inputs[id(index)]
+            if not any(p == position and s == size for p, _, _, s in self.host_checks):
+                self.host_checks.append((position, node, axis, int(size)))
+            return
         if not isinstance(index, jax.core.Tracer):
             lo, hi = np.min(index), np.max(index)
             if -size <= lo and hi < size:
@@ -98,6 +111,12 @@ class Lowering:
             self._checked.append((index, size))
             lo, hi = jnp.min(index), jnp.max(index)
         self.index_checks.append((node, axis, size, lo, hi))
+
+    def stands_for(self, value, index):
+        """Declare the traced ``value`` an input's ``index`` on the host: its padded rows
+        are zeros, which index any axis the input's own entries may index."""
+        if id(index) in self.host_inputs:
+            self.host_inputs[id(value)] = (self.host_inputs[id(index)][0], value)
 
     def check_shape(self, node, message, ok):
         """Require the traced boolean ``ok``; raise ValueError(message) after the call if
@@ -131,12 +150,32 @@ def raise_index_error(checks, verdict):
             if not next(values):
                 raise ValueError('%s\n%s' % (what, describe_node(node)))
             continue
-        lo, hi, size = next(values), next(values), next(values)
-        bad = hi if hi >= size else lo if lo < -size else None
-        if bad is not None:
-            raise IndexError('index %d is out of bounds for axis %d with size %d\n%s'
-                             % (bad, what, size, describe_node(node)))
+        _check_range(node, what, next(values), next(values), next(values))
     raise AssertionError('a check failed but no index is out of range')
+
+
+def check_on_host(checks, values):
+    """Raise Theano's ``IndexError`` for the first entry of an input out of its check's
+    range (``checks``: the ``host_checks`` of a lowering; ``values``: the call's inputs)."""
+    for position, node, axis, size in checks:
+        index = values[position]
+        if np.size(index) <= _SMALL:  # (Python's min and max beat numpy's call overhead)
+            entries = np.ravel(index).tolist()
+            if entries:
+                _check_range(node, axis, min(entries), max(entries), size)
+        elif np.size(index):
+            index = np.asarray(index)
+            _check_range(node, axis, int(index.min()), int(index.max()), size)
+
+
+_SMALL = 64
+
+
+def _check_range(node, axis, lo, hi, size):
+    bad = hi if hi >= size else lo if lo < -size else None
+    if bad is not None:
+        raise IndexError('index %d is out of bounds for axis %d with size %d\n%s'
+                         % (bad, axis, size, describe_node(node)))
 
 
 def run_nodes(nodes, values, lowering=None, keep=None):

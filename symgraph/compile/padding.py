@@ -178,6 +178,7 @@ class Padded:
         every reader (so that a gradient's reuse of an index is checked once)."""
         if var not in self._zeroed:
             self._zeroed[var] = self.mask(var, value, 0)
+            self.lowering.stands_for(self._zeroed[var], value)
         return self._zeroed[var]
 
     def check(self, node, message, ok):
