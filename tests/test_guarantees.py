@@ -105,6 +105,18 @@ def test_index_inputs_are_checked_against_each_programs_own_sizes():
     assert steps.get_value() == 3
 
 
+def test_scalar_and_matrix_index_inputs_are_checked():
+    W = theano.shared(np.arange(6.).reshape(3, 2), name='W')
+    i, rows = T.lscalar('i'), T.imatrix('rows')
+    f = theano.function([i, rows], W[i].sum() + W[rows].sum(), updates=[(W, W + 1)])
+    assert f(-3, [[0, 2], [1, -1]]) == 1. + (1. + 9. + 5. + 9.)
+    with pytest.raises(IndexError, match='index 3 is out of bounds for axis 0 with size 3'):
+        f(3, [[0, 0]])
+    with pytest.raises(IndexError, match='index -4 is out of bounds for axis 0 with size 3'):
+        f(0, np.array([[0, -4], [1, 1]], 'int32', order='F'))
+    np.testing.assert_array_equal(W.get_value(), np.arange(6.).reshape(3, 2) + 1)
+
+
 def test_index_inputs_of_a_padded_program_are_checked():
     # A sentence of 3 words runs the program of 8 steps: its word ids are checked as
     # given, and a bad one changes no parameter.

@@ -159,13 +159,20 @@ def check_on_host(checks, values):
     range (``checks``: the ``host_checks`` of a lowering; ``values``: the call's inputs)."""
     for position, node, axis, size in checks:
         index = values[position]
-        if np.size(index) <= _SMALL:  # (Python's min and max beat numpy's call overhead)
-            entries = np.ravel(index).tolist()
-            if entries:
-                _check_range(node, axis, min(entries), max(entries), size)
-        elif np.size(index):
+        if type(index) is not np.ndarray:
             index = np.asarray(index)
-            _check_range(node, axis, int(index.min()), int(index.max()), size)
+        if index.size > _SMALL:
+            lo, hi = int(index.min()), int(index.max())
+        elif index.ndim == 0:
+            lo = hi = int(index)
+        elif index.size:  # sorting a short list beats numpy's two reductions
+            entries = (index if index.ndim == 1 else index.ravel()).tolist()
+            entries.sort()
+            lo, hi = entries[0], entries[-1]
+        else:
+            continue
+        if lo < -size or hi >= size:
+            _check_range(node, axis, lo, hi, size)
 
 
 _SMALL = 64
