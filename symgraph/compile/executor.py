@@ -529,6 +529,8 @@ class Function:
         n_results = n_outputs + len(donated_containers)
         index_checks = self._index_checks
         buckets, trimmed = self._buckets, self._trimmed
+        pad = Buckets.pad
+        stage_min_bytes = self._layout.stage_min_bytes
         single, borrow = self.single_output, self._output_borrow
         single = single and self._from_program[0] is None
         single_copied = single and not borrow[0]
@@ -554,7 +556,9 @@ class Function:
             not trust_input and self._resolve_lengths is None and all(
                 getattr(v.type, 'to_program', None) is None for v in self.input_vars) \
             else None
-        signatures = {}  # (shape, strides of each argument) -> (key, program, shapes)
+        # (shape, strides of each argument) -> (key, program, shapes, padding plan, whether
+        # an argument is large enough to be staged, whether outputs come back cut)
+        signatures = {}
         ndarray = np.ndarray
         mode, clock = self.mode, time.perf_counter
         # A function that reads no shared variable and stages no argument changes nothing
@@ -570,8 +574,7 @@ class Function:
             try:
                 if kwargs or len(args) != n_inputs:
                     args = bind(args, kwargs)
-                signature = known = None
-                padded_call = False
+                signature = known = plan = None
                 if dtypes is not None:
                     signature = []
                     for value, dtype in zip(args, dtypes):
@@ -584,13 +587,8 @@ class Function:
                         signature = tuple(signature)
                         known = signatures.get(signature)
                 if known is not None:
-                    key, program, shapes = known
-                    values = list(args)
-                    if buckets is not None:
-                        padding = buckets(values)
-                        padded_call = padding is not None
-                        if padded_call:
-                            values, _, true_length = padding
+                    key, program, shapes, plan, staged, cut = known
+                    values = list(args) if plan is None else pad(args, plan)
                 else:
                     if first_converter is not None:
                         values = [first_converter(args[0])]
@@ -598,13 +596,12 @@ class Function:
                         values = list(args)
                     else:
                         values = [convert(v) for convert, v in zip(converters, args)]
-                    padding = buckets(values) if buckets is not None else None
-                    padded_call = padding is not None
-                    if padded_call:
-                        values, positions, true_length = padding
+                    plan = buckets.plan(values) if buckets is not None else None
+                    if plan is not None:
+                        values = pad(values, plan)
                     key = fixed_key or program_key(values)
-                    if padded_call:
-                        key += (positions,)
+                    if plan is not None:
+                        key += (plan[0],)
                     shapes = [getattr(v, 'shape', ()) for v in values]
                     last_key, program, last_shapes = last[0]
                     if key != last_key or shapes != last_shapes:
@@ -614,7 +611,7 @@ class Function:
                 passed = values
                 if True in key[0]:  # Fortran-ordered matrices go as their transposes
                     passed = [v.T if t else v for v, t in zip(values, key[0])]
-                if stage_positions:
+                if stage_positions and (known is None or staged):
                     passed = stage(passed)
                 if shared_args:
                     flat_args = [c.value for c in donated_containers]
@@ -623,8 +620,8 @@ class Function:
                     flat_args += passed
                 else:
                     flat_args = passed
-                if padded_call:
-                    flat_args = flat_args + [true_length]
+                if plan is not None:
+                    flat_args = flat_args + [plan[2]]
                 if program is not None and not always_guarded:
                     try:
                         results = program(*flat_args)
@@ -652,19 +649,21 @@ class Function:
                     # A call that compiles does not count that time (Theano compiled in
                     # function()): it goes to the compile time.
                     compiling = self.stats.compile_seconds - before
+                if known is None:
+                    cut = plan is not None and bool(trimmed[key])
                 if signature is not None and known is None:
                     entry = last[0]
                     if entry[0] == key and entry[2] == shapes:
                         if len(signatures) >= _MAX_SIGNATURES:
                             signatures.clear()
-                        signatures[signature] = entry
+                        signatures[signature] = entry + (plan, any(
+                            values[k].nbytes >= stage_min_bytes for k in stage_positions), cut)
                 if n_results > n_outputs:
                     for container, value in zip(donated_containers,
                                                 results[n_outputs:n_results]):
                         container.value = value
                 # The check verdict, NanGuardMode's flags, padded outputs' true lengths.
                 extra = len(results) - n_results
-                cut = padded_call and bool(trimmed[key])
                 if extra:
                     if extra > n_guard_outputs + cut and \
                             not np.asarray(results[n_results])[0]:

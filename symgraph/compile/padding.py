@@ -774,9 +774,9 @@ class Buckets:
         drivers = [k for k in candidates if fn.input_vars[k] in read]
         return cls(fn, drivers, candidates) if drivers else None
 
-    def __call__(self, values):
-        """(values with the inputs padded, their positions, the true length as an int64),
-        or None when the call runs unpadded."""
+    def plan(self, values):
+        """(the positions of the inputs padded, the bucket length, the true length as an
+        int64) for a call with ``values``, or None when it runs unpadded."""
         try:
             shapes = tuple([values[k].shape for k in self.candidates])
         except AttributeError:  # not arrays (trust_input)
@@ -784,8 +784,11 @@ class Buckets:
         plan = self.plans.get(shapes, False)
         if plan is False:
             plan = self.plans[shapes] = self._plan(shapes, values)
-        if plan is None:
-            return None
+        return plan
+
+    @staticmethod
+    def pad(values, plan):
+        """``values`` (a list) with the inputs of ``plan`` padded with zeros."""
         positions, size, length = plan
         padded = list(values)
         if size != length:
@@ -793,7 +796,7 @@ class Buckets:
                 value = np.zeros((size,) + values[k].shape[1:], values[k].dtype)
                 value[:length] = values[k]
                 padded[k] = value
-        return padded, positions, length
+        return padded
 
     def _plan(self, shapes, values):
         by_position = dict(zip(self.candidates, shapes))
