@@ -226,17 +226,26 @@ class Elemwise(Op):
 
     def jax_impl(self, node, *values):
         check_broadcast(node.inputs, [v.shape for v in values], str(self), trace=node.trace)
+        exact = _EXACT_IN_NUMPY.get(self.scalar_op)
+        if exact is not None and all(isinstance(v, (np.ndarray, np.generic)) for v in values) \
+                and all(np.dtype(i.dtype).kind in 'iuf' and i.dtype != 'float16'
+                        for i in node.inputs + node.outputs):
+            fn, flush = exact
+            flush = _flushed if flush else np.asarray
+            with np.errstate(all='ignore'):  # (as XLA: inf, nan and wrapped integers)
+                return self._compute(node, [flush(np.asarray(v)) for v in values], fn, flush)
         return on_host(self._compute, node, values)
 
-    def _compute(self, node, values):
+    def _compute(self, node, values, fn=None, finish=None):
         out_dtype = node.outputs[0].dtype
         dtype = self.scalar_op.compute_dtype([i.dtype for i in node.inputs], out_dtype)
         if self.scalar_op is scalar_switch:
             values = (values[0],) + tuple(_astype(v, dtype) for v in values[1:])
         elif self.scalar_op is not scalar_second:
             values = tuple(_astype(v, dtype) for v in values)
-        result = self.scalar_op.fn(*values)
-        return result if result.dtype == out_dtype else result.astype(out_dtype)
+        result = (fn or self.scalar_op.fn)(*values)
+        result = result if result.dtype == out_dtype else result.astype(out_dtype)
+        return result if finish is None else finish(result)
 
     def host_impl(self, node):
         """The scalar op's host function, on scalars: shapes reach the host as tuples, which
@@ -289,6 +298,17 @@ def sum_broadcast(g, broadcastable, keepdims=True):
     if keepdims and lead:
         g = DimShuffle(g.broadcastable, list(range(lead, g.ndim)))(g)
     return g
+
+
+def _flushed(value):
+    """``value`` with its subnormal numbers replaced by zeros of their sign, as the CPU
+    computes under XLA (which sets flush-to-zero and denormals-are-zero around every
+    program): what numpy computes from a flushed value, flushed again, is then what XLA
+    computes, for the correctly rounded operations of _EXACT_IN_NUMPY."""
+    if value.dtype.kind != 'f':
+        return value
+    return np.where(np.abs(value) < np.finfo(value.dtype).tiny, np.copysign(0, value), value) \
+        .astype(value.dtype)
 
 
 def on_host(compute, node, values):
@@ -556,6 +576,17 @@ def _g_neg(inputs, out, gout):
 
 scalar_neg, neg = _elemwise('neg', 1, jnp.negative, grad=_g_neg, host=operator.neg,
                             pformat='(-%s)')
+
+
+# Elementwise operations that numpy computes exactly as XLA does (integers wrap alike; these
+# float operations are correctly rounded in both), and whether the CPU flushes their
+# subnormal numbers under XLA (arithmetic does; a negation flips the sign bit): with every
+# input known while a graph is built or traced (a constant folded, a shape's arithmetic),
+# numpy computes them, where JAX would compile a program for each (20-40 ms, once per
+# process and operation).
+_EXACT_IN_NUMPY = {scalar_add: (np.add, True), scalar_sub: (np.subtract, True),
+                   scalar_mul: (np.multiply, True), scalar_true_div: (np.true_divide, True),
+                   scalar_neg: (np.negative, False)}
 
 
 def _g_abs(inputs, out, gout):
