@@ -226,7 +226,7 @@ class Elemwise(Op):
 
     def jax_impl(self, node, *values):
         check_broadcast(node.inputs, [v.shape for v in values], str(self), trace=node.trace)
-        exact = _EXACT_IN_NUMPY.get(self.scalar_op)
+        exact = _EXACT_IN_NUMPY.get(self.scalar_op) if config.jax_platform == 'cpu' else None
         if exact is not None and all(isinstance(v, (np.ndarray, np.generic)) for v in values) \
                 and all(np.dtype(i.dtype).kind in 'iuf' and i.dtype != 'float16'
                         for i in node.inputs + node.outputs):
@@ -578,12 +578,12 @@ scalar_neg, neg = _elemwise('neg', 1, jnp.negative, grad=_g_neg, host=operator.n
                             pformat='(-%s)')
 
 
-# Elementwise operations that numpy computes exactly as XLA does (integers wrap alike; these
-# float operations are correctly rounded in both), and whether the CPU flushes their
-# subnormal numbers under XLA (arithmetic does; a negation flips the sign bit): with every
-# input known while a graph is built or traced (a constant folded, a shape's arithmetic),
-# numpy computes them, where JAX would compile a program for each (20-40 ms, once per
-# process and operation).
+# Elementwise operations that numpy computes exactly as XLA does on the CPU (integers wrap
+# alike; these float operations are correctly rounded in both), and whether the CPU flushes
+# their subnormal numbers under XLA (arithmetic does; a negation flips the sign bit): with
+# every input known while a graph is built or traced (a constant folded, a shape's
+# arithmetic), numpy computes them, where JAX would compile a program for each (20-40 ms,
+# once per process and operation). On a GPU, JAX computes them as the GPU does.
 _EXACT_IN_NUMPY = {scalar_add: (np.add, True), scalar_sub: (np.subtract, True),
                    scalar_mul: (np.multiply, True), scalar_true_div: (np.true_divide, True),
                    scalar_neg: (np.negative, False)}
