@@ -9,6 +9,10 @@ import symgraph as theano
 import symgraph.tensor as T
 from symgraph.tensor import elemwise as ew
 
+pytestmark = pytest.mark.skipif(theano.config.jax_platform != 'cpu',
+                                reason='numpy reproduces the CPU\'s arithmetic; on a GPU, JAX '
+                                       'computes known values as the GPU does')
+
 SPECIAL = {
     'float32': [0., -0., 1., -1.5, 3e38, -3e38, 1e-39, -1e-39, 1.2e-38, 1e-45, np.inf,
                 -np.inf, np.nan, 7.1, 1 / 3],
