@@ -9,14 +9,8 @@ def round_robin(variants, rounds, clock=time.perf_counter):
     run of each (which compiles what it needs), so that machine noise hits them alike.
     ``clock=time.thread_time`` counts the CPU time of the calling thread instead of wall
     time, which other processes on a loaded machine disturb less."""
-    for run in variants.values():
-        run()
-    times = {name: [] for name in variants}
-    for _ in range(rounds):
-        for name, run in variants.items():
-            start = clock()
-            run()
-            times[name].append(clock() - start)
+    times = {name: [t for (t,) in samples]
+             for name, samples in _interleaved(variants, rounds, (clock,)).items()}
     return {name: (min(t), statistics.median(t)) for name, t in times.items()}
 
 
@@ -25,15 +19,22 @@ def paired(variants, rounds, reference):
     same in CPU time of the process)}: the variants run in turn each round (after one
     run of each), so that a ratio compares runs a few milliseconds apart, which drifts in
     a shared machine's speed disturb far less than they do the best or median of each."""
+    times = _interleaved(variants, rounds, (time.perf_counter, time.process_time))
+    base = times[reference]
+    return {name: tuple(statistics.median(t[k] / b[k] for t, b in zip(samples, base))
+                        for k in (0, 1))
+            for name, samples in times.items()}
+
+
+def _interleaved(variants, rounds, clocks):
+    """{name: [(seconds by each clock) per round]}: each variant run once, then all in
+    turn, ``rounds`` times."""
     for run in variants.values():
         run()
     times = {name: [] for name in variants}
     for _ in range(rounds):
         for name, run in variants.items():
-            wall, cpu = time.perf_counter(), time.process_time()
+            starts = [clock() for clock in clocks]
             run()
-            times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
-    base = times[reference]
-    return {name: tuple(statistics.median(t[k] / b[k] for t, b in zip(samples, base))
-                        for k in (0, 1))
-            for name, samples in times.items()}
+            times[name].append(tuple(clock() - start for clock, start in zip(clocks, starts)))
+    return times
