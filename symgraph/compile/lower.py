@@ -92,8 +92,9 @@ class Lowering:
         return self.slice_lengths.get((node, dim))
 
     def check_index(self, node, axis, index, size):
-        """Require every entry of the integer ``index`` to lie in [-size, size): checked in
-        the program when it is traced, now when it is known (``arange(n)``: no cost)."""
+        """Require every entry of the integer ``index`` to lie in [-size, size): checked on
+        the host before the call when it is an input (``host_inputs``), now when it is
+        known (``arange(n)``: no cost), else in the program."""
         if not self.check_indices or not np.size(index):
             return
         if id(index) in self.host_inputs and isinstance(size, (int, np.integer)):
