@@ -5,8 +5,9 @@ temporary one, ``SYMGRAPH_FLAGS=compiledir=...``), then two fresh interpreters o
 the other, each building the LXMLS seed update (``function([x, y], cost, updates=...)``)
 and calling it once. The first compiles the program and writes it to the cache; the
 second should find it there. Printed per process: the import, the graph (build, grad,
-``function()``), the compile (``f.stats.compile_seconds``: tracing, XLA or the cache read)
-and the first call. ``run()`` returns the figures for ``benchmarks/run.py``.
+``function()``), the compile (``f.stats.compile_seconds``: tracing and XLA, or the cache
+read), the first call, and how many programs were read as kept by the graph
+(``f.stats.kept``, compile/programcache.py: no tracing at all). ``run()`` returns the figures for ``benchmarks/run.py``.
 """
 import json
 import os
@@ -36,7 +37,8 @@ update(x, y)
 called = time.perf_counter()
 print(json.dumps({'import': imported - start, 'function()': made - built,
                   'compile': update.stats.compile_seconds,
-                  'first call': called - made, 'graph to first result': called - built}))
+                  'first call': called - made, 'graph to first result': called - built,
+                  'kept programs read': update.stats.kept}))
 '''
 
 
@@ -70,7 +72,8 @@ def main():
     print('  %-8s ' % '' + ''.join('%-23s' % s for s in stages))
     for k, (a, b) in enumerate(zip(result['first'], result['second'])):
         for label, row in (('first', a), ('second', b)):
-            print('  %-8s ' % label + ''.join('%-23.3f' % row[s] for s in stages))
+            print('  %-8s ' % label + ''.join('%-23.3f' % row[s] if isinstance(row[s], float)
+                                              else '%-23s' % row[s] for s in stages))
         print('  second / first compile: %.3f' % result['compile ratio'][k])
     print('  median ratio %.3f (target <= 0.3); %d cache entries after the first process'
           % (statistics.median(result['compile ratio']), result['cache entries']))

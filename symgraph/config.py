@@ -12,9 +12,9 @@ False``) runs unchanged. A name in the environment that neither Theano nor symgr
 is warned about once, as Theano does.
 
 ``compiledir`` keeps its Theano meaning, the directory of compiled code: compiled XLA
-programs are kept there (JAX's persistent compilation cache), so a second process that
-builds the same function loads its program instead of compiling it. ``cache=False`` turns
-that off.
+programs are kept there (JAX's persistent compilation cache, and symgraph's own, found by
+the graph: compile/programcache.py), so a second process that builds the same function
+loads its program instead of compiling it. ``cache=False`` turns that off.
 """
 import functools
 import logging
@@ -219,6 +219,12 @@ class Config:
         """Which device of the platform: N of 'cudaN' (0 for 'cpu' and 'cuda')."""
         digits = _DEVICE.match(self.device).group(3)
         return int(digits) if digits else 0
+
+    def items(self):
+        """(name, value) of every flag, symgraph's and Theano's, sorted by name."""
+        own = [(name, value) for name, value in vars(self).items()
+               if not name.startswith('_') and not isinstance(value, _FlagGroup)]
+        return sorted(own + list(self._theano.items()))
 
     def knows(self, name):
         """Whether ``name`` (dotted for a group) is a flag of symgraph or of Theano."""

@@ -17,8 +17,9 @@ from symgraph.compile import compilelog
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Builds and calls a small function; prints its result and how many programs this process
-# took from JAX's persistent cache (JAX's own count of cache hits).
+# Builds and calls a small function; prints its result, how many programs this process
+# took from JAX's persistent cache (JAX's own count of cache hits) and how many the function
+# read as an earlier process kept them (f.stats.kept: found by its graph, never traced).
 CHILD = r'''
 import json, sys
 import jax.monitoring
@@ -37,7 +38,7 @@ if len(sys.argv) > 1:  # the directory may be changed while the program runs
     theano.config.compiledir = sys.argv[1]
     g = theano.function([x], x * 3 - 1)
     moved = g(np.arange(3.0)).tolist()
-print(json.dumps({'result': result, 'moved': moved, 'hits': len(hits),
+print(json.dumps({'result': result, 'moved': moved, 'hits': len(hits), 'kept': f.stats.kept,
                   'compiledir': theano.config.compiledir}))
 '''
 
@@ -64,13 +65,29 @@ def test_a_second_process_loads_the_programs_the_first_one_compiled(tmp_path):
     cache = str(tmp_path / 'compiled')
     first = run_child(SYMGRAPH_FLAGS='compiledir=' + cache)
     written = entries(cache)
-    assert first['result'] == [1.0, 3.0, 5.0] and first['hits'] == 0
+    assert first['result'] == [1.0, 3.0, 5.0] and first['hits'] == 0 and first['kept'] == 0
     assert written, 'the first process wrote no program to the cache'
     # Theano's flag name, from THEANO_FLAGS, reaches the same directory.
     second = run_child(THEANO_FLAGS='compiledir=' + cache)
     assert second['result'] == [1.0, 3.0, 5.0] and second['compiledir'] == cache
-    assert second['hits'] >= 1
+    assert second['kept'] == 1 and second['hits'] == 0  # found before any tracing
     assert entries(cache) == written  # nothing new had to be compiled
+
+
+def test_a_program_from_jaxs_cache_is_used_but_not_kept_again(tmp_path):
+    # An executable JAX's cache deserialized cannot be serialized again whole (its copy
+    # fails when run): a process that found its program only there keeps nothing more.
+    cache = str(tmp_path / 'compiled')
+    run_child(SYMGRAPH_FLAGS='compiledir=' + cache)
+    kept = [os.path.join(folder, name) for folder, _, names in os.walk(cache)
+            for name in names if os.path.basename(folder) == 'programs']
+    assert len(kept) == 1
+    os.remove(kept[0])
+    for _ in range(2):
+        again = run_child(SYMGRAPH_FLAGS='compiledir=' + cache)
+        assert again['result'] == [1.0, 3.0, 5.0]
+        assert again['hits'] == 1 and again['kept'] == 0
+        assert not os.path.exists(kept[0])
 
 
 def test_cache_off_writes_nothing(tmp_path):

@@ -17,7 +17,7 @@ import jax
 import numpy as np
 
 from symgraph import placement
-from symgraph.compile import nanguardmode, slices
+from symgraph.compile import nanguardmode, programcache, slices
 from symgraph.compile.compilelog import long_compile_notice
 from symgraph.compile.interpreter import evaluate
 from symgraph.compile.io import MissingInputError
@@ -476,11 +476,7 @@ class Function:
         start = time.perf_counter()
         with paused_gc(), jax.default_device(self._device):  # a new program is traced
             if self._mesh is None:
-                self._traced_host_checks = None
-                program = self._jitted(key, flat_args).lower(*flat_args).compile()
-                if self._traced_host_checks:
-                    program = _checking_on_host(program, self._traced_host_checks,
-                                                len(self._donated) + len(self._kept))
+                program = self._device_program(key, flat_args)
             elif self.calls_host:
                 program = self._one_device_program(key, flat_args)
             else:
@@ -496,6 +492,51 @@ class Function:
                 seconds, program)
         by_shape[signature] = program
         return program, True
+
+    def _device_program(self, key, flat_args):
+        """The executable on the function's device: the one an earlier process kept for
+        the same graph, key and argument shapes (programcache), with what its tracing
+        recorded, or else traced, compiled and kept. It checks its integer inputs on the
+        host first where its tracing said so."""
+        name = None if self.calls_host or programcache.folder() is None else \
+            programcache.entry_name(
+                [self._nodes, self.input_vars, self._donated, self._kept, self._constants,
+                 self.outputs, self.update_exprs], key, flat_args, self._traced_settings(),
+                self._device)
+        # The graph objects that what tracing recorded names, kept as their positions here.
+        refs = name and self._nodes + [v for node in self._nodes for v in node.outputs] + \
+            self.input_vars + self._donated + self._kept
+        kept = programcache.load(name, refs) if name is not None else None
+        if kept is not None:
+            program, traced = kept
+            self.stats.kept += 1
+            self._index_checks[key] = traced['index checks']
+            self._guard_checks[key] = traced['guard checks']
+            self._traced_host_checks = traced['host checks']
+            if 'trimmed' in traced:
+                self._trimmed[key] = traced['trimmed']
+        else:
+            self._traced_host_checks = None
+            program, keepable = programcache.compile_lowered(
+                self._jitted(key, flat_args).lower(*flat_args))
+            if name is not None and keepable:
+                traced = {'index checks': self._index_checks[key],
+                          'guard checks': self._guard_checks[key],
+                          'host checks': self._traced_host_checks}
+                if key in self._trimmed:
+                    traced['trimmed'] = self._trimmed[key]
+                programcache.store(name, program, traced, refs)
+        if self._traced_host_checks:
+            program = _checking_on_host(program, self._traced_host_checks,
+                                        len(self._donated) + len(self._kept))
+        return program
+
+    def _traced_settings(self):
+        """What the tracing of a program reads besides its graph, key and arguments (see
+        _graph_fn and _jitted)."""
+        return (self._check_indices, self._checks_on_host, self._host_positions,
+                self._nan_guard, self.mode.blocks_updates, self._layout.kept_transposed,
+                self._dynamic_slices)
 
     # -- calling ----------------------------------------------------------------------
     __call__ = _CallPath(operator.attrgetter('_call'))
@@ -1282,15 +1323,18 @@ def _leaves(nodes, outputs):
 
 class CompileStats:
     """``f.stats``: how many XLA programs a function compiled (one per argument layout,
-    input-dependent lengths and argument shapes met) and the seconds spent compiling them."""
+    input-dependent lengths and argument shapes met), the seconds spent compiling them,
+    and how many of them it read as an earlier process had kept them (``compiledir``)."""
 
     def __init__(self):
         self.programs = 0
         self.compile_seconds = 0.0
+        self.kept = 0
 
     def __repr__(self):
-        return '<%d program%s compiled in %.2f s>' % (
-            self.programs, '' if self.programs == 1 else 's', self.compile_seconds)
+        return '<%d program%s compiled in %.2f s%s>' % (
+            self.programs, '' if self.programs == 1 else 's', self.compile_seconds,
+            ', %d of them read from compiledir' % self.kept if self.kept else '')
 
 
 def _minibatch_shardings(dynamic_slices, from_inputs, length_map, mesh):
