@@ -281,13 +281,13 @@ def main():
     from benchmarks import startup
     cold = startup.run(pairs=3)
     results['startup'] = cold
+    listed = [', '.join(fmt % v for v in values) for fmt, values in (
+        ('%.3f', [r['compile'] for r in cold['first']]),
+        ('%.3f', [r['compile'] for r in cold['second']]),
+        ('%.2fx', cold['compile ratio']))]
     print('\nLXMLS update in two fresh processes sharing an empty compilation cache, three '
-          'pairs: compile %s s, then %s s (%s; median %.2fx, target <= 0.3)' % tuple(
-              ', '.join(fmt % v for v in values) for fmt, values in (
-                  ('%.3f', [r['compile'] for r in cold['first']]),
-                  ('%.3f', [r['compile'] for r in cold['second']]),
-                  ('%.2fx', cold['compile ratio']))) + (
-              statistics.median(cold['compile ratio']),))
+          'pairs: compile %s s, then %s s (%s; median %.2fx, target <= 0.3)'
+          % (*listed, statistics.median(cold['compile ratio'])))
 
     compiles = compile_times()
     results['compile_seconds'] = compiles

@@ -506,7 +506,7 @@ class Function:
         # The graph objects that what tracing recorded names, kept as their positions here.
         refs = name and self._nodes + [v for node in self._nodes for v in node.outputs] + \
             self.input_vars + self._donated + self._kept
-        kept = programcache.load(name, refs) if name is not None else None
+        kept = programcache.load(name, refs, self._device) if name is not None else None
         if kept is not None:
             program, traced = kept
             self.stats.kept += 1

@@ -10,8 +10,8 @@ cache finds a program by what decides it before any tracing (``entry_name``):
   every constant's value, and which are the inputs, shared values and outputs;
 * the program's key (layout, slice lengths) and its arguments' shapes and dtypes;
 * what the function's tracing reads besides its graph (given by the caller);
-* symgraph's own source, numpy's and JAX's versions, the device, JAX's settings and
-  environment, and symgraph's flags.
+* symgraph's own source, numpy's and JAX's versions, the device and the processor's
+  features, JAX's settings and environment, and symgraph's flags.
 
 What the graph cannot fully say is never kept: a function or class from outside
 symgraph, numpy and JAX (a user's op, whose code may change between processes while its
@@ -19,6 +19,10 @@ name stays), an object whose identity is all that tells it apart. An entry keeps
 serialized executable and what tracing left on the host (which index checks the program
 makes, and the nodes they name, by position). Entries are read with pickle, as JAX reads
 its own: a cache directory is trusted as the code is.
+
+Kept here: the programs of a function's calls on its one device. Programs on a mesh
+(``data_parallel``), ``f.loop``'s epochs and programs that call back into Python go through
+JAX's cache alone.
 """
 import contextlib
 import functools
@@ -27,6 +31,7 @@ import io
 import logging
 import os
 import pickle
+import platform
 import sys
 import tempfile
 import threading
@@ -78,9 +83,10 @@ def entry_name(graph, program_key, flat_args, settings, device):
     return hashlib.blake2b('\n'.join(out).encode(), digest_size=20).hexdigest()
 
 
-def load(name, refs):
-    """(the executable, what its tracing left) kept under ``name``, or None. ``refs``: the
-    graph objects the entry may name by position (as given to ``store``)."""
+def load(name, refs, device):
+    """(the executable, what its tracing left) kept under ``name``, loaded onto ``device``,
+    or None. ``refs``: the graph objects the entry may name by position (as given to
+    ``store``)."""
     base = folder()
     if base is None:
         return None
@@ -92,7 +98,8 @@ def load(name, refs):
         return None
     try:
         executable, traced = _Unpickler(io.BytesIO(blob), refs).load()
-        return serialize_executable.deserialize_and_load(*executable), traced
+        return serialize_executable.deserialize_and_load(
+            *executable, backend=device.client, execution_devices=[device]), traced
     except Exception as err:  # an entry from another version, or damaged: compile again
         logging.getLogger('symgraph').info('kept program %s not read (%s)', name, err)
         return None
@@ -188,7 +195,18 @@ def _source_digest():
     return digest.hexdigest()
 
 
+def _machine():
+    """The processor's kind and features: XLA compiles for the CPU it runs on, and a cache
+    directory may be shared by machines of other kinds (a home directory over NFS)."""
+    features = ''
+    with contextlib.suppress(OSError):
+        with open('/proc/cpuinfo') as info:
+            features = next((line for line in info if line.startswith('flags')), '')
+    return '%s %s %s' % (platform.machine(), platform.processor(), features.strip())
+
+
 _SOURCE = _source_digest()
+_MACHINE = _machine()
 
 
 def _environment(device):
@@ -197,7 +215,7 @@ def _environment(device):
     settings = sorted('%s=%r' % item for item in jax.config.values.items())
     env = sorted('%s=%s' % item for item in os.environ.items()
                  if item[0].startswith(('XLA_', 'JAX_', 'PJRT_', 'NPROC', 'TPU_', 'CUDA_')))
-    return '\n'.join([_SOURCE, sys.version, np.__version__, jax.__version__,
+    return '\n'.join([_SOURCE, _MACHINE, sys.version, np.__version__, jax.__version__,
                       jaxlib.__version__, device.platform, device.device_kind, str(device.id),
                       device.client.platform_version] + flags + settings + env)
 
@@ -305,7 +323,10 @@ class _Description:
             raise _Undescribable('the function %s.%s' % (module, fn.__qualname__))
         self.out.append('fn:%s.%s:%d' % (module, fn.__qualname__, fn.__code__.co_firstlineno))
         self.add_all((fn.__defaults__, fn.__kwdefaults__))
-        self.add_all([cell.cell_contents for cell in fn.__closure__ or ()])
+        try:
+            self.add_all([cell.cell_contents for cell in fn.__closure__ or ()])
+        except ValueError:  # a cell not yet filled
+            raise _Undescribable('the function %s.%s' % (module, fn.__qualname__)) from None
 
     def add_variable(self, var):
         """A variable by its type, name, annotations and place in the graph; a constant by
