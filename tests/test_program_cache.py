@@ -25,10 +25,15 @@ def compiledir(tmp_path):
 
 @pytest.fixture
 def untraceable(monkeypatch):
-    """Make any tracing of a program fail: a program must come from the cache."""
+    """Make any tracing of a call's or a loop's program fail: it must come from the cache
+    (the check that a graph can be padded, which only works out shapes, still runs)."""
     def refuse(*args, **kwargs):
         raise AssertionError('the program was traced, not taken from the cache')
-    return lambda: monkeypatch.setattr(executor.Function, '_jitted', refuse)
+
+    def untraced():
+        monkeypatch.setattr(executor.Function, '_jitted', refuse)
+        monkeypatch.setattr(executor.Function, 'step', lambda self, lengths: refuse)
+    return untraced
 
 
 def kept_entries(folder):
@@ -117,6 +122,22 @@ def test_padded_programs_keep_their_cut_outputs(compiledir, untraceable):
         got = again(np.array(s))
         assert got.shape == (len(s), 2)
         np.testing.assert_array_equal(got, want)
+
+
+def test_loop_epochs_are_kept_with_their_checks(compiledir, untraceable):
+    def build():
+        W = theano.shared(np.zeros(4), name='W')
+        i = T.lscalar('i')
+        return theano.function([i], W[i], updates=[(W, T.inc_subtensor(W[i], 1.))]), W
+    first, _ = build()
+    np.testing.assert_array_equal(first.loop(np.array([0, 1, 1])), [0., 0., 1.])
+    untraceable()
+    again, W = build()
+    np.testing.assert_array_equal(again.loop(np.array([0, 1, 1])), [0., 0., 1.])
+    assert again.stats.kept == 1
+    with pytest.raises(IndexError, match='index 4 is out of bounds'):
+        again.loop(np.array([0, 1, 4]))
+    np.testing.assert_array_equal(W.get_value(), [1., 2., 0., 0.])  # the loop is all or nothing
 
 
 class _Doubled(Op):

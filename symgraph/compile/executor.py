@@ -494,41 +494,56 @@ class Function:
         return program, True
 
     def _device_program(self, key, flat_args):
-        """The executable on the function's device: the one an earlier process kept for
-        the same graph, key and argument shapes (programcache), with what its tracing
-        recorded, or else traced, compiled and kept. It checks its integer inputs on the
-        host first where its tracing said so."""
-        name = None if self.calls_host or programcache.folder() is None else \
-            programcache.entry_name(
-                [self._nodes, self.input_vars, self._donated, self._kept, self._constants,
-                 self.outputs, self.update_exprs], key, flat_args, self._traced_settings(),
-                self._device)
-        # The graph objects that what tracing recorded names, kept as their positions here.
-        refs = name and self._nodes + [v for node in self._nodes for v in node.outputs] + \
-            self.input_vars + self._donated + self._kept
-        kept = programcache.load(name, refs, self._device) if name is not None else None
-        if kept is not None:
-            program, traced = kept
-            self.stats.kept += 1
+        """The executable of a call on the function's device (see kept_or_compiled). It
+        checks its integer inputs on the host first where its tracing said so."""
+        def recorded():
+            traced = {'index checks': self._index_checks[key],
+                      'guard checks': self._guard_checks[key],
+                      'host checks': self._traced_host_checks}
+            if key in self._trimmed:
+                traced['trimmed'] = self._trimmed[key]
+            return traced
+
+        def restore(traced):
             self._index_checks[key] = traced['index checks']
             self._guard_checks[key] = traced['guard checks']
             self._traced_host_checks = traced['host checks']
             if 'trimmed' in traced:
                 self._trimmed[key] = traced['trimmed']
-        else:
-            self._traced_host_checks = None
-            program, keepable = programcache.compile_lowered(
-                self._jitted(key, flat_args).lower(*flat_args))
-            if name is not None and keepable:
-                traced = {'index checks': self._index_checks[key],
-                          'guard checks': self._guard_checks[key],
-                          'host checks': self._traced_host_checks}
-                if key in self._trimmed:
-                    traced['trimmed'] = self._trimmed[key]
-                programcache.store(name, program, traced, refs)
+
+        self._traced_host_checks = None
+        program = self.kept_or_compiled(
+            key, flat_args, lambda: self._jitted(key, flat_args).lower(*flat_args),
+            recorded, restore)
         if self._traced_host_checks:
             program = _checking_on_host(program, self._traced_host_checks,
                                         len(self._donated) + len(self._kept))
+        return program
+
+    def kept_or_compiled(self, key, args, lower, recorded, restore):
+        """The executable of one of the function's programs on its device: the one an
+        earlier process kept for the same graph, ``key`` and argument shapes
+        (programcache), whose tracing's records go to ``restore(records)``; or else
+        ``lower()`` compiled, and kept with ``recorded()``."""
+        name = None if self.calls_host or programcache.folder() is None else \
+            programcache.entry_name(
+                [self._nodes, self.input_vars, self._donated, self._kept, self._constants,
+                 self.outputs, self.update_exprs], key, args, self._traced_settings(),
+                self._device)
+        if name is None:
+            return lower().compile()
+        # The graph objects that tracing's records name, kept as their positions here.
+        refs = self._nodes + [v for node in self._nodes for v in node.outputs] + \
+            self.input_vars + self._donated + self._kept
+        kept = programcache.load(name, refs, self._device)
+        if kept is not None:
+            program, records = kept
+            restore(records)
+            self.stats.kept += 1
+            return program
+        program, keepable = programcache.compile_lowered(lower())
+        if keepable:
+            programcache.store(name, program, recorded(), refs)
         return program
 
     def _traced_settings(self):
@@ -1004,6 +1019,11 @@ class Function:
     def index_checks(self, lengths):
         """The checks of ``step(lengths)`` (see lower.Lowering.checked)."""
         return self._loop_index_checks[(self._layout.c_order, lengths)]
+
+    def keep_index_checks(self, lengths, checks):
+        """Take ``checks`` as those of ``step(lengths)``, recorded by an earlier process's
+        tracing of it (programcache)."""
+        self._loop_index_checks[(self._layout.c_order, lengths)] = checks
 
     @property
     def on_mesh(self):

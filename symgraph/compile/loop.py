@@ -80,10 +80,16 @@ def _scan_program(fn, lengths, specs, n_steps):
                 return new_values, (outputs, verdict)
             return jax.lax.scan(step, tuple(donated_values), tuple(sequences), length=n_steps)
 
+        def lower():
+            return jax.jit(epoch, donate_argnums=(0,)).lower(*specs)
+
         start = time.perf_counter()
         with long_compile_notice('the loop of function "%s"' % fn.name,
                                  len(fn.printable_outputs()[1]), lengths):
-            program = jax.jit(epoch, donate_argnums=(0,)).lower(*specs).compile()
+            program = lower().compile() if fn.on_mesh else fn.kept_or_compiled(
+                ('loop', lengths, n_steps), specs, lower,
+                lambda: fn.index_checks(lengths), lambda checks: fn.keep_index_checks(
+                    lengths, checks))
         fn.stats.programs += 1
         fn.stats.compile_seconds += time.perf_counter() - start
         fn.loop_programs[signature] = program

@@ -20,9 +20,9 @@ serialized executable and what tracing left on the host (which index checks the 
 makes, and the nodes they name, by position). Entries are read with pickle, as JAX reads
 its own: a cache directory is trusted as the code is.
 
-Kept here: the programs of a function's calls on its one device. Programs on a mesh
-(``data_parallel``), ``f.loop``'s epochs and programs that call back into Python go through
-JAX's cache alone.
+Kept here: the programs of a function's calls and of its ``f.loop`` epochs on its one
+device. Programs on a mesh (``data_parallel``) and programs that call back into Python go
+through JAX's cache alone.
 """
 import contextlib
 import functools
