@@ -2,7 +2,7 @@
 
 ``import symgraph as theano; import symgraph.tensor as T`` runs Theano-era code.
 """
-from symgraph.config import change_flags, config, configure_jax_backend
+from symgraph.config import VERSION, change_flags, config, configure_jax_backend
 
 configure_jax_backend()  # before anything creates JAX's CPU client
 
@@ -36,7 +36,8 @@ def _scipy_sparse_shared(value, **kwargs):
     return sparse_constructor(value, **kwargs)
 
 
-__version__ = '0.1.0'
+__version__ = VERSION
+del VERSION
 __all__ = ['config', 'change_flags', 'gradient', 'printing', 'tensor', 'compile', 'Function',
            'function', 'In', 'Param', 'SymbolicInput', 'SymbolicOutput', 'Mode', 'Out',
            'ProfileStats', 'OpFromGraph', 'Op', 'as_op', 'Apply', 'Constant', 'Type',

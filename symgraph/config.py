@@ -17,7 +17,6 @@ the graph: compile/programcache.py), so a second process that builds the same fu
 loads its program instead of compiling it. ``cache=False`` turns that off.
 """
 import functools
-import hashlib
 import logging
 import os
 import re
@@ -314,21 +313,8 @@ def _check_data_parallel(value):
                      "devices, not %r" % (value,))
 
 
-def _source_digest():
-    """A digest of symgraph's source files, as this process imported them."""
-    root = os.path.dirname(os.path.abspath(__file__))
-    digest = hashlib.blake2b(digest_size=20)
-    for folder, _, names in sorted(os.walk(root)):
-        for name in sorted(names):
-            if name.endswith('.py'):
-                path = os.path.join(folder, name)
-                digest.update(os.path.relpath(path, root).encode())
-                with open(path, 'rb') as file:
-                    digest.update(file.read())
-    return digest.hexdigest()
-
-
-SOURCE_DIGEST = _source_digest()
+# symgraph's release (also ``symgraph.__version__``).
+VERSION = '0.1.0'
 
 
 def _default_compiledir():
@@ -354,9 +340,9 @@ def configure_compile_cache(changed=False):
     Programs go in a folder per size of XLA's CPU pool, which XLA compiles by (it splits
     loops across the threads) and JAX's cache key leaves out: a process with another
     ``cpu_threads`` would otherwise load programs compiled for the other size. Within it,
-    a folder per version of symgraph's source: symgraph keeps its own entries beside JAX's
+    a folder per release of symgraph: symgraph keeps its own entries beside JAX's
     (compile/programcache.py), and can keep only programs compiled in the process, never
-    those JAX's cache served; a new version then starts from an empty folder rather than
+    those JAX's cache served; a new release then starts from an empty folder rather than
     from JAX's entries of the old one (whose folders may be deleted).
     """
     import jax
@@ -370,7 +356,7 @@ def configure_compile_cache(changed=False):
     if not changed and own_dir and config.compiledir == _default_compiledir():
         object.__setattr__(config, 'compiledir', own_dir)
     folder = os.path.join(config.compiledir, 'cpu-threads-%d' % _cpu_pool_size(),
-                          'symgraph-' + SOURCE_DIGEST[:16])
+                          'symgraph-' + VERSION)
     try:  # a directory that cannot be made (a read-only home) means no cache, not errors
         os.makedirs(folder, exist_ok=True)
     except OSError as err:

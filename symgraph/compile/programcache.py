@@ -42,7 +42,7 @@ import jaxlib
 import numpy as np
 from jax.experimental import serialize_executable
 
-from symgraph.config import SOURCE_DIGEST, config
+from symgraph.config import config
 from symgraph.graph.basic import Apply, Constant, Variable
 from symgraph.tensor.sharedvar import SharedVariable
 
@@ -110,8 +110,8 @@ def compile_lowered(lowered):
 
     * a program that JAX's own cache served: serializing an executable that was itself
       deserialized loses its kernels (the copy fails when run). JAX's entries are kept
-      per version of symgraph's source (config.configure_compile_cache), so a new
-      version compiles, and keeps here, the programs an older one had left there;
+      per release of symgraph (config.configure_compile_cache), so a new release
+      compiles, and keeps here, the programs an older one had left there;
     * a program that calls library kernels through custom calls (LAPACK's on the CPU):
       JAX sets those kernels up while lowering, which a process that reads the program
       here never does (the program would crash there).
@@ -183,6 +183,20 @@ class _Unpickler(pickle.Unpickler):
         return self._refs[position]
 
 
+def _source_digest():
+    """A digest of symgraph's source files, as this process imported them."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    digest = hashlib.blake2b(digest_size=20)
+    for folder_path, _, names in sorted(os.walk(root)):
+        for file_name in sorted(names):
+            if file_name.endswith('.py'):
+                path = os.path.join(folder_path, file_name)
+                digest.update(os.path.relpath(path, root).encode())
+                with open(path, 'rb') as file:
+                    digest.update(file.read())
+    return digest.hexdigest()
+
+
 def _machine():
     """The processor's kind and features: XLA compiles for the CPU it runs on, and a cache
     directory may be shared by machines of other kinds (a home directory over NFS)."""
@@ -193,6 +207,7 @@ def _machine():
     return '%s %s %s' % (platform.machine(), platform.processor(), features.strip())
 
 
+_SOURCE = _source_digest()
 _MACHINE = _machine()
 
 
@@ -202,7 +217,7 @@ def _environment(device):
     settings = sorted('%s=%r' % item for item in jax.config.values.items())
     env = sorted('%s=%s' % item for item in os.environ.items()
                  if item[0].startswith(('XLA_', 'JAX_', 'PJRT_', 'NPROC', 'TPU_', 'CUDA_')))
-    return '\n'.join([SOURCE_DIGEST, _MACHINE, sys.version, np.__version__, jax.__version__,
+    return '\n'.join([_SOURCE, _MACHINE, sys.version, np.__version__, jax.__version__,
                       jaxlib.__version__, device.platform, device.device_kind, str(device.id),
                       device.client.platform_version] + flags + settings + env)
 
