@@ -58,8 +58,8 @@ class _Undescribable(Exception):
 
 
 def folder():
-    """Where entries go: beside JAX's cache (in its folder per CPU pool size), or None when
-    ``config.cache`` is off or the directory could not be made."""
+    """Where entries go: beside JAX's cache (in its folder per CPU pool size and release of
+    symgraph), or None when ``config.cache`` is off or the directory could not be made."""
     if not config.cache or not jax.config.values.get('jax_enable_compilation_cache'):
         return None
     base = jax.config.values.get('jax_compilation_cache_dir')
