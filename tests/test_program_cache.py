@@ -17,10 +17,8 @@ from symgraph.graph.basic import Apply, Op
 @pytest.fixture
 def compiledir(tmp_path):
     """A fresh ``compiledir`` for the test, the previous one restored after it."""
-    before = theano.config.compiledir
-    theano.config.compiledir = str(tmp_path)
-    yield tmp_path
-    theano.config.compiledir = before
+    with theano.change_flags(compiledir=str(tmp_path)):
+        yield tmp_path
 
 
 @pytest.fixture
@@ -187,17 +185,11 @@ def test_a_damaged_entry_is_compiled_again(compiledir):
 
 def test_what_changes_the_program_changes_its_entry(compiledir):
     def build_and_call(dtype='float64', op=T.tanh, factor=2.0, length=3, **flags):
-        before = {name: getattr(theano.config, name) for name in flags}
-        for name, value in flags.items():
-            setattr(theano.config, name, value)
-        try:
+        with theano.change_flags(**flags):
             x = T.TensorType(dtype, (False,))('x')
             W = theano.shared(np.ones(length, dtype), name='W')
             i = T.lscalar('i')
             f = theano.function([x, i], op(x * factor).sum() + W[i], updates=[(W, W + x)])
-        finally:
-            for name, value in before.items():
-                setattr(theano.config, name, value)
         f(np.ones(length, dtype), 1)
         return f.stats.kept
 

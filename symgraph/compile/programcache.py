@@ -266,7 +266,7 @@ class _Description:
             if obj.dtype.hasobject:
                 raise _Undescribable('an array of objects')
             out.append('array:%s:%s:%s' % (obj.dtype.str, obj.shape, hashlib.blake2b(
-                np.ascontiguousarray(obj).tobytes(), digest_size=20).hexdigest()))
+                obj.tobytes(), digest_size=20).hexdigest()))  # (C order, whatever its layout)
         elif isinstance(obj, (list, tuple)):
             self.add_class(type(obj))
             out.append('%d' % len(obj))
