@@ -29,8 +29,11 @@ system-packages:
 		echo "not installed:$$missing (the tests that need them will skip)"; \
 	fi
 
+# One worker per core, at most four: the suite is mostly XLA compiles, one thread each. A
+# file's tests stay together in one worker, so that they share its compiled functions.
+TEST_WORKERS ?= auto
 test: $(STAMP) system-packages
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile
 
 demo: $(STAMP)
 	$(PY) -m tutorials.lxmls_day5 --quick
