@@ -23,14 +23,15 @@ def compiledir(tmp_path):
 
 @pytest.fixture
 def untraceable(monkeypatch):
-    """Make any tracing of a call's or a loop's program fail: it must come from the cache
-    (the check that a graph can be padded, which only works out shapes, still runs)."""
+    """Make any tracing of a call's or a loop's program fail, and of its shapes (whether a
+    graph can be padded): it must come from the cache."""
     def refuse(*args, **kwargs):
         raise AssertionError('the program was traced, not taken from the cache')
 
     def untraced():
         monkeypatch.setattr(executor.Function, '_jitted', refuse)
         monkeypatch.setattr(executor.Function, 'step', lambda self, lengths: refuse)
+        monkeypatch.setattr(executor.jax, 'eval_shape', refuse)
     return untraced
 
 
@@ -125,6 +126,8 @@ def test_padded_programs_keep_their_cut_outputs(compiledir, untraceable):
         got = again(np.array(s))
         assert got.shape == (len(s), 2)
         np.testing.assert_array_equal(got, want)
+    # Both lengths' bucket (4) was found padded in the cache, without tracing shapes.
+    assert again.stats.kept == again.stats.programs == 1
 
 
 def test_loop_epochs_are_kept_with_their_checks(compiledir, untraceable):

@@ -116,6 +116,7 @@ class Function:
         self._guard_checks = {}  # program key -> (node, variable) of each NanGuardMode flag
         self._trimmed = {}  # key of a padded program -> (output, axis) of each padded axis
         self._programs = {}
+        self._described = None  # the graph as programcache names its programs (False: not)
         self._buckets = Buckets.of(self)  # None: one program per sequence length
         self.stats = CompileStats()
         self.loop_programs = {}  # loop()'s compiled epochs, by slice lengths and shapes
@@ -525,11 +526,7 @@ class Function:
         earlier process kept for the same graph, ``key`` and argument shapes
         (programcache), whose tracing's records go to ``restore(records)``; or else
         ``lower()`` compiled, and kept with ``recorded()``."""
-        name = None if self.calls_host or programcache.folder() is None else \
-            programcache.entry_name(
-                [self._nodes, self.input_vars, self._donated, self._kept, self._constants,
-                 self.outputs, self.update_exprs], key, args, self._traced_settings(),
-                self._device)
+        name = self._entry_name(key, args)
         if name is None:
             return lower().compile()
         # The graph objects that tracing's records name, kept as their positions here.
@@ -545,6 +542,20 @@ class Function:
         if keepable:
             programcache.store(name, program, recorded(), refs)
         return program
+
+    def _entry_name(self, key, args):
+        """The name under which programcache keeps the program for ``key`` and ``args``,
+        or None for a program it does not keep."""
+        if self.calls_host or programcache.folder() is None:
+            return None
+        if self._described is None:
+            self._described = programcache.described(
+                [self._nodes, self.input_vars, self._donated, self._kept, self._constants,
+                 self.outputs, self.update_exprs]) or False
+        if self._described is False:
+            return None
+        return programcache.entry_name(self._described, key, args, self._traced_settings(),
+                                       self._device)
 
     def _traced_settings(self):
         """What the tracing of a program reads besides its graph, key and arguments (see
@@ -1102,16 +1113,19 @@ class Function:
 
     def accepts_padding(self, values, positions):
         """Whether the program for ``values`` padded at ``positions`` traces (every op
-        meeting a padded axis has a rule in compile/padding.py)."""
+        meeting a padded axis has a rule in compile/padding.py): it did if an earlier
+        process kept it (programcache), else tracing its shapes tells."""
         key = (self._layout.c_order, self.slice_lengths(values), positions)
         specs = [[jax.ShapeDtypeStruct(np.shape(v), v.dtype) for v in group] for group in (
             [c.value for c in self.updated_containers], self._kept_values(), values)]
         specs[2].append(jax.ShapeDtypeStruct((), 'int64'))
-        try:
-            with jax.default_device(self._device):
+        with jax.default_device(self._device):  # (as when compiled: part of the entry name)
+            if programcache.holds(self._entry_name(key, sum(specs, []))):
+                return True
+            try:
                 jax.eval_shape(self._graph_fn(key), *specs)
-        except Exception:
-            return False
+            except Exception:
+                return False
         return True
 
     # -- Theano's inspection and state: f.maker, f[x], f.value, f.container, copy ---------

@@ -66,19 +66,32 @@ def folder():
     return os.path.join(base, 'programs') if base else None
 
 
-def entry_name(graph, program_key, flat_args, settings, device):
-    """The name of the entry for a program, or None when its graph cannot be described.
+def described(graph):
+    """The description of a function's graph, made once for the names of all its
+    programs (see entry_name), or None when it cannot be described. ``graph``: the nodes
+    that make the programs, in order (so that each node's inputs are met before it), then
+    their variables (nested lists)."""
+    lines = []
+    description = _Description(lines)
+    try:
+        description.add(graph)
+    except (_Undescribable, RecursionError):  # (a graph not given in order, too deep)
+        return None
+    description.digest = hashlib.blake2b('\n'.join(lines).encode()).hexdigest()
+    return description
 
-    ``graph``: the nodes that make the program, in order (so that each node's inputs are
-    met before it), then its variables (nested lists); ``settings``: the other values its
-    tracing reads (plain data, or graph objects)."""
+
+def entry_name(graph, program_key, flat_args, settings, device):
+    """The name of the entry for a program of ``graph`` (as ``described`` made it), or
+    None when ``settings`` (the other values its tracing reads: plain data, or graph
+    objects) cannot be described."""
     leaves, structure = jax.tree_util.tree_flatten(flat_args)
-    out = [_environment(device), repr(program_key), str(structure)]
+    out = [_environment(device), graph.digest, repr(program_key), str(structure)]
     out += ['%s %s %s' % (np.shape(a), np.dtype(a.dtype).str, getattr(a, 'weak_type', False))
             for a in leaves]
     try:
-        _Description(out).add((graph, settings))
-    except (_Undescribable, RecursionError):  # (a graph not given in order, too deep)
+        graph.continued(out).add(settings)
+    except (_Undescribable, RecursionError):
         return None
     return hashlib.blake2b('\n'.join(out).encode(), digest_size=20).hexdigest()
 
@@ -103,6 +116,12 @@ def load(name, refs, device):
     except Exception as err:  # an entry from another version, or damaged: compile again
         logging.getLogger('symgraph').info('kept program %s not read (%s)', name, err)
         return None
+
+
+def holds(name):
+    """Whether an entry is kept under ``name`` (None: no)."""
+    base = folder()
+    return name is not None and base is not None and os.path.exists(os.path.join(base, name))
 
 
 def compile_lowered(lowered):
@@ -238,6 +257,13 @@ class _Description:
         self.out = out
         self.seen = {}  # id -> number of first appearance
         self.alive = []  # what ``seen`` names, kept alive so that ids stay unique
+
+    def continued(self, out):
+        """A description that goes on from this one into ``out``: what this one has met is
+        written there as a back-reference."""
+        other = _Description(out)
+        other.seen, other.alive = dict(self.seen), list(self.alive)
+        return other
 
     def add(self, obj):
         out = self.out
