@@ -110,6 +110,12 @@ def test_updated_buffers_are_donated_and_moved_to_the_mesh(report):
     np.testing.assert_allclose(got, want, rtol=1e-12)
 
 
+def test_programs_on_the_mesh_are_kept_by_graph(report):
+    check = report['kept']
+    assert check['kept'] == [0, 2]  # the call's program and the loop's, read back
+    assert check['same']
+
+
 def test_a_count_of_devices_makes_a_smaller_mesh(report):
     assert report['count'] == {'devices': 4, 'agree': True}
 
@@ -436,6 +442,33 @@ def _argument_layouts(stablehlo):
     return layouts
 
 
+def kept(report):
+    """Programs split over the mesh are kept by graph (compile/programcache.py): the
+    same function built again, as a later process would build it, reads its call's and
+    its loop's programs and computes the same, bit for bit."""
+    import tempfile
+
+    import symgraph as theano
+    import symgraph.tensor as T
+    data_x, data_y = _data()
+
+    def build():
+        params = _mlp(np.random.RandomState(0))
+        X, Y = theano.shared(data_x, name='X'), theano.shared(data_y, name='Y')
+        x, y, index = T.matrix('x'), T.ivector('y'), T.lscalar('index')
+        cost = _mlp_cost(params, x, y)
+        train = theano.function(
+            [index], cost, updates=[(p, p - 0.5 * T.grad(cost, p)) for p in params],
+            givens={x: X[:, index * 16:(index + 1) * 16], y: Y[index * 16:(index + 1) * 16]})
+        runs = [train(i) for i in (0, 1, 2)] + [train.loop(index=np.arange(4))]
+        return runs + _values(*params), train.stats.kept
+    with tempfile.TemporaryDirectory() as folder, \
+            theano.change_flags(compiledir=folder, data_parallel='all'):
+        (first, kept_first), (again, kept_again) = build(), build()
+    report['kept'] = {'kept': [kept_first, kept_again], 'same': all(
+        np.array_equal(a, b) for a, b in zip(first, again, strict=True))}
+
+
 def count(report):
     """``data_parallel=4``: a mesh of the first four devices."""
     import symgraph as theano
@@ -470,7 +503,7 @@ def _main():
                                                 .sharding.spec)}}
     symgraph.config.data_parallel = 'off'
     for check in (lxmls_givens, lxmls_columns, logistic_rows, rnn, lenet,
-                  sharded, index_out_of_range, host_call, donated, count):
+                  sharded, index_out_of_range, host_call, donated, kept, count):
         check(report)
     print(json.dumps(report, default=_jsonable))
 

@@ -9,6 +9,7 @@ values. Under ``config.data_parallel`` each program is partitioned over the mesh
 devices (placement.py): its inputs split along their batch axis, its outputs whole.
 """
 import contextlib
+import functools
 import operator
 import threading
 import time
@@ -393,10 +394,15 @@ class Function:
             shardings = [a.sharding for a in inputs]
             inputs = [jax.ShapeDtypeStruct(a.shape, a.dtype, sharding=a.sharding)
                       for a in inputs]
-        program = self._jitted(key, flat_args[:n_shared] + inputs).lower(
-            *flat_args[:n_shared], *inputs).compile()
-        if not make_global and not wait:
-            return program
+            program = self._jitted(key, flat_args[:n_shared] + inputs).lower(
+                *flat_args[:n_shared], *inputs).compile()
+        else:
+            program = self.kept_or_compiled(
+                key, flat_args, lambda: self._jitted(key, flat_args).lower(*flat_args),
+                functools.partial(self._tracing_records, key),
+                functools.partial(self._restore_tracing_records, key))
+            if not wait:
+                return program
 
         def run(*args):
             if make_global:
@@ -497,33 +503,36 @@ class Function:
     def _device_program(self, key, flat_args):
         """The executable of a call on the function's device (see kept_or_compiled). It
         checks its integer inputs on the host first where its tracing said so."""
-        def recorded():
-            traced = {'index checks': self._index_checks[key],
-                      'guard checks': self._guard_checks[key],
-                      'host checks': self._traced_host_checks}
-            if key in self._trimmed:
-                traced['trimmed'] = self._trimmed[key]
-            return traced
-
-        def restore(traced):
-            self._index_checks[key] = traced['index checks']
-            self._guard_checks[key] = traced['guard checks']
-            self._traced_host_checks = traced['host checks']
-            if 'trimmed' in traced:
-                self._trimmed[key] = traced['trimmed']
-
         self._traced_host_checks = None
         program = self.kept_or_compiled(
             key, flat_args, lambda: self._jitted(key, flat_args).lower(*flat_args),
-            recorded, restore)
+            functools.partial(self._tracing_records, key),
+            functools.partial(self._restore_tracing_records, key))
         if self._traced_host_checks:
             program = _checking_on_host(program, self._traced_host_checks,
                                         len(self._donated) + len(self._kept))
         return program
 
+    def _tracing_records(self, key):
+        """What tracing the program for ``key`` left on the host, which a kept program
+        keeps."""
+        traced = {'index checks': self._index_checks[key],
+                  'guard checks': self._guard_checks[key],
+                  'host checks': self._traced_host_checks}
+        if key in self._trimmed:
+            traced['trimmed'] = self._trimmed[key]
+        return traced
+
+    def _restore_tracing_records(self, key, traced):
+        self._index_checks[key] = traced['index checks']
+        self._guard_checks[key] = traced['guard checks']
+        self._traced_host_checks = traced['host checks']
+        if 'trimmed' in traced:
+            self._trimmed[key] = traced['trimmed']
+
     def kept_or_compiled(self, key, args, lower, recorded, restore):
-        """The executable of one of the function's programs on its device: the one an
-        earlier process kept for the same graph, ``key`` and argument shapes
+        """The executable of one of the function's programs on its device or mesh: the
+        one an earlier process kept for the same graph, ``key`` and arguments
         (programcache), whose tracing's records go to ``restore(records)``; or else
         ``lower()`` compiled, and kept with ``recorded()``."""
         name = self._entry_name(key, args)
@@ -532,7 +541,8 @@ class Function:
         # The graph objects that tracing's records name, kept as their positions here.
         refs = self._nodes + [v for node in self._nodes for v in node.outputs] + \
             self.input_vars + self._donated + self._kept
-        kept = programcache.load(name, refs, self._device)
+        devices = [self._device] if self._mesh is None else list(self._mesh.devices.flat)
+        kept = programcache.load(name, refs, devices)
         if kept is not None:
             program, records = kept
             restore(records)
@@ -545,8 +555,9 @@ class Function:
 
     def _entry_name(self, key, args):
         """The name under which programcache keeps the program for ``key`` and ``args``,
-        or None for a program it does not keep."""
-        if self.calls_host or programcache.folder() is None:
+        or None for a program it does not keep: one that calls back into Python, or one
+        of several processes' (each passes its part of the batch)."""
+        if self.calls_host or programcache.folder() is None or placement.multi_process():
             return None
         if self._described is None:
             self._described = programcache.described(
@@ -554,8 +565,13 @@ class Function:
                  self.outputs, self.update_exprs]) or False
         if self._described is False:
             return None
-        return programcache.entry_name(self._described, key, args, self._traced_settings(),
-                                       self._device)
+        settings = self._traced_settings()
+        if self._mesh is not None:  # how the program is split over the mesh
+            settings += (self._mesh.axis_names, [d.id for d in self._mesh.devices.flat],
+                         [self.inputs[k].batch_axis for k in self._program_positions],
+                         [str(getattr(a, 'sharding', None))
+                          for a in jax.tree_util.tree_leaves(args)])
+        return programcache.entry_name(self._described, key, args, settings, self._device)
 
     def _traced_settings(self):
         """What the tracing of a program reads besides its graph, key and arguments (see

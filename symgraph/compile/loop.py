@@ -86,13 +86,11 @@ def _scan_program(fn, lengths, specs, n_steps):
         start = time.perf_counter()
         with long_compile_notice('the loop of function "%s"' % fn.name,
                                  len(fn.printable_outputs()[1]), lengths):
-            if fn.on_mesh:
-                program = lower().compile()
-            else:  # kept by graph (programcache), with its step's index checks
-                program = fn.kept_or_compiled(
-                    ('loop', lengths, n_steps), specs, lower,
-                    recorded=lambda: fn.index_checks(lengths),
-                    restore=lambda checks: fn.keep_index_checks(lengths, checks))
+            # kept by graph (programcache), with its step's index checks
+            program = fn.kept_or_compiled(
+                ('loop', lengths, n_steps), specs, lower,
+                recorded=lambda: fn.index_checks(lengths),
+                restore=lambda checks: fn.keep_index_checks(lengths, checks))
         fn.stats.programs += 1
         fn.stats.compile_seconds += time.perf_counter() - start
         fn.loop_programs[signature] = program

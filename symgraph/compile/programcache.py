@@ -20,9 +20,9 @@ serialized executable and what tracing left on the host (which index checks the 
 makes, and the nodes they name, by position). Entries are read with pickle, as JAX reads
 its own: a cache directory is trusted as the code is.
 
-Kept here: the programs of a function's calls and of its ``f.loop`` epochs on its one
-device. Programs on a mesh (``data_parallel``) and programs that call back into Python go
-through JAX's cache alone.
+Kept here: the programs of a function's calls and of its ``f.loop`` epochs, on its device
+or split over a mesh (``data_parallel``) in one process. Programs that call back into
+Python, and those of several processes, go through JAX's cache alone.
 """
 import contextlib
 import functools
@@ -96,10 +96,10 @@ def entry_name(graph, program_key, flat_args, settings, device):
     return hashlib.blake2b('\n'.join(out).encode(), digest_size=20).hexdigest()
 
 
-def load(name, refs, device):
-    """(the executable, what its tracing left) kept under ``name``, loaded onto ``device``,
-    or None. ``refs``: the graph objects the entry may name by position (as given to
-    ``store``)."""
+def load(name, refs, devices):
+    """(the executable, what its tracing left) kept under ``name``, loaded onto
+    ``devices`` (one, or a mesh's), or None. ``refs``: the graph objects the entry may
+    name by position (as given to ``store``)."""
     base = folder()
     if base is None:
         return None
@@ -112,7 +112,7 @@ def load(name, refs, device):
     try:
         executable, traced = _Unpickler(io.BytesIO(blob), refs).load()
         return serialize_executable.deserialize_and_load(
-            *executable, backend=device.client, execution_devices=[device]), traced
+            *executable, backend=devices[0].client, execution_devices=devices), traced
     except Exception as err:  # an entry from another version, or damaged: compile again
         logging.getLogger('symgraph').info('kept program %s not read (%s)', name, err)
         return None
