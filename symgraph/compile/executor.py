@@ -524,6 +524,7 @@ class Function:
         return traced
 
     def _restore_tracing_records(self, key, traced):
+        """Put back what ``_tracing_records`` gave, for a program read from the cache."""
         self._index_checks[key] = traced['index checks']
         self._guard_checks[key] = traced['guard checks']
         self._traced_host_checks = traced['host checks']
