@@ -65,8 +65,10 @@ def pytensor_plus_one(ndim):
     return pytensor.function([x], x + 1)
 
 
-def epoch_variants():
-    """{name: run} for the LXMLS epochs: symgraph's seed loop and givens, B-same, B-device."""
+def epoch_variants(synchronised_device=False):
+    """{name: run} for the LXMLS epochs: symgraph's seed loop and givens, B-same, B-device
+    (its costs read back once an epoch) and, if asked, B-device reading each cost back as
+    it comes, as a Theano function does."""
     import jax
     from benchmarks.run import build_givens_update, build_seed_update
     train_x, train_y = jb.make_data()
@@ -99,19 +101,25 @@ def epoch_variants():
         x = jax.lax.dynamic_slice_in_dim(X, i * jb.BATCH, jb.BATCH, axis=1)
         y = jax.lax.dynamic_slice_in_dim(Y, i * jb.BATCH, jb.BATCH)
         return jb.sgd_step(W1, b1, W2, b2, x, y)
-    device = {'p': tuple(jax.device_put(a) for a in jb.init_params())}
 
-    def b_device_epoch():
-        W1, b1, W2, b2 = device['p']
-        costs = []
-        for i in range(jb.N_STEPS):
-            cost, W1, b1, W2, b2 = device_step(W1, b1, W2, b2, i)
-            costs.append(cost)
-        device['p'] = (W1, b1, W2, b2)
-        [np.asarray(c) for c in costs]
+    def b_device(synchronised):
+        device = {'p': tuple(jax.device_put(a) for a in jb.init_params())}
 
-    return {'symgraph seed loop': seed_epoch, 'B-same': b_same_epoch,
-            'symgraph givens': givens_epoch, 'B-device': b_device_epoch}
+        def epoch():
+            W1, b1, W2, b2 = device['p']
+            costs = []
+            for i in range(jb.N_STEPS):
+                cost, W1, b1, W2, b2 = device_step(W1, b1, W2, b2, i)
+                costs.append(np.asarray(cost) if synchronised else cost)
+            device['p'] = (W1, b1, W2, b2)
+            [np.asarray(c) for c in costs]
+        return epoch
+
+    variants = {'symgraph seed loop': seed_epoch, 'B-same': b_same_epoch,
+                'symgraph givens': givens_epoch, 'B-device': b_device(False)}
+    if synchronised_device:
+        variants['B-device, synchronised'] = b_device(True)
+    return variants
 
 
 PAIRS = (('dispatch, scalar', 'symgraph scalar', 'jax.jit scalar'),

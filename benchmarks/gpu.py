@@ -28,8 +28,6 @@ import numpy as np
 from benchmarks import jax_baselines as jb
 from benchmarks.timing import round_robin
 
-MLP_SIZES = (784, 1024, 1024, 10)
-
 # Dense float32 peaks (TFLOP/s, without and with TF32 tensor cores), from the makers'
 # sheets, by the start of JAX's device_kind.
 PEAKS = {'NVIDIA H100': (67.0, 495.0), 'NVIDIA H200': (67.0, 495.0),
@@ -39,62 +37,22 @@ PEAKS = {'NVIDIA H100': (67.0, 495.0), 'NVIDIA H200': (67.0, 495.0),
 def lxmls_rows(rounds):
     """Seconds per epoch (best, median) of each LXMLS variant, and the ratios."""
     import jax
-    from jax import lax
 
-    from benchmarks.run import build_givens_update, build_seed_update
+    from benchmarks.callpath import epoch_variants
+    from benchmarks.run import build_givens_update
     train_x, train_y = jb.make_data()
-    slices = [jb.batch_slice(train_x, train_y, i) for i in range(jb.N_STEPS)]
-    seed, givens = build_seed_update(), build_givens_update(train_x, train_y)
+    variants = epoch_variants(synchronised_device=True)
     loop = build_givens_update(train_x, train_y)
     indices = np.arange(jb.N_STEPS)
-
-    step = jax.jit(jb.sgd_step)
-    X, Y = jax.device_put(train_x), jax.device_put(train_y)
-
-    @jax.jit
-    def device_step(W1, b1, W2, b2, i):
-        x = lax.dynamic_slice_in_dim(X, i * jb.BATCH, jb.BATCH, axis=1)
-        return jb.sgd_step(W1, b1, W2, b2, x, lax.dynamic_slice_in_dim(Y, i * jb.BATCH,
-                                                                        jb.BATCH))
-    scan_epoch = jb.make_scan_epoch(X, Y)
-    state = {name: tuple(jax.device_put(p) for p in jb.init_params())
-             for name in ('same', 'device', 'synchronised', 'scan')}
-
-    def b_same():
-        params = state['same']
-        for x, y in slices:
-            cost, *params = step(*params, x, y)
-            np.asarray(cost)
-        state['same'] = params
-
-    def b_device(name, synchronised):
-        def epoch():
-            params, costs = state[name], []
-            for i in range(jb.N_STEPS):
-                cost, *params = device_step(*params, np.int32(i))
-                costs.append(np.asarray(cost) if synchronised else cost)
-            np.asarray(costs)
-            state[name] = params
-        return epoch
+    scan_epoch = jb.make_scan_epoch(jax.device_put(train_x), jax.device_put(train_y))
+    scanned = {'p': tuple(jax.device_put(p) for p in jb.init_params())}
 
     def b_scan():
-        costs, state['scan'] = scan_epoch(state['scan'])
+        costs, scanned['p'] = scan_epoch(scanned['p'])
         np.asarray(costs)
-
-    def seed_epoch():
-        for x, y in slices:
-            seed(x, y)
-
-    def givens_epoch():
-        for i in range(jb.N_STEPS):
-            givens(i)
-
-    times = round_robin({
-        'symgraph seed loop': seed_epoch, 'B-same': b_same,
-        'symgraph givens': givens_epoch, 'B-device': b_device('device', False),
-        'B-device, synchronised': b_device('synchronised', True),
-        'symgraph loop (one call)': lambda: loop.loop(index=indices), 'B-scan': b_scan,
-    }, rounds)
+    variants['symgraph loop (one call)'] = lambda: loop.loop(index=indices)
+    variants['B-scan'] = b_scan
+    times = round_robin(variants, rounds)
     return times, {
         'seed loop / B-same': times['symgraph seed loop'][0] / times['B-same'][0],
         'givens / B-device': times['symgraph givens'][0] / times['B-device'][0],
@@ -104,52 +62,25 @@ def lxmls_rows(rounds):
 
 
 def mlp_pair(batch, rounds, steps=10):
-    """(symgraph's and the hand-written step's GFLOP/s, their seconds per ``steps``)."""
+    """{'symgraph' and 'jax.jit': (GFLOP/s, best seconds per ``steps`` steps)}."""
     import jax
-    import jax.numpy as jnp
 
-    import symgraph as theano
-    import symgraph.tensor as T
-    rng = np.random.default_rng(0)
-    params = []
-    for n_in, n_out in zip(MLP_SIZES, MLP_SIZES[1:]):
-        params += [(rng.standard_normal((n_in, n_out)) * n_in ** -0.5).astype(np.float32),
-                   np.zeros(n_out, np.float32)]
-    x_value = rng.standard_normal((batch, MLP_SIZES[0])).astype(np.float32)
-    y_value = rng.integers(0, MLP_SIZES[-1], batch).astype(np.int32)
-
-    shared = [theano.shared(p) for p in params]
-    x, y = T.fmatrix('x'), T.ivector('y')
-    h = x
-    for k in range(0, len(shared) - 2, 2):
-        h = T.tanh(T.dot(h, shared[k]) + shared[k + 1])
-    p = T.nnet.softmax(T.dot(h, shared[-2]) + shared[-1])
-    cost = -T.mean(T.log(p)[T.arange(y.shape[0]), y])
-    ours = theano.function([x, y], cost,
-                           updates=[(s, s - 0.01 * T.grad(cost, s)) for s in shared])
-
-    def loss(ps, x, y):
-        h = x
-        for k in range(0, len(ps) - 2, 2):
-            h = jnp.tanh(h @ ps[k] + ps[k + 1])
-        return -jnp.mean(jax.nn.log_softmax(h @ ps[-2] + ps[-1])[jnp.arange(x.shape[0]), y])
-
-    def step(ps, x, y):
-        cost, grads = jax.value_and_grad(loss)(ps, x, y)
-        return cost, [p - 0.01 * g for p, g in zip(ps, grads)]
+    from benchmarks.threads import jax_mlp_step, mlp_data, symgraph_mlp_step
+    params, x, y = mlp_data(batch=batch)
+    ours = symgraph_mlp_step(params)
     state = {'p': [jax.device_put(p) for p in params]}
-    flops = jax.jit(step).lower(state['p'], x_value, y_value).compile().cost_analysis()
+    flops = jax.jit(jax_mlp_step).lower(state['p'], x, y).compile().cost_analysis()
     flops = (flops[0] if isinstance(flops, list) else flops)['flops']
-    step = jax.jit(step, donate_argnums=0)
+    step = jax.jit(jax_mlp_step, donate_argnums=0)
 
     def by_hand():
         for _ in range(steps):
-            cost, state['p'] = step(state['p'], x_value, y_value)
+            cost, state['p'] = step(state['p'], x, y)
             np.asarray(cost)
 
     def symgraph_steps():
         for _ in range(steps):
-            ours(x_value, y_value)
+            ours(x, y)
     times = round_robin({'symgraph': symgraph_steps, 'jax.jit': by_hand}, rounds)
     return {name: (flops * steps / best / 1e9, best) for name, (best, _) in times.items()}
 

@@ -32,20 +32,11 @@ import json, sys
 import numpy as np
 which = sys.argv[1]
 from benchmarks.timing import round_robin
-from benchmarks.threads import mlp_data
+from benchmarks.threads import jax_mlp_step, mlp_data, symgraph_mlp_step
+params, x, y = mlp_data()
 if which == 'jax':
-    import jax, jax.numpy as jnp
-    params, x, y = mlp_data()
-    def loss(ps, x, y):
-        h = x
-        for k in range(0, len(ps) - 2, 2):
-            h = jnp.tanh(h @ ps[k] + ps[k + 1])
-        z = h @ ps[-2] + ps[-1]
-        return -jnp.mean(jax.nn.log_softmax(z)[jnp.arange(x.shape[0]), y])
-    @jax.jit
-    def step(ps, x, y):
-        cost, grads = jax.value_and_grad(loss)(ps, x, y)
-        return cost, [p - 0.01 * g for p, g in zip(ps, grads)]
+    import jax
+    step = jax.jit(jax_mlp_step)
     state = {'p': [jax.device_put(p) for p in params]}
     def mlp():
         for _ in range(10):
@@ -53,22 +44,14 @@ if which == 'jax':
             np.asarray(cost)
     print(json.dumps(round_robin({'mlp': mlp}, 7)))
     sys.exit()
-import symgraph as theano, symgraph.tensor as T
+import symgraph as theano
 from benchmarks import jax_baselines as jb
 from benchmarks.run import build_seed_update
 theano.config.floatX = 'float32'
-params, x_value, y_value = mlp_data()
-shared = [theano.shared(p) for p in params]
-x, y = T.matrix('x'), T.ivector('y')
-h = x
-for k in range(0, len(shared) - 2, 2):
-    h = T.tanh(T.dot(h, shared[k]) + shared[k + 1])
-p = T.nnet.softmax(T.dot(h, shared[-2]) + shared[-1])
-cost = -T.mean(T.log(p)[T.arange(y.shape[0]), y])
-step = theano.function([x, y], cost, updates=[(s, s - 0.01 * T.grad(cost, s)) for s in shared])
+step = symgraph_mlp_step(params)
 def mlp():
     for _ in range(10):
-        step(x_value, y_value)
+        step(x, y)
 train_x, train_y = jb.make_data()
 slices = [jb.batch_slice(train_x, train_y, i) for i in range(jb.N_STEPS)]
 update = build_seed_update()
@@ -79,7 +62,7 @@ print(json.dumps(round_robin({'mlp': mlp, 'seed loop': seed}, 7)))
 '''
 
 
-def mlp_data(seed=0):
+def mlp_data(seed=0, batch=BATCH):
     """(float32 weights and biases, a batch, its labels) of the MLP."""
     import numpy as np
     rng = np.random.default_rng(seed)
@@ -87,9 +70,38 @@ def mlp_data(seed=0):
     for n_in, n_out in zip(SIZES, SIZES[1:]):
         params += [(rng.standard_normal((n_in, n_out)) * n_in ** -0.5).astype(np.float32),
                    np.zeros(n_out, np.float32)]
-    x = rng.standard_normal((BATCH, SIZES[0])).astype(np.float32)
-    y = rng.integers(0, SIZES[-1], BATCH).astype(np.int32)
+    x = rng.standard_normal((batch, SIZES[0])).astype(np.float32)
+    y = rng.integers(0, SIZES[-1], batch).astype(np.int32)
     return params, x, y
+
+
+def symgraph_mlp_step(params):
+    """The MLP's SGD step in symgraph: ``step(x, y)`` returns the cost."""
+    import symgraph as theano
+    import symgraph.tensor as T
+    shared = [theano.shared(p) for p in params]
+    x, y = T.fmatrix('x'), T.ivector('y')
+    h = x
+    for k in range(0, len(shared) - 2, 2):
+        h = T.tanh(T.dot(h, shared[k]) + shared[k + 1])
+    p = T.nnet.softmax(T.dot(h, shared[-2]) + shared[-1])
+    cost = -T.mean(T.log(p)[T.arange(y.shape[0]), y])
+    return theano.function([x, y], cost,
+                           updates=[(s, s - 0.01 * T.grad(cost, s)) for s in shared])
+
+
+def jax_mlp_step(params, x, y):
+    """The same step in JAX: (cost, new parameters)."""
+    import jax
+    import jax.numpy as jnp
+
+    def loss(ps):
+        h = x
+        for k in range(0, len(ps) - 2, 2):
+            h = jnp.tanh(h @ ps[k] + ps[k + 1])
+        return -jnp.mean(jax.nn.log_softmax(h @ ps[-2] + ps[-1])[jnp.arange(x.shape[0]), y])
+    cost, grads = jax.value_and_grad(loss)(params)
+    return cost, [p - 0.01 * g for p, g in zip(params, grads)]
 
 
 def child(which, cpu_threads=None):
