@@ -116,6 +116,16 @@ def to_device(array):
     return jax.device_put(array, shared_sharding(target, np.shape(array)))
 
 
+def private_copies(values):
+    """Copies of ``values`` (device arrays, or trees of them) in buffers of their own, where
+    they are, taken before a program that donates the originals may fail: device-to-device
+    copies (``jnp.copy`` would compile a small program per shape), finished before the
+    program starts (a copy still pending would share its fate)."""
+    return jax.block_until_ready([jax.tree_util.tree_map(
+        lambda leaf: jax.device_put(leaf, leaf.sharding, may_alias=False), value)
+        for value in values])
+
+
 def on_mesh(value, target):
     """Whether the device array ``value`` already lives on the devices of ``target``."""
     sharding = getattr(value, 'sharding', None)

@@ -969,12 +969,7 @@ class Function:
         are taken just before. Used for a program's first run and for programs that call
         the host."""
         donated = flat_args[:len(self.updated_containers)]
-        # A device-to-device copy (jnp.copy would compile a small program per shape),
-        # finished before the program may take its source: a copy still pending would
-        # share the failed program's fate.
-        saved = jax.block_until_ready([jax.tree_util.tree_map(
-            lambda leaf: jax.device_put(leaf, leaf.sharding, may_alias=False), value)
-            for value in donated])
+        saved = placement.private_copies(donated)
         try:
             return program(*flat_args)
         except BaseException:

@@ -19,6 +19,7 @@ import time
 import jax
 import numpy as np
 
+from symgraph import placement
 from symgraph.compile.compilelog import long_compile_notice
 from symgraph.compile.lower import raise_index_error
 from symgraph.tensor.type import TensorType
@@ -137,7 +138,7 @@ def _run_groups(fn, sequences, groups):
     programs = [None if on_one_device else
                 _scan_program(fn, lengths, specs(start, stop), stop - start)
                 for lengths, start, stop in groups]
-    saved = [jax.numpy.copy(c.value) for c in containers]  # the scans donate the originals
+    saved = placement.private_copies([c.value for c in containers])  # the scans donate them
     try:
         collected = []
         for program, (lengths, start, stop) in zip(programs, groups):
