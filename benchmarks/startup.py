@@ -7,7 +7,8 @@ and calling it once. The first compiles the program and writes it to the cache; 
 second should find it there. Printed per process: the import, the graph (build, grad,
 ``function()``), the compile (``f.stats.compile_seconds``: tracing and XLA, or the cache
 read), the first call, and how many programs were read as kept by the graph
-(``f.stats.kept``, compile/programcache.py: no tracing at all). ``run()`` returns the figures for ``benchmarks/run.py``.
+(``f.stats.kept``, compile/programcache.py: no tracing at all). ``run()`` returns the
+figures for ``benchmarks/run.py``.
 """
 import json
 import os

@@ -397,10 +397,7 @@ class Function:
             program = self._jitted(key, flat_args[:n_shared] + inputs).lower(
                 *flat_args[:n_shared], *inputs).compile()
         else:
-            program = self.kept_or_compiled(
-                key, flat_args, lambda: self._jitted(key, flat_args).lower(*flat_args),
-                functools.partial(self._tracing_records, key),
-                functools.partial(self._restore_tracing_records, key))
+            program = self._call_program(key, flat_args)
             if not wait:
                 return program
 
@@ -504,14 +501,19 @@ class Function:
         """The executable of a call on the function's device (see kept_or_compiled). It
         checks its integer inputs on the host first where its tracing said so."""
         self._traced_host_checks = None
-        program = self.kept_or_compiled(
-            key, flat_args, lambda: self._jitted(key, flat_args).lower(*flat_args),
-            functools.partial(self._tracing_records, key),
-            functools.partial(self._restore_tracing_records, key))
+        program = self._call_program(key, flat_args)
         if self._traced_host_checks:
             program = _checking_on_host(program, self._traced_host_checks,
                                         len(self._donated) + len(self._kept))
         return program
+
+    def _call_program(self, key, flat_args):
+        """The executable of a call's program for ``key``, kept with what its tracing
+        recorded (see kept_or_compiled)."""
+        return self.kept_or_compiled(
+            key, flat_args, lambda: self._jitted(key, flat_args).lower(*flat_args),
+            functools.partial(self._tracing_records, key),
+            functools.partial(self._restore_tracing_records, key))
 
     def _tracing_records(self, key):
         """What tracing the program for ``key`` left on the host, which a kept program
